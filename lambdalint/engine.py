@@ -1,0 +1,172 @@
+"""Runs the rules over a model and turns what they yield into findings.
+
+Rules are discovered by listing the ``rules/`` folder (no registry filled by import side effects):
+each module there has ``RULE`` and ``check``.  The engine stamps ID, name and severity, applies
+suppressions (inline comments, resource ``Metadata``, config) and reports unused ones (LL002).
+"""
+from __future__ import annotations
+
+import fnmatch
+import importlib.util
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+from .document import Span
+from .findings import Finding, Related, Undecided
+from .rulekit import Issue, Rule, Unsure
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    meta: Rule
+    module: ModuleType
+
+    @property
+    def doc(self) -> str:
+        return (self.module.__doc__ or "").strip()
+
+
+def rules_dir() -> Path:
+    """``lambdalint/rules`` in an installed wheel, ``rules/`` beside the package in a checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "rules", package.parent / "rules"):
+        if candidate.is_dir() and any(candidate.glob("ll[0-9][0-9][0-9]_*.py")):
+            return candidate
+    raise RuntimeError(f"lambdalint rules folder not found next to {package}")
+
+
+@cache
+def load_rules() -> dict[str, LoadedRule]:
+    loaded = {}
+    for path in sorted(rules_dir().glob("ll[0-9][0-9][0-9]_*.py")):
+        name = f"lambdalint.rules.{path.stem}"
+        module = sys.modules.get(name)
+        if module is None:
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        meta: Rule = module.RULE
+        loaded[meta.id] = LoadedRule(meta, module)
+    return loaded
+
+
+def matches(rule: Rule, selector: str) -> bool:
+    selector = selector.strip()
+    return rule.id == selector.upper() or rule.name == selector or (
+        selector.upper().startswith("LL") and rule.id.startswith(selector.upper()))
+
+
+def select_rules(rules: dict[str, LoadedRule], select=None, ignore=None) -> list[LoadedRule]:
+    """Rules in effect.  Opt-in rules run only when named exactly (ID or name)."""
+    chosen = []
+    for loaded in rules.values():
+        meta = loaded.meta
+        if select:
+            exact = any(s.strip().upper() == meta.id or s.strip() == meta.name for s in select)
+            if not any(matches(meta, s) for s in select) or (meta.opt_in and not exact):
+                continue
+        elif meta.opt_in:
+            continue
+        if ignore and any(matches(meta, s) for s in ignore):
+            continue
+        chosen.append(loaded)
+    return chosen
+
+
+def unknown_selectors(rules: dict[str, LoadedRule], selectors) -> list[str]:
+    return [s for s in selectors or () if not any(matches(r.meta, s) for r in rules.values())]
+
+
+def _span(source, entity) -> Span:
+    if source is not None:
+        return source.span
+    if entity is not None and getattr(entity, "source", None) is not None:
+        return entity.source.span
+    return Span("<unknown>", 1, 1, 1, 1)
+
+
+def run_rules(model, chosen: list[LoadedRule], config) -> tuple[list[Finding], list[Undecided]]:
+    findings, undecided = [], []
+    for loaded in chosen:
+        meta = loaded.meta
+        options = config.rule_options(meta)
+        severity = config.rule_severity(meta)
+        for item in loaded.module.check(model, options):
+            entity = item.resource
+            name = getattr(entity, "name", None) if entity is not None else None
+            if isinstance(entity, str):
+                name = entity
+            if isinstance(item, Issue):
+                findings.append(Finding(
+                    rule=meta.id, name=meta.name,
+                    severity=item.severity if item.severity and severity == meta.severity else severity,
+                    message=item.message, span=_span(item.source, entity), resource=name,
+                    related=tuple(Related(_span(link.source, None), link.message, link.resource)
+                                  for link in item.related if link.source is not None)))
+            elif isinstance(item, Unsure):
+                span = _span(item.source, entity)
+                undecided.append(Undecided(meta.id, name, item.reason, span))
+    return findings, undecided
+
+
+@dataclass
+class SuppressionHit:
+    file: str
+    line: int
+    ids: tuple
+    reason: str
+    kind: str  # inline | metadata
+    resource_lines: tuple = ()  # lines covered (inline: the line or the resource header)
+    resource: str | None = None
+    used: bool = False
+
+
+def apply_suppressions(findings: list[Finding], suppressions: list[SuppressionHit], config,
+                       resource_starts: dict) -> tuple[list[Finding], int, int]:
+    """Drop suppressed findings.  ``resource_starts`` maps (file, resource) to its first line so
+    that a comment on a resource's first line covers the whole resource."""
+    kept, suppressed, without_reason = [], 0, 0
+    by_file: dict[str, list[SuppressionHit]] = {}
+    for hit in suppressions:
+        by_file.setdefault(hit.file, []).append(hit)
+    for finding in findings:
+        if finding.rule == "LL002":
+            kept.append(finding)
+            continue
+        if config.ignored_for_file(finding.rule, finding.span.file):
+            suppressed += 1
+            continue
+        header = resource_starts.get((finding.span.file, finding.resource))
+        hit = None
+        for candidate in by_file.get(finding.span.file, ()):
+            if not any(_id_matches(i, finding) for i in candidate.ids):
+                continue
+            if candidate.kind == "metadata":
+                if candidate.resource == finding.resource:
+                    hit = candidate
+            elif candidate.line == finding.span.line or (header is not None and candidate.line == header):
+                hit = candidate
+            if hit:
+                break
+        if hit is None:
+            kept.append(finding)
+            continue
+        hit.used = True
+        suppressed += 1
+        if not hit.reason:
+            without_reason += 1
+    return kept, suppressed, without_reason
+
+
+def _id_matches(selector: str, finding: Finding) -> bool:
+    selector = selector.strip()
+    return selector.upper() == finding.rule or selector == finding.name or selector.lower() == "all" or (
+        len(selector) < 5 and finding.rule.startswith(selector.upper()))
+
+
+def glob_match(path: str, pattern: str) -> bool:
+    return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, "*/" + pattern) or Path(path).match(pattern)

@@ -1,0 +1,300 @@
+"""CloudFormation intrinsic functions, resolved as far as the template itself decides them.
+
+``Ref`` to a resource or a parameter with a default (or a ``--parameters`` value), ``GetAtt``,
+``Sub``/``Join`` of known parts, ``Select``/``Split``/``FindInMap`` over known values and ``If``
+(both branches, as :class:`Either`) resolve; anything else (``ImportValue``, ``GetAZs``, SSM
+parameter types, parameters without default) becomes :class:`Unknown` with a reason written the
+way the user wrote it.  Pseudo parameters and references embedded in longer strings stay as
+``${...}`` placeholders, so ``arn:${AWS::Partition}:sqs:...`` still tells a rule the service.
+"""
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Source
+from ..values import Absent, Either, Known, ResourceRef, Unknown, Value
+
+PSEUDO_PARAMETERS = {
+    "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
+    "AWS::StackId", "AWS::StackName", "AWS::URLSuffix",
+}
+
+# What ``Ref`` returns, per resource type (the default is an id).  Only the ones that change a
+# rule's answer matter: ``!Ref Queue`` is a URL, ``!Ref Topic`` is an ARN.
+REF_RETURNS = {
+    "AWS::SQS::Queue": "url",
+    "AWS::SNS::Topic": "arn",
+    "AWS::Lambda::Function": "name",
+    "AWS::Serverless::Function": "name",
+    "AWS::IAM::Role": "name",
+    "AWS::IAM::ManagedPolicy": "arn",
+    "AWS::DynamoDB::Table": "name",
+    "AWS::Serverless::SimpleTable": "name",
+    "AWS::S3::Bucket": "name",
+    "AWS::Kinesis::Stream": "name",
+    "AWS::Events::EventBus": "name",
+    "AWS::Logs::LogGroup": "name",
+    "AWS::StepFunctions::StateMachine": "arn",
+    "AWS::Serverless::StateMachine": "arn",
+    "AWS::Lambda::Alias": "arn",
+    "AWS::Lambda::Version": "arn",
+    "AWS::Lambda::LayerVersion": "arn",
+    "AWS::Serverless::LayerVersion": "arn",
+    "AWS::SecretsManager::Secret": "arn",
+}
+
+GETATT_ALIASES = {"Arn": "arn", "QueueUrl": "url", "QueueName": "name", "TopicName": "name", "TopicArn": "arn"}
+
+_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_MAX_DEPTH = 200
+
+
+class CfnResolver:
+    """Resolves raw template values of one document into Values."""
+
+    def __init__(self, doc: Document, parameters: dict | None = None, extra_resources: dict | None = None):
+        data = doc.data if isinstance(doc.data, dict) else {}
+        self.doc = doc
+        self.resources = data.get("Resources") if isinstance(data.get("Resources"), dict) else {}
+        self.parameters = data.get("Parameters") if isinstance(data.get("Parameters"), dict) else {}
+        self.mappings = data.get("Mappings") if isinstance(data.get("Mappings"), dict) else {}
+        self.conditions = data.get("Conditions") if isinstance(data.get("Conditions"), dict) else {}
+        self.values = parameters or {}
+        # resources SAM generates (FunctionRole, Function.Alias ...) that templates may reference
+        self.extra_resources = extra_resources if extra_resources is not None else {}
+        self.unresolved: list[tuple[Source, str]] = []
+
+    def node(self, logical_id: str) -> str:
+        return f"{self.doc.path}#{logical_id}"
+
+    def resource_type(self, logical_id: str) -> str | None:
+        body = self.resources.get(logical_id)
+        if isinstance(body, dict) and isinstance(body.get("Type"), str):
+            return body["Type"]
+        return self.extra_resources.get(logical_id)
+
+    # -- entry point -------------------------------------------------------------------------
+    def get(self, body: dict, key: str, path: tuple, absent_at: Source) -> Value:
+        """Property ``key`` of the raw mapping ``body`` found at ``path``."""
+        if not isinstance(body, dict) or key not in body:
+            return Absent(absent_at)
+        return self.resolve(body[key], path + (key,))
+
+    def resolve(self, raw, path: tuple, depth: int = 0) -> Value:
+        source = Source(self.doc, path)
+        if depth > _MAX_DEPTH:
+            return Unknown("value nested too deeply", source)
+        if isinstance(raw, dict):
+            if len(raw) == 1:
+                (key, arg), = raw.items()
+                handler = _HANDLERS.get(key)
+                if handler is not None:
+                    return handler(self, arg, path + (key,), source, depth)
+            return Known({str(k): self.resolve(v, path + (k,), depth + 1) for k, v in raw.items()}, source)
+        if isinstance(raw, list):
+            out = []
+            for index, item in enumerate(raw):
+                value = self.resolve(item, path + (index,), depth + 1)
+                if not value.absent:  # AWS::NoValue removes the item
+                    out.append(value)
+            return Known(out, source)
+        return Known(raw, source)
+
+    # -- Ref ---------------------------------------------------------------------------------
+    def ref(self, name, source: Source) -> Value:
+        if not isinstance(name, str):
+            return Unknown(f"Ref {name!r}", source)
+        if name == "AWS::NoValue":
+            return Absent(source)
+        if name in PSEUDO_PARAMETERS:
+            return Unknown(f"!Ref {name} (pseudo parameter)", source)
+        if name in self.parameters:
+            return self.parameter(name, source)
+        rtype = self.resource_type(name)
+        if rtype is not None:
+            return Known(ResourceRef(self.node(name), REF_RETURNS.get(rtype, "id"), name), source)
+        self.unresolved.append((source, f"Ref to '{name}', which is neither a resource nor a parameter"))
+        return Unknown(f"!Ref {name} (not declared)", source)
+
+    def parameter(self, name: str, source: Source) -> Value:
+        declaration = self.parameters.get(name)
+        declaration = declaration if isinstance(declaration, dict) else {}
+        ptype = str(declaration.get("Type", "String"))
+        if name in self.values:
+            raw, origin = self.values[name], "--parameters"
+        elif "Default" in declaration and not ptype.startswith("AWS::SSM::"):
+            raw, origin = declaration["Default"], "default"
+        else:
+            why = "SSM parameter" if ptype.startswith("AWS::SSM::") else "parameter without default"
+            return Unknown(f"!Ref {name} ({why})", source)
+        value_source = source if origin == "--parameters" else Source(self.doc, ("Parameters", name, "Default"))
+        if ptype.startswith("List<") or ptype == "CommaDelimitedList":
+            items = raw if isinstance(raw, list) else [s.strip() for s in str(raw).split(",")] if str(raw) else []
+            return Known([Known(item, value_source) for item in items], value_source)
+        return Known(raw, value_source)
+
+    def condition_names(self) -> set:
+        return set(self.conditions)
+
+
+def _h_ref(r: CfnResolver, arg, path, source, depth):
+    return r.ref(arg, source)
+
+
+def _h_getatt(r: CfnResolver, arg, path, source, depth):
+    if isinstance(arg, str) and "." in arg:
+        logical_id, attr = arg.split(".", 1)
+    elif isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
+        logical_id, attr = arg
+        if not isinstance(attr, str):
+            return Unknown(f"!GetAtt {logical_id} with a computed attribute", source)
+    else:
+        return Unknown("malformed Fn::GetAtt", source)
+    if r.resource_type(logical_id) is None:
+        r.unresolved.append((source, f"GetAtt of '{logical_id}', which is not a resource"))
+        return Unknown(f"!GetAtt {logical_id}.{attr} (not declared)", source)
+    return Known(ResourceRef(r.node(logical_id), GETATT_ALIASES.get(attr, attr.lower()), logical_id), source)
+
+
+def _text(value: Value) -> str | None:
+    """A resolved value as text for Sub/Join; references and pseudo parameters as tokens."""
+    if isinstance(value, Known):
+        raw = value.value
+        if isinstance(raw, ResourceRef):
+            return raw.token()
+        if isinstance(raw, bool):
+            return "true" if raw else "false"
+        if isinstance(raw, (str, int, float)):
+            return str(raw)
+        return None
+    if isinstance(value, Unknown) and value.reason.endswith("(pseudo parameter)"):
+        return "${" + value.reason.split()[1] + "}"
+    return None
+
+
+def _h_sub(r: CfnResolver, arg, path, source, depth):
+    if isinstance(arg, str):
+        template, variables, tpath = arg, {}, path
+    elif isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], dict):
+        template, variables, tpath = arg[0], arg[1], path + (0,)
+    else:
+        return Unknown("malformed Fn::Sub", source)
+    pieces, last, whole_ref = [], 0, None
+    for match in _SUB_VARIABLE.finditer(template):
+        pieces.append(template[last:match.start()])
+        last = match.end()
+        name = match.group(1).strip()
+        if name.startswith("!"):
+            pieces.append("${" + name[1:] + "}")
+            continue
+        if name in variables:
+            value = r.resolve(variables[name], path + (1, name), depth + 1)
+        elif "." in name and name.split(".", 1)[0] not in r.parameters:
+            value = _h_getatt(r, name, path, Source(r.doc, tpath), depth)
+        else:
+            value = r.ref(name, Source(r.doc, tpath))
+        if match.group(0) == template:
+            whole_ref = value
+        text = _text(value)
+        if text is None:
+            if isinstance(value, Unknown):
+                return Unknown(f"!Sub {template!r}: {value.reason}", source)
+            return Unknown(f"!Sub {template!r}", source)
+        pieces.append(text)
+    pieces.append(template[last:])
+    if whole_ref is not None and isinstance(whole_ref, Known):
+        return Known(whole_ref.value, source)
+    return Known("".join(pieces), source)
+
+
+def _h_join(r: CfnResolver, arg, path, source, depth):
+    if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)):
+        return Unknown("malformed Fn::Join", source)
+    parts = r.resolve(arg[1], path + (1,), depth + 1)
+    if not isinstance(parts, Known) or not isinstance(parts.value, list):
+        return Unknown(f"!Join over {getattr(parts, 'reason', 'a computed list')}", source)
+    texts = []
+    for part in parts.value:
+        text = _text(part)
+        if text is None:
+            return Unknown(f"!Join: {getattr(part, 'reason', 'computed part')}", source)
+        texts.append(text)
+    if len(parts.value) == 1 and isinstance(parts.value[0].value if isinstance(parts.value[0], Known) else None, ResourceRef):
+        return Known(parts.value[0].value, source)
+    return Known(arg[0].join(texts), source)
+
+
+def _h_if(r: CfnResolver, arg, path, source, depth):
+    if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):
+        return Unknown("malformed Fn::If", source)
+    return Either(arg[0], (r.resolve(arg[1], path + (1,), depth + 1), r.resolve(arg[2], path + (2,), depth + 1)), source)
+
+
+def _h_select(r: CfnResolver, arg, path, source, depth):
+    if not (isinstance(arg, list) and len(arg) == 2):
+        return Unknown("malformed Fn::Select", source)
+    index = r.resolve(arg[0], path + (0,), depth + 1)
+    try:
+        position = int(index.value) if isinstance(index, Known) else None
+    except (TypeError, ValueError):
+        position = None
+    if isinstance(arg[1], dict) and set(arg[1]) == {"Fn::GetAZs"} and position is not None:
+        # !Select [N, !GetAZs ""]: the AZ is unknown, but different N are different AZs
+        return Known("${AZ" + str(position) + "}", source)
+    items = r.resolve(arg[1], path + (1,), depth + 1)
+    if position is None or not isinstance(items, Known) or not isinstance(items.value, list):
+        return Unknown("!Select over a value known only at deploy time", source)
+    if 0 <= position < len(items.value):
+        return items.value[position]
+    return Unknown(f"!Select index {position} out of range", source)
+
+
+def _h_split(r: CfnResolver, arg, path, source, depth):
+    if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)):
+        return Unknown("malformed Fn::Split", source)
+    text = _text(r.resolve(arg[1], path + (1,), depth + 1))
+    if text is None:
+        return Unknown("!Split of a value known only at deploy time", source)
+    return Known([Known(piece, source) for piece in text.split(arg[0])], source)
+
+
+def _h_findinmap(r: CfnResolver, arg, path, source, depth):
+    if not (isinstance(arg, list) and len(arg) >= 3):
+        return Unknown("malformed Fn::FindInMap", source)
+    keys = [_text(r.resolve(a, path + (i,), depth + 1)) for i, a in enumerate(arg[:3])]
+    if any(k is None or "${" in k for k in keys):
+        return Unknown("!FindInMap with keys known only at deploy time", source)
+    try:
+        raw = r.mappings[keys[0]][keys[1]][keys[2]]
+    except (KeyError, TypeError):
+        return Unknown(f"!FindInMap {keys} not found", source)
+    return r.resolve(raw, ("Mappings", keys[0], keys[1], keys[2]), depth + 1)
+
+
+def _h_import(r: CfnResolver, arg, path, source, depth):
+    name = _text(r.resolve(arg, path, depth + 1))
+    if name is None:
+        return Unknown("!ImportValue of a computed name", source)
+    return Unknown(f"!ImportValue {name}", source, import_name=name)
+
+
+def _h_unknown(name):
+    def handler(r, arg, path, source, depth):
+        return Unknown(f"{name} (known only at deploy time)", source)
+    return handler
+
+
+_HANDLERS = {
+    "Ref": _h_ref,
+    "Fn::GetAtt": _h_getatt,
+    "Fn::Sub": _h_sub,
+    "Fn::Join": _h_join,
+    "Fn::If": _h_if,
+    "Fn::Select": _h_select,
+    "Fn::Split": _h_split,
+    "Fn::FindInMap": _h_findinmap,
+    "Fn::ImportValue": _h_import,
+}
+for _name in ("Fn::Base64", "Fn::Cidr", "Fn::GetAZs", "Fn::Transform", "Fn::Length", "Fn::ToJsonString",
+              "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition", "Fn::GetParam"):
+    _HANDLERS[_name] = _h_unknown(_name)

@@ -1,0 +1,1 @@
+"""Terraform frontend: HCL, Terraform JSON and plan JSON onto the normalized model."""

@@ -1,0 +1,447 @@
+"""Terraform plan JSON -> :class:`TfResource` list, the same output as the HCL evaluator.
+
+Three parts of a plan are combined:
+
+* ``planned_values``: every resource instance (root and child modules, ``count``/``for_each``
+  instances) with the values Terraform knows at plan time.  Values known only after apply are
+  *omitted* there, and ``resource_changes[].change.after_unknown`` says which ones they are.
+* ``resource_changes``: ``after_unknown`` (-> ``Unknown("known after apply")``) and
+  ``after_sensitive`` (a sensitive value left out of the plan -> ``Unknown("sensitive")``).
+* ``configuration``: the expressions' ``references``.  Ids of resources created by the same plan
+  are unknown, so the graph edges (function -> role, subnet -> route table) come from here.
+
+Known limits (values stay ``Unknown``): an unknown map whose entries reference resources
+(``environment.variables``), string interpolation around a reference (``"${aws_s3_bucket.b.arn}/*"``
+is indistinguishable from the bare reference in the plan, so a scalar with exactly one resource
+reference becomes that reference), ``dynamic`` blocks, data sources read at plan time (they live
+in ``prior_state``, not ``planned_values``), and unknown ``jsonencode(...)`` policies.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ...document import Document, Source
+from ...values import Known, ResourceRef, Unknown, Value
+from .resources import TfResource, node_id, normalize_attr
+
+AFTER_APPLY = "known after apply"
+SENSITIVE = "sensitive"
+
+# Attributes holding an IAM policy document as a JSON string (jsonencode(...) or a heredoc).
+_POLICY_ATTRS = frozenset({"policy", "assume_role_policy"})
+
+# One step of a reference: ".name" or "[0]" / ["key"].
+_STEP = re.compile(r'\.([A-Za-z_][\w-]*)|\[(\d+|"(?:[^"\\]|\\.)*")\]')
+_HEAD = re.compile(r"[A-Za-z_][\w-]*")
+_INDEX = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]')
+# Reference roots that are never resources.
+_SCALARS = frozenset({str, int, float, bool})
+_NOT_RESOURCES = frozenset({"var", "local", "count", "each", "path", "terraform", "self"})
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def index_suffix(index: Any) -> str:
+    """``[0]`` / ``["key"]`` as Terraform writes instance keys in addresses."""
+    if index is None:
+        return ""
+    if isinstance(index, int) and not isinstance(index, bool):
+        return f"[{index}]"
+    return "[" + json.dumps(str(index)) + "]"
+
+
+def _parse_ref(text: str) -> list | None:
+    """``aws_subnet.a[0].id`` -> ["aws_subnet", "a", 0, "id"] (string keys stay str)."""
+    head = _HEAD.match(text)
+    if not head:
+        return None
+    steps: list = [head.group(0)]
+    pos = head.end()
+    while pos < len(text):
+        step = _STEP.match(text, pos)
+        if not step:
+            break  # something we do not model (e.g. a splat): keep what we have
+        if step.group(1) is not None:
+            steps.append(step.group(1))
+        else:
+            raw = step.group(2)
+            steps.append(int(raw) if raw.isdigit() else json.loads(raw))
+        pos = step.end()
+    return steps
+
+
+class _PlanReader:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        data = _dict(doc.data)
+        self.changes = {c.get("address"): _dict(c.get("change")) for c in _list(data.get("resource_changes"))
+                        if isinstance(c, dict)}
+        # Static module path ("", "module.a.", "module.a.module.b.") -> module configuration.
+        self.config_modules: dict[str, dict] = {}
+        self.config_resources: dict[tuple[str, str], dict] = {}  # (static path, address) -> config
+        self._walk_config(_dict(_dict(data.get("configuration")).get("root_module")), "")
+        self.resources: list[TfResource] = []
+        self.by_address: dict[str, TfResource] = {}
+        # Resource address without instance key -> {instance key: instance address}.
+        self.instances: dict[str, dict[Any, str]] = {}
+        # Module instance addresses ("module.q[0]") by their address without instance key.
+        self.module_instances: dict[str, list[str]] = {}
+
+    # -- configuration ------------------------------------------------------------------------
+
+    def _walk_config(self, module: dict, prefix: str) -> None:
+        self.config_modules[prefix] = module
+        for resource in _list(module.get("resources")):
+            if isinstance(resource, dict) and isinstance(resource.get("address"), str):
+                self.config_resources[(prefix, resource["address"])] = resource
+        for name, call in _dict(module.get("module_calls")).items():
+            self._walk_config(_dict(_dict(call).get("module")), f"{prefix}module.{name}.")
+
+    # -- planned values -----------------------------------------------------------------------
+
+    def run(self) -> list[TfResource]:
+        planned = _dict(self.doc.data).get("planned_values")
+        self._walk_planned(_dict(_dict(planned).get("root_module")), ("planned_values", "root_module"), "")
+        for resource in self.resources:
+            self._link(resource)
+        return self.resources
+
+    def _walk_planned(self, module: dict, path: tuple, prefix: str) -> None:
+        for j, raw in enumerate(_list(module.get("resources"))):
+            if isinstance(raw, dict) and raw.get("type") and raw.get("name"):
+                self._add(raw, path + ("resources", j), prefix)
+        for i, child in enumerate(_list(module.get("child_modules"))):
+            address = _dict(child).get("address")
+            if isinstance(address, str):
+                self.module_instances.setdefault(_INDEX.sub("", address), []).append(address)
+                self._walk_planned(child, path + ("child_modules", i), address + ".")
+
+    def _add(self, raw: dict, path: tuple, prefix: str) -> None:
+        mode = raw.get("mode") or "managed"
+        base = f"{prefix}{'data.' if mode == 'data' else ''}{raw['type']}.{raw['name']}"
+        index = raw.get("index")
+        address = raw.get("address") or base + index_suffix(index)
+        change = self.changes.get(address, {})
+        sensitive = raw.get("sensitive_values", change.get("after_sensitive"))
+        source = Source(self.doc, path)
+        values = self._convert(_dict(raw.get("values")), change.get("after_unknown"), sensitive,
+                               path + ("values",))
+        values = _dict(values.value) if isinstance(values, Known) else {}
+        resource = TfResource(
+            address=address, type=raw["type"], mode=mode, node=node_id(self.doc.path, address),
+            values=values, source=source, doc=self.doc, count_index=index,
+            extra={"module": prefix[:-1], "base": base, "actions": change.get("actions"),
+                   # shapes of unknown values ([] list, {} map), used to type references
+                   "shape": sensitive if isinstance(sensitive, dict) else None},
+        )
+        self.resources.append(resource)
+        self.by_address[address] = resource
+        self.instances.setdefault(base, {})[index] = address
+
+    def _convert(self, raw: Any, unknown: Any, sensitive: Any, path: tuple) -> Value | None:
+        """Plan JSON -> Value tree; ``unknown``/``sensitive`` are the matching subtrees of
+        after_unknown and sensitive_values.  None means "not set" (JSON null)."""
+        if unknown is True:
+            return Unknown(AFTER_APPLY, Source(self.doc, path))
+        if raw is None and _has_true(unknown):  # a block left out because parts are unknown
+            raw = {} if isinstance(unknown, dict) else []
+        if isinstance(raw, dict):
+            unknown = _dict(unknown)
+            sensitive = _dict(sensitive)
+            out: dict[str, Value] = {}
+            for key, item in raw.items():
+                # fast path for plain leaves, most of a plan
+                if item.__class__ in _SCALARS and key not in unknown and key not in _POLICY_ATTRS:
+                    out[key] = Known(item, Source(self.doc, path + (key,)))
+                    continue
+                value = self._convert(item, unknown.get(key), sensitive.get(key), path + (key,))
+                if value is not None:
+                    out[key] = _parse_policy(value) if key in _POLICY_ATTRS else value
+            # Unknown values are left out of planned_values; sensitive ones may be too.
+            for key, mark in unknown.items():
+                if key not in raw:
+                    value = self._convert(None, mark, sensitive.get(key), path + (key,))
+                    if value is not None:
+                        out[key] = value
+            for key, mark in sensitive.items():
+                if mark is True and key not in out and key not in raw:
+                    out[key] = Unknown(SENSITIVE, Source(self.doc, path + (key,)))
+            return Known(out, Source(self.doc, path))
+        if isinstance(raw, list):
+            unknown = unknown if isinstance(unknown, list) else []
+            sensitive = sensitive if isinstance(sensitive, list) else []
+            out_list = []
+            for i in range(max(len(raw), len(unknown))):
+                item = raw[i] if i < len(raw) else None
+                value = self._convert(item, unknown[i] if i < len(unknown) else None,
+                                      sensitive[i] if i < len(sensitive) else None, path + (i,))
+                out_list.append(value if value is not None else Known(None, Source(self.doc, path + (i,))))
+            return Known(out_list, Source(self.doc, path))
+        if raw is None:
+            return Unknown(SENSITIVE, Source(self.doc, path)) if sensitive is True else None
+        return Known(raw, Source(self.doc, path))
+
+    # -- references from configuration --------------------------------------------------------
+
+    def _link(self, resource: TfResource) -> None:
+        module = resource.extra["module"]
+        static = _INDEX.sub("", module + ".") if module else ""
+        relative = resource.extra["base"][len(module) + 1 if module else 0:]
+        config = self.config_resources.get((static, relative))
+        if config is not None:
+            self._link_block(resource, _dict(config.get("expressions")), Known(resource.values), (),
+                             module + "." if module else "")
+
+    def _link_block(self, resource: TfResource, expressions: dict, block: Value, at: tuple, prefix: str):
+        if not isinstance(block, Known) or not isinstance(block.value, dict):
+            return
+        for name, expr in expressions.items():
+            current = block.value.get(name)
+            if isinstance(expr, list):  # nested blocks: list of attribute -> expression maps
+                blocks = current.value if isinstance(current, Known) and isinstance(current.value, list) else []
+                for i, sub in enumerate(expr):
+                    if i < len(blocks) and isinstance(sub, dict):
+                        self._link_block(resource, sub, blocks[i], at + (name, i), prefix)
+            elif isinstance(expr, dict) and "references" in expr:
+                targets = self._targets(_list(expr["references"]), prefix, resource.count_index,
+                                        _implied_attr(name))
+                if targets:
+                    linked = self._apply(resource, targets, current, at + (name,))
+                    if linked is not None:
+                        block.value[name] = linked
+            elif isinstance(expr, dict) and current is not None and not ("constant_value" in expr):
+                # a single nested block written as an object
+                self._link_block(resource, expr, current, at + (name,), prefix)
+
+    def _targets(self, refs: list, prefix: str, self_index: Any, implied: str = "id",
+                 depth: int = 0) -> list[ResourceRef]:
+        """References (as the plan lists them, relative to module ``prefix``) -> ResourceRefs to
+        resource instances, in order, one per instance.  ``implied`` is the attribute assumed when
+        Terraform cut the reference at the resource (``aws_sqs_queue.q[each.key].arn`` is listed
+        as ``aws_sqs_queue.q``)."""
+        per_base: dict[tuple, str | None] = {}  # (base address, index or None) -> attribute
+        follows_index = any(isinstance(r, str) and r.split(".")[0] in ("count", "each") for r in refs)
+        out: list[ResourceRef] = []
+        for ref in refs:
+            steps = _parse_ref(ref) if isinstance(ref, str) else None
+            if not steps or steps[0] in _NOT_RESOURCES:
+                continue
+            if steps[0] == "module":
+                if depth < 8:
+                    out.extend(self._module_output(steps, prefix, self_index, implied, depth))
+                continue
+            head = 3 if steps[0] == "data" else 2
+            if len(steps) < head or not all(isinstance(s, str) for s in steps[:head]):
+                continue
+            base = prefix + ".".join(steps[:head])
+            rest = steps[head:]
+            index = rest.pop(0) if rest and not isinstance(rest[0], str) else None
+            attr = rest[0] if rest and isinstance(rest[0], str) else None
+            key = (base, index)
+            if per_base.get(key) is None:
+                per_base[key] = attr
+        for (base, index), attr in per_base.items():
+            instances = self.instances.get(base)
+            if not instances:
+                continue
+            if index is not None:
+                chosen = [instances[index]] if index in instances else []
+            elif follows_index and self_index is not None and self_index in instances:
+                chosen = [instances[self_index]]  # aws_subnet.a[count.index]
+            else:
+                chosen = list(instances.values())  # whole resource or splat: every instance
+            type_ = base.rsplit(".", 2)[-2]
+            for address in chosen:
+                out.append(ResourceRef(node_id(self.doc.path, address),
+                                       normalize_attr(type_, attr or implied), address))
+        return out
+
+    def _module_output(self, steps: list, prefix: str, self_index: Any, implied: str,
+                       depth: int) -> list[ResourceRef]:
+        """``module.x.out`` -> the resources that output references, inside that module."""
+        name, rest = steps[1], steps[2:]
+        key = rest.pop(0) if rest and not isinstance(rest[0], str) else None  # module.x[0].out
+        if not isinstance(name, str) or not rest or not isinstance(rest[0], str):
+            return []  # the whole module object: we cannot tell which output is used
+        output = rest[0]
+        child_static = _INDEX.sub("", prefix) + f"module.{steps[1]}."
+        expression = _dict(_dict(_dict(self.config_modules.get(child_static, {}).get("outputs")).get(output))
+                           .get("expression"))
+        refs = _list(expression.get("references"))
+        if key is not None:
+            instances = [f"{prefix}module.{name}{index_suffix(key)}"]
+        else:  # every instance of a counted module, but only below our own module instance
+            instances = [m for m in self.module_instances.get(child_static[:-1], [])
+                         if m.startswith(prefix) and _INDEX.sub("", m[len(prefix):]) == f"module.{name}"]
+        out = []
+        for instance in instances:
+            out.extend(self._targets(refs, instance + ".", self_index, implied, depth + 1))
+        return out
+
+    def _apply(self, resource: TfResource, refs: list[ResourceRef], current: Value | None,
+               at: tuple) -> Value | None:
+        """The attribute value with references put in, or None to leave it as it is."""
+        source = current.source if current is not None and current.source else \
+            resource.source.child("values", *at)
+        if isinstance(current, Known) and isinstance(current.value, list) and \
+                any(isinstance(item, Known) and isinstance(item.value, dict) for item in current.value):
+            return self._fill(current, refs)
+        if isinstance(current, Known) and isinstance(current.value, list):
+            # Known ids that equal an attribute of a referenced resource; unknown items get the
+            # remaining references in order when the counts match.
+            items = list(current.value)
+            left = list(refs)
+            for i, item in enumerate(items):
+                match = self._match(item, left)
+                if match is not None:
+                    items[i] = Known(match, item.source)
+                    left.remove(match)
+            holes = [i for i, item in enumerate(items) if isinstance(item, Unknown)]
+            if holes and len(holes) == len(left):
+                for i, ref in zip(holes, left):
+                    items[i] = Known(ref, items[i].source)
+            return Known(items, current.source)
+        if isinstance(current, Known):
+            match = self._match(current, refs)
+            return Known(match, current.source) if match is not None else None
+        if isinstance(current, Known) and isinstance(current.value, dict):
+            return self._fill(current, refs)
+        if isinstance(current, Unknown) and current.reason == AFTER_APPLY:
+            shape = self._shape(resource, at)
+            if shape == "list":
+                return Known([Known(ref, source) for ref in refs], source)
+            if shape == "scalar" and len(refs) == 1:
+                return Known(refs[0], source)
+        return None
+
+    def _fill(self, current: Known, refs: list[ResourceRef]) -> Value | None:
+        """One expression for a whole structure (``route = [{gateway_id = aws_internet_gateway.
+        igw.id, ...}]``): give each unknown leaf the references whose type its name names
+        (``nat_gateway_id`` -> ``aws_nat_gateway``), when that is unambiguous."""
+        leaves: list[tuple[Any, Any, str]] = []  # (container, key in it, attribute name)
+
+        def collect(value: Value, name: str) -> None:
+            if not isinstance(value, Known):
+                return
+            pairs = value.value.items() if isinstance(value.value, dict) else \
+                enumerate(value.value) if isinstance(value.value, list) else ()
+            for key, item in pairs:
+                label = key if isinstance(key, str) else name
+                if isinstance(item, Unknown) and item.reason == AFTER_APPLY:
+                    leaves.append((value.value, key, label))
+                else:
+                    collect(item, label)
+
+        collect(current, "")
+        if not leaves:
+            return None
+        single = len({r.name for r in refs}) == 1
+        options = []
+        for _, _, name in leaves:
+            stem = "_" + re.sub(r"_(ids?|arns?|names?)$", "", name)
+            fits = [r for r in refs if ("_" + self._type_of(r)[4:]).endswith(stem)]
+            options.append(fits or (refs if len(leaves) == 1 and single else []))
+        # A reference that is the only option of one leaf is not also given to another leaf.
+        claimed = {id(o[0]) for o in options if len(o) == 1}
+        for (container, key, name), choice in zip(leaves, options):
+            if len(choice) > 1:
+                choice = [r for r in choice if id(r) not in claimed]
+            source = container[key].source
+            if name.endswith(("_ids", "_arns")) and not isinstance(container, list):
+                if choice:
+                    container[key] = Known([Known(r, source) for r in choice], source)
+            elif len({r.name for r in choice}) == 1:
+                container[key] = Known(choice[0], source)
+        return current
+
+    def _type_of(self, ref: ResourceRef) -> str:
+        target = self.by_address.get(ref.name)
+        return target.type if target is not None else ""
+
+    def _match(self, item: Value, refs: list[ResourceRef]) -> ResourceRef | None:
+        """The reference whose target has this known value as its attribute (a known id)."""
+        if not isinstance(item, Known) or not isinstance(item.value, str) or not item.value:
+            return None
+        for ref in refs:
+            target = self.by_address.get(ref.name)
+            if target is None:
+                continue
+            for attr, value in target.values.items():
+                if isinstance(value, Known) and value.value == item.value:
+                    return ResourceRef(ref.node, normalize_attr(target.type, attr), ref.name)
+        return None
+
+    @staticmethod
+    def _shape(resource: TfResource, at: tuple) -> str:
+        """list / map / scalar for an unknown value, from sensitive_values, which mirrors the
+        value's structure ([] for lists and sets, {} for maps) even where the value is unknown."""
+        node: Any = resource.extra["shape"]
+        for step in at:
+            if isinstance(node, dict) and isinstance(step, str):
+                node = node.get(step)
+            elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+                node = node[step]
+            else:
+                node = None
+                break
+        if isinstance(node, list):
+            return "list"
+        if isinstance(node, dict):
+            return "map"
+        if resource.extra["shape"] is None:
+            # Old plans carry no sensitive_values: fall back on the naming convention.
+            name = next((s for s in reversed(at) if isinstance(s, str)), "")
+            return "list" if name.endswith(("_ids", "_arns", "s")) and not name.endswith("ss") else "scalar"
+        return "scalar"
+
+
+def _implied_attr(name: str) -> str:
+    """The attribute a reference most likely takes, judging by the attribute it is assigned to."""
+    for suffix, attr in (("arn", "arn"), ("arns", "arn"), ("name", "name"), ("url", "url")):
+        if name == suffix or name.endswith("_" + suffix):
+            return attr
+    return "id"
+
+
+def _has_true(mark: Any) -> bool:
+    if mark is True:
+        return True
+    if isinstance(mark, dict):
+        return any(_has_true(v) for v in mark.values())
+    if isinstance(mark, list):
+        return any(_has_true(v) for v in mark)
+    return False
+
+
+def _parse_policy(value: Value) -> Value:
+    """A policy as a JSON string (jsonencode or heredoc) -> Value tree, every leaf pointing at
+    the string.  Anything else (unknown, not JSON) is returned unchanged."""
+    if not isinstance(value, Known) or not isinstance(value.value, str) or \
+            not value.value.lstrip().startswith("{"):
+        return value
+    try:
+        parsed = json.loads(value.value)
+    except ValueError:
+        return value
+
+    def wrap(raw: Any) -> Value:
+        if isinstance(raw, dict):
+            return Known({k: wrap(v) for k, v in raw.items()}, value.source)
+        if isinstance(raw, list):
+            return Known([wrap(v) for v in raw], value.source)
+        return Known(raw, value.source)
+
+    return wrap(parsed)
+
+
+def read_plan(doc: Document) -> list[TfResource]:
+    """All resource instances of the plan, with values and reference edges."""
+    return _PlanReader(doc).run()

@@ -1,0 +1,183 @@
+"""CloudFormation/SAM JSON loader: text -> :class:`Document`, parsed by the C ``json`` module.
+
+Spans are never computed up front.  ``locate(path)`` re-reads the text along that one path:
+it reads member keys with the C ``scanstring`` and skips sibling values with the C scanner, so
+the cost is proportional to the text before the value, and nothing is paid for values that
+no finding points at.  ``path + ("__key__",)`` gives the span of the member key (with its
+quotes) that introduces the value, as in the YAML loader.
+
+Duplicate keys are a ParseError (CloudFormation rejects them).  They are detected with an
+``object_pairs_hook`` (measured: about +0.6 ms on a 215 KB template) and only then located by
+a second, walking pass, which is paid on that error path alone.
+"""
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from json.decoder import WHITESPACE, scanstring
+from json.scanner import make_scanner
+
+from lambdalint.document import Document, ParseError, Span
+
+KEY = "__key__"
+
+_scan = make_scanner(json.JSONDecoder())  # C scanner: (text, index) -> (value, end index)
+_ws = WHITESPACE.match  # C regex: skip JSON whitespace
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _no_duplicates(pairs):
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _Duplicate
+    return obj
+
+
+def load_json(text: str, path: str) -> Document:
+    if text.startswith("\ufeff"):  # a BOM is not part of the first line for an editor either
+        text = text[1:]
+    if not text.strip():  # like an empty YAML file: no data, the caller decides what it is
+        return Document(path=path, format="cfn-json", data=None, text=text)
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise ParseError(path, exc.msg, exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise ParseError(path, "nesting too deep") from None
+    except _Duplicate:
+        key, first, second = _find_duplicate(text)
+        line, column = _line_col(_line_starts(text), second)
+        first_line = _line_col(_line_starts(text), first)[0]
+        raise ParseError(path, f"duplicate key {key!r} (first at line {first_line})",
+                         line, column) from None
+
+    starts: list[int] = []  # line start offsets, computed on the first locate()
+    walked: dict = {}
+
+    def locate(p) -> Span | None:
+        if not starts:
+            starts.extend(_line_starts(text))
+        try:
+            found = _seek(text, tuple(p), walked)
+        except (StopIteration, ValueError, IndexError):  # not reachable on valid JSON; be safe
+            return None
+        if found is None:
+            return None
+        start, end = found
+        line, column = _line_col(starts, start)
+        end_line, end_column = _line_col(starts, end)
+        return Span(path, line, column, end_line, end_column)
+
+    return Document(path=path, format="cfn-json", data=data, text=text, locate=locate)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
+    index = bisect_right(starts, offset) - 1
+    return index + 1, offset - starts[index] + 1
+
+
+def _seek(text: str, path: tuple, cache: dict):
+    """(start, end) offsets of the value (or, for a trailing "__key__", the key) at ``path``.
+
+    ``cache`` maps path prefixes already walked to (value offset, key span), so the findings of
+    one resource do not each re-read the text from the top.
+    """
+    pos, key_span, done = _ws(text, 0).end(), None, 0
+    for done in range(len(path), 0, -1):
+        hit = cache.get(path[:done])
+        if hit is not None:
+            pos, key_span = hit
+            break
+    else:
+        done = 0
+    last = len(path) - 1
+    for depth in range(done, len(path)):
+        step = path[depth]
+        if step == KEY and key_span is not None:
+            return key_span if depth == last else None
+        key_span = None
+        char = text[pos:pos + 1]
+        if char == "{" and isinstance(step, str):
+            pos = _ws(text, pos + 1).end()
+            while text[pos:pos + 1] == '"':
+                key, end = scanstring(text, pos + 1)
+                here = (pos, end)
+                pos = _ws(text, _ws(text, end).end() + 1).end()  # past ':'
+                if key == step:
+                    key_span = here
+                    break
+                pos = _ws(text, _scan(text, pos)[1]).end()
+                if text[pos:pos + 1] == ",":
+                    pos = _ws(text, pos + 1).end()
+            else:
+                return None
+        elif char == "[" and isinstance(step, int) and not isinstance(step, bool) and step >= 0:
+            pos = _ws(text, pos + 1).end()
+            for _ in range(step):
+                if text[pos:pos + 1] == "]":
+                    return None
+                pos = _ws(text, _scan(text, pos)[1]).end()
+                if text[pos:pos + 1] != ",":
+                    return None
+                pos = _ws(text, pos + 1).end()
+            if text[pos:pos + 1] == "]":
+                return None
+        else:
+            return None
+        cache[path[:depth + 1]] = (pos, key_span)
+    return pos, _scan(text, pos)[1]
+
+
+def _find_duplicate(text: str):
+    """(key, first key offset, second key offset) of the first duplicate key in ``text``.
+
+    Only called once ``json.loads`` has found one, so the text is valid JSON.  Iterative (an
+    explicit stack of open objects), skipping every scalar with the C scanner.
+    """
+    stack: list = []  # per open container: {key: offset} for an object, None for an array
+    expect_key = False  # just after '{' or an object's ','
+    pos = 0
+    length = len(text)
+    while True:
+        pos = _ws(text, pos).end()
+        if pos >= length:
+            return "?", 0, 0  # pragma: no cover - json.loads said there was one
+        char = text[pos]
+        if char == "{":
+            stack.append({})
+            expect_key = True
+            pos += 1
+        elif char == "[":
+            stack.append(None)
+            pos += 1
+        elif char in "}]":
+            stack.pop()
+            pos += 1
+        elif char == ",":
+            expect_key = stack[-1] is not None
+            pos += 1
+        elif char == ":":
+            pos += 1
+        elif expect_key:  # a member key
+            key, end = scanstring(text, pos + 1)
+            seen = stack[-1]
+            if key in seen:
+                return key, seen[key], pos
+            seen[key] = pos
+            expect_key = False
+            pos = end
+        else:
+            pos = _scan(text, pos)[1]

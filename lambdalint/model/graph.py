@@ -1,0 +1,318 @@
+"""The resource graph and the typed queries rules use.
+
+Frontends hand over entities; :meth:`Model.build` links them (edges come from each entity's
+``links()``: ``placed-in``, ``assumes``, ``dead-letters-to``, ``triggers``, ``routes-to`` ...),
+resolves every role's policy statements from wherever they are attached, and indexes routes and
+route-table associations.  All of that is format-neutral: no native property name appears here.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+
+from ..values import Either, Known, ResourceRef, Unknown, Value, describe, known_str
+from . import iam
+from .entities import (
+    Alias, Entity, EventInvokeConfig, EventSourceMapping, Function, Permission, Policy, Role,
+    RoleAttachment, Route, RouteTable, RouteTableAssociation, Subnet, Trigger, VpcEndpoint,
+)
+
+ARN_SERVICE_OF_KIND = {"sqs:queue": "sqs", "sns:topic": "sns"}
+
+
+class Model:
+    def __init__(self) -> None:
+        self.graph = nx.MultiDiGraph()
+        self.entities: dict[str, Entity] = {}
+        self.by_class: dict[type, list] = defaultdict(list)
+        self.exports: dict[str, Value] = {}  # CloudFormation Outputs Export.Name -> value
+        self.unresolved_refs: list = []  # (Source, text) for LL003
+        self.files: list[str] = []
+        self.parse_errors: list = []  # ParseError per file that could not be read (LL001)
+        self.unused_suppressions: list = []  # filled by the runner before LL002 runs
+        self._route_tables_of_subnet: dict[str, list] = {}
+        self._routes_of_table: dict[str, list] = defaultdict(list)
+
+    # -- building ---------------------------------------------------------------------------
+    def add(self, entity: Entity) -> Entity:
+        self.entities[entity.node] = entity
+        self.by_class[type(entity)].append(entity)
+        self.graph.add_node(entity.node, entity=entity)
+        return entity
+
+    def resolve_imports(self) -> None:
+        """Replace ``Fn::ImportValue`` of a name some linted template exports by the exported
+        value, so cross-stack references resolve like local ones."""
+        if not self.exports:
+            return
+        from dataclasses import fields
+
+        def substitute(value, depth=0):
+            if depth > 50:
+                return value
+            if isinstance(value, Unknown) and value.import_name in self.exports:
+                exported = self.exports[value.import_name]
+                return exported if isinstance(exported, Known) else value
+            if isinstance(value, Known) and isinstance(value.value, list):
+                return Known([substitute(v, depth + 1) for v in value.value], value.source)
+            if isinstance(value, Known) and isinstance(value.value, dict):
+                return Known({k: substitute(v, depth + 1) for k, v in value.value.items()}, value.source)
+            if isinstance(value, Either):
+                return Either(value.condition, tuple(substitute(v, depth + 1) for v in value.options), value.source)
+            return value
+
+        for entity in self.entities.values():
+            for f in fields(entity):
+                current = getattr(entity, f.name)
+                if isinstance(current, Value):
+                    setattr(entity, f.name, substitute(current))
+            if isinstance(entity, Role):
+                entity.inline_documents = [(o, substitute(d), s) for o, d, s in entity.inline_documents]
+                entity.managed_arns = [substitute(a) for a in entity.managed_arns]
+
+    def build(self) -> "Model":
+        for entity in list(self.entities.values()):
+            for reason, value in entity.links():
+                for target in self.targets(value):
+                    self.graph.add_edge(entity.node, target.node, reason=reason)
+        self._index_routes()
+        for role in self.by_class[Role]:
+            self._resolve_role(role)
+        return self
+
+    def _index_routes(self) -> None:
+        for route in self.by_class[Route]:
+            for table in self.targets(route.route_table):
+                self._routes_of_table[table.node].append(route)
+        associations = defaultdict(list)
+        for assoc in self.by_class[RouteTableAssociation]:
+            for subnet in self.targets(assoc.subnet):
+                associations[subnet.node].append(assoc)
+        self._associations = associations
+
+    def _policy_by_arn(self, value: Value) -> Policy | None:
+        target = self.entity(value)
+        return target if isinstance(target, Policy) else None
+
+    def _resolve_role(self, role: Role) -> None:
+        from .. import data
+
+        statements, problems = [], []
+        for origin, document, _source in role.inline_documents:
+            more, why = iam.statements_from_document(document, origin)
+            statements += more
+            problems += why
+        arns = list(role.managed_arns)
+        # standalone policies attached to this role by reference or by role name
+        for pred in self.graph.predecessors(role.node):
+            for edge in self.graph.get_edge_data(pred, role.node).values():
+                if edge["reason"] != "attached-to":
+                    continue
+                other = self.entities[pred]
+                if isinstance(other, Policy):
+                    more, why = iam.statements_from_document(other.document, f"{other.native_type or 'policy'} {other.name}")
+                    statements += more
+                    problems += why
+                elif isinstance(other, RoleAttachment):
+                    arns.append(other.policy_arn)
+        managed = data.managed_policies()
+        for arn_value in arns:
+            for leaf in arn_value.leaves():
+                policy = self._policy_by_arn(leaf)
+                if policy is not None:
+                    more, why = iam.statements_from_document(policy.document, f"managed policy {policy.name}")
+                    statements += more
+                    problems += why
+                    continue
+                arn = known_str(leaf)
+                if arn is None:
+                    problems.append(f"managed policy {describe(leaf)}")
+                    continue
+                name = arn.rsplit("/", 1)[-1]
+                entry = managed.get(name)
+                if entry is None or ":aws:policy/" not in arn.replace("${AWS::Partition}", "aws"):
+                    problems.append(f"managed policy {arn} (contents not known to lambdalint)")
+                    continue
+                for raw in entry["statements"]:
+                    statements.append(_managed_statement(raw, name, leaf))
+        role.statements = statements
+        role.unresolved = problems
+
+    # -- generic lookups ---------------------------------------------------------------------
+    def entity(self, value) -> Entity | None:
+        """The entity a Known ResourceRef (or a node id) points at."""
+        if isinstance(value, Known):
+            value = value.value
+        if isinstance(value, ResourceRef):
+            return self.entities.get(value.node)
+        if isinstance(value, str):
+            return self.entities.get(value)
+        return None
+
+    def targets(self, value: Value) -> list[Entity]:
+        """Entities referenced by a value (all branches of an Fn::If, all list items)."""
+        found = []
+        if value is None:
+            return found
+        for leaf in value.leaves():
+            if isinstance(leaf, Known):
+                if isinstance(leaf.value, ResourceRef):
+                    target = self.entities.get(leaf.value.node)
+                    if target is not None:
+                        found.append(target)
+                elif isinstance(leaf.value, list):
+                    for item in leaf.value:
+                        found.extend(self.targets(item))
+        return found
+
+    def linked(self, value: Value) -> list[tuple[Value, Entity]]:
+        """(the referencing leaf, the entity) for each known reference in ``value``, so a
+        finding can point at the exact list item that names the entity."""
+        found = []
+        if value is None:
+            return found
+        for leaf in value.leaves():
+            if isinstance(leaf, Known):
+                if isinstance(leaf.value, ResourceRef):
+                    target = self.entities.get(leaf.value.node)
+                    if target is not None:
+                        found.append((leaf, target))
+                elif isinstance(leaf.value, list):
+                    for item in leaf.value:
+                        found.extend(self.linked(item))
+        return found
+
+    def unknown_parts(self, value: Value) -> list[Unknown]:
+        """The Unknown leaves of a value (list items included)."""
+        found = []
+        if value is None:
+            return found
+        for leaf in value.leaves():
+            if isinstance(leaf, Unknown):
+                found.append(leaf)
+            elif isinstance(leaf, Known) and isinstance(leaf.value, list):
+                for item in leaf.value:
+                    found.extend(self.unknown_parts(item))
+        return found
+
+    def of_type(self, cls):
+        return self.by_class.get(cls, [])
+
+    def functions(self) -> list[Function]:
+        return self.by_class.get(Function, [])
+
+    def pointing_at(self, entity: Entity, reason: str, cls=None) -> list[Entity]:
+        """Entities with an edge ``reason`` into ``entity`` (e.g. triggers of a function)."""
+        found = []
+        for pred in self.graph.predecessors(entity.node):
+            for edge in self.graph.get_edge_data(pred, entity.node).values():
+                if edge["reason"] == reason:
+                    other = self.entities[pred]
+                    if cls is None or isinstance(other, cls):
+                        found.append(other)
+                    break
+        return found
+
+    # -- functions ---------------------------------------------------------------------------
+    def role_of(self, function: Function) -> Role | None:
+        target = self.entity(function.role)
+        return target if isinstance(target, Role) else None
+
+    def event_source_mappings(self, function: Function) -> list[EventSourceMapping]:
+        return self.pointing_at(function, "triggers", EventSourceMapping)
+
+    def triggers(self, function: Function) -> list[Trigger]:
+        return self.pointing_at(function, "triggers", Trigger)
+
+    def invoke_configs(self, function: Function) -> list[EventInvokeConfig]:
+        return self.pointing_at(function, "configures", EventInvokeConfig)
+
+    def aliases(self, function: Function) -> list[Alias]:
+        return self.pointing_at(function, "points-to", Alias)
+
+    def permissions(self, function: Function) -> list[Permission]:
+        return self.pointing_at(function, "allows-invoke", Permission)
+
+    # -- network -----------------------------------------------------------------------------
+    def route_table_of(self, subnet: Subnet) -> tuple[RouteTable | None, Entity | None]:
+        """(route table, association) for a subnet; (main table, None) without association;
+        (None, None) when the main table is not in the model (it has only the local route)."""
+        for assoc in self._associations.get(subnet.node, []):
+            for table in self.targets(assoc.route_table):
+                if isinstance(table, RouteTable):
+                    return table, assoc
+        vpcs = {v.node for v in self.targets(subnet.vpc)}
+        for table in self.of_type(RouteTable):
+            if {v.node for v in self.targets(table.main_for_vpc)} & vpcs:
+                return table, None
+        return None, None
+
+    def has_unknown_association(self, subnet: Subnet) -> str | None:
+        """Reason when some association of this subnet names a route table we cannot see."""
+        for assoc in self._associations.get(subnet.node, []):
+            if not self.targets(assoc.route_table):
+                return describe(assoc.route_table)
+        return None
+
+    def routes(self, table: RouteTable) -> list[Route]:
+        return self._routes_of_table.get(table.node, [])
+
+    def default_route(self, table: RouteTable) -> Route | None:
+        for route in self.routes(table):
+            if known_str(route.destination) == "0.0.0.0/0":
+                return route
+        return None
+
+    def endpoints_for(self, subnet: Subnet, table: RouteTable | None) -> list[VpcEndpoint]:
+        """VPC endpoints that serve a subnet: gateway endpoints on its route table, interface
+        endpoints in its VPC."""
+        vpcs = {v.node for v in self.targets(subnet.vpc)}
+        found = []
+        for endpoint in self.of_type(VpcEndpoint):
+            kind = (known_str(endpoint.endpoint_type) or "Gateway").lower()
+            if kind == "gateway":
+                if table is not None and table.node in {t.node for t in self.targets(endpoint.route_tables)}:
+                    found.append(endpoint)
+            elif {v.node for v in self.targets(endpoint.vpc)} & vpcs:
+                found.append(endpoint)
+        return found
+
+    # -- ARNs --------------------------------------------------------------------------------
+    def arn_candidates(self, value: Value) -> list[str]:
+        """Strings an IAM resource pattern is compared with when the target is ``value``."""
+        leaf = value
+        if isinstance(leaf, Known) and isinstance(leaf.value, ResourceRef):
+            ref = leaf.value
+            target = self.entities.get(ref.node)
+            out = ["${" + ref.node + ".arn}"]
+            service = ARN_SERVICE_OF_KIND.get(target.kind) if target else None
+            if service:
+                name = known_str(getattr(target, "queue_name", None) or getattr(target, "topic_name", None) or Unknown(""))
+                name = name or "${" + ref.node + ".name}"
+                out.append(f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{name}")
+            return out
+        text = known_str(leaf)
+        return [text] if text else []
+
+
+def _managed_statement(raw: dict, name: str, leaf: Value):
+    from .entities import Statement
+
+    def as_list(key):
+        value = raw.get(key)
+        if value is None:
+            return None
+        return [value] if isinstance(value, str) else list(value)
+
+    resources = as_list("Resource")
+    not_resources = as_list("NotResource")
+    return Statement(
+        effect=raw.get("Effect", "Allow"), actions=as_list("Action"), not_actions=as_list("NotAction"),
+        resources=resources if resources is not None or not_resources is not None else ["*"],
+        not_resources=not_resources, source=leaf.source, origin=f"managed policy {name}",
+        has_condition="Condition" in raw,
+    )
+
+
+__all__ = ["Model", "Either"]

@@ -1,0 +1,82 @@
+"""Machine-readable report (``--format json``), as specified in ``spec/cli.md`` and
+``schemas/lambdalint-report.schema.json``.
+
+Decisions beyond the spec's example (all additive, all allowed by the schema):
+
+- ``unknowns`` is always present and always lists *every* undecided check, whether or not
+  ``--show-unknowns`` was given: the flag only controls the human-facing notes (text, GitHub
+  annotations, SARIF notifications).  A program reading JSON should not need a flag to see what
+  could not be checked, and ``summary.undecided`` always equals ``len(unknowns)``.  Each entry is
+  ``{rule, resource, reason}`` plus ``file`` and ``line`` when the check has a location.
+- ``summary`` always carries ``suppressed``, ``suppressed_without_reason`` and ``undecided``
+  after the five required keys, so consumers see the same shape on every run.
+- Each ``related`` entry is ``{file, line, column, resource, message}``; ``resource`` may be null.
+
+Key order is fixed, findings are sorted by file, line, column, rule (then resource, message),
+unknowns by file, line, rule, resource, reason: the same input gives byte-identical output.
+"""
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from ..findings import Finding, Report, Undecided
+from ..rulekit import Rule
+
+
+def _finding(f: Finding) -> dict:
+    s = f.span
+    return {
+        "rule": f.rule,
+        "name": f.name,
+        "severity": f.severity,
+        "message": f.message,
+        "file": s.file,
+        "line": s.line,
+        "column": s.column,
+        "end_line": s.end_line,
+        "end_column": s.end_column,
+        "resource": f.resource,
+        "related": [
+            {
+                "file": r.span.file,
+                "line": r.span.line,
+                "column": r.span.column,
+                "resource": r.resource,
+                "message": r.message,
+            }
+            for r in f.related
+        ],
+    }
+
+
+def _unknown(u: Undecided) -> dict:
+    out = {"rule": u.rule, "resource": u.resource, "reason": u.reason}
+    if u.span is not None:
+        out["file"] = u.span.file
+        out["line"] = u.span.line
+    return out
+
+
+def as_dict(report: Report) -> dict:
+    """The report as plain data (what :func:`render` serialises)."""
+    unknowns = sorted(report.unknowns, key=Undecided.sort_key)
+    return {
+        "tool": {"name": "lambdalint", "version": __version__},
+        "findings": [_finding(f) for f in sorted(report.findings, key=Finding.sort_key)],
+        "unknowns": [_unknown(u) for u in unknowns],
+        "summary": {
+            "files": report.files,
+            "functions": report.functions,
+            "errors": report.count("error"),
+            "warnings": report.count("warning"),
+            "infos": report.count("info"),
+            "suppressed": report.suppressed,
+            "suppressed_without_reason": report.suppressed_without_reason,
+            "undecided": len(unknowns),
+        },
+    }
+
+
+def render(report: Report, rules: dict[str, Rule], *, color: bool = False, quiet: bool = False) -> str:
+    return json.dumps(as_dict(report), indent=2, sort_keys=False, ensure_ascii=False) + "\n"

@@ -1,0 +1,220 @@
+"""One lint run: discover files, load them, map them onto one model, run the rules.
+
+All files of a run form one model, so cross-template facts (the account concurrency pool,
+``Export``/``ImportValue``) are resolved across them.  A file that cannot be parsed becomes an
+LL001 finding and never stops the other files.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .document import Document, ParseError, Source
+from .engine import (SuppressionHit, apply_suppressions, glob_match, load_rules, run_rules, select_rules)
+from .findings import Report
+from .model import Model
+
+SKIP_DIRS = {".git", "node_modules", ".terraform", ".aws-sam", "__pycache__", ".venv", ".tox"}
+CFN_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+_LOOKS_LIKE_CFN = re.compile(r'^\s*"?(AWSTemplateFormatVersion|Resources|Transform)"?\s*:', re.MULTILINE)
+
+
+@dataclass
+class Inputs:
+    cfn_files: list = field(default_factory=list)  # (path, explicit)
+    tf_dirs: list = field(default_factory=list)  # directories holding .tf / .tf.json
+    plan_candidates: list = field(default_factory=list)
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:
+        return str(path)
+
+
+def discover(paths: list[str], exclude: list[str]) -> Inputs:
+    found = Inputs()
+    tf_dirs: dict[str, None] = {}
+
+    def excluded(rel: str) -> bool:
+        return any(glob_match(rel, pattern) for pattern in exclude)
+
+    def consider(file: Path, explicit: bool) -> None:
+        name = file.name
+        rel = display_path(file)
+        if not explicit and excluded(rel):
+            return
+        if name.endswith(".tf") or name.endswith(".tf.json"):
+            tf_dirs.setdefault(str(file.parent))
+        elif name.endswith(CFN_SUFFIXES):
+            found.cfn_files.append((file, explicit))
+
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            consider(path, True)
+        elif path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not (d.startswith("asset.") and "cdk.out" in folder)
+                                 and not excluded(display_path(Path(folder) / d)))
+                for name in sorted(files):
+                    consider(Path(folder) / name, False)
+        else:
+            found.cfn_files.append((path, True))  # reported as unreadable
+    found.tf_dirs = list(tf_dirs)
+    return found
+
+
+def load_cfn_file(path: Path, explicit: bool):
+    """A Document, a ParseError, or None when the file is not a template (skipped silently)."""
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        return ParseError(shown, f"not UTF-8 text ({error.reason} at byte {error.start})") if explicit else None
+    except OSError as error:
+        return ParseError(shown, f"cannot read file: {error.strerror or error}")
+    looks = bool(_LOOKS_LIKE_CFN.search(text))
+    is_json = text.lstrip().startswith("{")
+    if not looks and not explicit and not (is_json and '"format_version"' in text[:4096] + text[-512:]):
+        return None
+    try:
+        if is_json:
+            from .load.cfn_json import load_json
+
+            doc = load_json(text, shown)
+        else:
+            from .load.cfn_yaml import load_yaml
+
+            doc = load_yaml(text, shown)
+    except ParseError as error:
+        return error if (looks or explicit) else None
+    data = doc.data
+    if isinstance(data, dict) and "format_version" in data and "planned_values" in data:
+        from .load.tfplan import load_plan
+
+        try:
+            return load_plan(text, shown)
+        except ParseError as error:
+            return error
+    if isinstance(data, dict) and isinstance(data.get("Resources"), dict):
+        return doc
+    if explicit:
+        return ParseError(shown, "not a CloudFormation/SAM template or Terraform plan (no Resources section)")
+    return None
+
+
+def load_parameters(path: str | None) -> dict:
+    if not path:
+        return {}
+    import json
+
+    import yaml
+
+    text = Path(path).read_text(encoding="utf-8")
+    raw = json.loads(text) if text.lstrip().startswith("{") else yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return raw if isinstance(raw, dict) else {}
+
+
+def parameters_for(parameters: dict, file: str) -> dict:
+    merged = dict(parameters.get("*", {}) or {})
+    for pattern, values in parameters.items():
+        if pattern != "*" and isinstance(values, dict) and glob_match(file, pattern):
+            merged.update(values)
+    return merged
+
+
+def build_model(paths: list[str], config: Config, parameters: dict | None = None) -> tuple[Model, list[Document]]:
+    from .frontends.cloudformation import CfnFrontend
+
+    parameters = parameters or {}
+    model = Model()
+    model.parse_errors = []
+    docs: list[Document] = []
+    inputs = discover(paths, config.exclude)
+    for path, explicit in inputs.cfn_files:
+        loaded = load_cfn_file(path, explicit)
+        if loaded is None:
+            continue
+        if isinstance(loaded, ParseError):
+            model.parse_errors.append(loaded)
+            model.files.append(loaded.file)
+            continue
+        docs.append(loaded)
+        model.files.append(loaded.path)
+        try:
+            if loaded.format == "tf-plan":
+                from .frontends.terraform.mapping import add_plan
+
+                add_plan(loaded, model)
+            else:
+                CfnFrontend(loaded, model, parameters_for(parameters, loaded.path)).run()
+        except RecursionError:
+            model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))
+    if inputs.tf_dirs:
+        from .frontends.terraform.mapping import add_modules
+
+        for doc_or_error in add_modules(inputs.tf_dirs, model, parameters, display_path):
+            if isinstance(doc_or_error, ParseError):
+                model.parse_errors.append(doc_or_error)
+                model.files.append(doc_or_error.file)
+            else:
+                docs.append(doc_or_error)
+                if doc_or_error.path not in model.files:
+                    model.files.append(doc_or_error.path)
+    model.resolve_imports()
+    model.build()
+    return model, docs
+
+
+def collect_suppressions(docs: list[Document]) -> list[SuppressionHit]:
+    hits = []
+    for doc in docs:
+        for s in doc.suppressions():
+            hits.append(SuppressionHit(s.file, s.line, s.ids, s.reason, "inline"))
+        data = doc.data
+        if doc.format.startswith("cfn") and isinstance(data, dict) and isinstance(data.get("Resources"), dict):
+            for lid, body in data["Resources"].items():
+                meta = body.get("Metadata") if isinstance(body, dict) else None
+                entries = meta.get("lambdalint", {}).get("ignore") if isinstance(meta, dict) and isinstance(meta.get("lambdalint"), dict) else None
+                for index, entry in enumerate(entries if isinstance(entries, list) else []):
+                    rule_id = entry.get("id") if isinstance(entry, dict) else entry
+                    reason = entry.get("reason", "") if isinstance(entry, dict) else ""
+                    if isinstance(rule_id, str):
+                        span = doc.span(("Resources", lid, "Metadata", "lambdalint", "ignore", index))
+                        hits.append(SuppressionHit(doc.path, span.line, (rule_id,), str(reason or ""), "metadata", resource=lid))
+    return hits
+
+
+def lint(paths: list[str], config: Config, parameters: dict | None = None, show_unknowns: bool = False) -> Report:
+    rules = load_rules()
+    model, docs = build_model(paths, config, parameters)
+    chosen = select_rules(rules, config.select, config.ignore)
+    first = [r for r in chosen if r.meta.id != "LL002"]
+    findings, undecided = run_rules(model, first, config)
+    suppressions = collect_suppressions(docs)
+    starts = {}
+    if any(h.kind == "inline" for h in suppressions):
+        files = {h.file for h in suppressions}
+        for entity in model.entities.values():
+            if entity.source.doc.path in files:
+                starts[(entity.source.doc.path, entity.name)] = entity.source.span.line
+    findings, suppressed, without_reason = apply_suppressions(findings, suppressions, config, starts)
+    ll002 = [r for r in chosen if r.meta.id == "LL002"]
+    if ll002:
+        chosen_ids = {r.meta.id for r in chosen}
+        model.unused_suppressions = [h for h in suppressions if not h.used and any(
+            i.upper() in chosen_ids or not i.upper().startswith("LL") for i in h.ids)]
+        more, _ = run_rules(model, ll002, config)
+        findings += more
+    findings.sort(key=lambda f: f.sort_key())
+    undecided = sorted(set(undecided), key=lambda u: u.sort_key())
+    return Report(findings=findings, unknowns=undecided, files=len(model.files), functions=len(model.functions()),
+                  suppressed=suppressed, suppressed_without_reason=without_reason, show_unknowns=show_unknowns)
+
+
+__all__ = ["lint", "build_model", "discover", "Source"]

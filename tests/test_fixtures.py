@@ -1,0 +1,67 @@
+"""One parametrized test over every case in ``fixtures/<RULE_ID>/`` (sqlfluff-style).
+
+A case is a file, or a directory linted as one run (several templates, a Terraform module).
+Expectations: a comment ``# expect: LL201`` on the line that must fire (YAML, HCL); JSON, which
+has no comments, lists them in ``<file>.expect`` beside it, one ``LL201 <line>`` per line.  A
+case without expectations must stay silent for that rule.  A case directory may hold a
+``.lambdalint.yaml`` (rule options) and a ``parameters.yaml``.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from lambdalint.config import load_config
+from lambdalint.runner import lint, load_parameters
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+EXPECT = re.compile(r"#\s*expect:\s*((?:LL\d{3}[\s,]*)+)")
+CASE_FILES = (".yaml", ".yml", ".json", ".template", ".tf")
+
+
+def _cases():
+    for rule_dir in sorted(FIXTURES.glob("LL[0-9][0-9][0-9]")):
+        for entry in sorted(rule_dir.iterdir()):
+            if entry.name.startswith((".", "_")) or entry.suffix == ".expect":
+                continue
+            if entry.is_dir() or entry.name.endswith(CASE_FILES):
+                yield pytest.param(rule_dir.name, entry, id=f"{rule_dir.name}/{entry.name}")
+
+
+def _expected(case: Path, rule: str) -> set:
+    files = [case] if case.is_file() else sorted(p for p in case.rglob("*") if p.is_file())
+    wanted = set()
+    for file in files:
+        rel = os.path.relpath(file)
+        if file.suffix == ".expect":
+            target = os.path.relpath(file.with_suffix(""))
+            for line in file.read_text().splitlines():
+                if line.strip() and not line.startswith("#"):
+                    rule_id, number = line.split()[:2]
+                    if rule_id == rule:
+                        wanted.add((rule_id, target, int(number)))
+            continue
+        if file.suffix == ".json":
+            continue
+        for number, line in enumerate(file.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            match = EXPECT.search(line)
+            if match:
+                for rule_id in re.findall(r"LL\d{3}", match.group(1)):
+                    if rule_id == rule:
+                        wanted.add((rule_id, rel, number))
+    return wanted
+
+
+@pytest.mark.parametrize("rule,case", list(_cases()))
+def test_fixture(rule, case, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent)
+    case = case.relative_to(FIXTURES.parent)
+    config = load_config(case / ".lambdalint.yaml" if (case / ".lambdalint.yaml").is_file() else None)
+    config.select = [rule]
+    parameters = load_parameters(str(case / "parameters.yaml")) if (case / "parameters.yaml").is_file() else {}
+    report = lint([str(case)], config, parameters)
+    got = {(f.rule, f.span.file, f.span.line) for f in report.findings if f.rule == rule}
+    assert got == _expected(case, rule), "\n".join(f"{f.span} {f.rule} {f.message}" for f in report.findings)

@@ -104,7 +104,7 @@ def run_rules(model, chosen: list[LoadedRule], config) -> tuple[list[Finding], l
                 findings.append(Finding(
                     rule=meta.id, name=meta.name,
                     severity=item.severity if item.severity and severity == meta.severity else severity,
-                    message=item.message, span=_span(item.source, entity), resource=name,
+                    message=item.message, span=item.span or _span(item.source, entity), resource=name,
                     related=tuple(Related(_span(link.source, None), link.message, link.resource)
                                   for link in item.related if link.source is not None)))
             elif isinstance(item, Unsure):

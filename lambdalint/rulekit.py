@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .document import Source
+from .document import Source, Span
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class Issue:
     source: Source | None = None
     related: tuple[Link, ...] = ()
     severity: str | None = None  # only for rules whose severity depends on the case (LL107)
+    span: Span | None = None  # an explicit location when there is no Source (LL001 parse errors)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ def _cases():
 
 def _expected(case: Path, rule: str) -> set:
     files = [case] if case.is_file() else sorted(p for p in case.rglob("*") if p.is_file())
+    if case.is_file() and Path(str(case) + ".expect").is_file():
+        files.append(Path(str(case) + ".expect"))  # JSON file case: expectations beside it
     wanted = set()
     for file in files:
         rel = os.path.relpath(file)

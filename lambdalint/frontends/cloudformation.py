@@ -337,7 +337,7 @@ def _invoke_config(fe, lid, props, path):
 def _alias(fe, lid, props, path):
     get = lambda key: fe.get(props, key, path, lid)  # noqa: E731
     return [m.Alias(fe.r.node(lid), lid, "lambda:alias", fe.header(lid), function=get("FunctionName"),
-                    qualifier=get("Name"),
+                    qualifier=get("Name"), version=get("FunctionVersion"),
                     provisioned_concurrency=fe.sub(get("ProvisionedConcurrencyConfig"), "ProvisionedConcurrentExecutions"))]
 
 

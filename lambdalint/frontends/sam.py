@@ -273,7 +273,7 @@ def _policies(fe, lid, role: m.Role, props, path) -> None:
         return
     raw = props["Policies"]
     items = raw if isinstance(raw, list) else [raw]
-    templates = data.sam_policy_templates().get("Templates", {})
+    templates = data.sam_policy_templates()  # already the "Templates" mapping
     managed = data.managed_policies()
     for index, item in enumerate(items):
         item_path = path + ("Policies",) + ((index,) if isinstance(raw, list) else ())

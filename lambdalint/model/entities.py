@@ -296,6 +296,7 @@ class Alias(Entity):
     qualifier: Value = field(default_factory=_absent)  # alias name / version / "$LATEST"
     provisioned_concurrency: Value = field(default_factory=_absent)
     is_version: bool = False
+    version: Value = field(default_factory=_absent)  # the version an alias points to ("$LATEST" possible)
 
     def links(self):
         yield "points-to", self.function

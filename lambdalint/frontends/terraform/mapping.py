@@ -1,0 +1,413 @@
+"""Terraform resources (from HCL, ``.tf.json`` or a plan) onto the normalized model.
+
+The only place that knows Terraform resource types and attribute names.  Terraform's own
+defaults live here too: ``timeout`` 3, ``memory_size`` 128, ``reserved_concurrent_executions``
+-1 (unreserved, so Absent), ``visibility_timeout_seconds`` 30, ``package_type`` Zip.  Empty
+strings and empty lists, which plans use for unset attributes, count as absent.
+"""
+from __future__ import annotations
+
+from ...document import Source
+from ...model import entities as m
+from ...values import Absent, Known, ResourceRef, Unknown, Value, known_int, known_str
+from ..cloudformation import INVOCATION_OF_PRINCIPAL, esm_source_kind, principal_service
+from .resources import TfResource
+
+KIND_OF_TF_TYPE = {
+    "aws_lambda_function": "lambda:function",
+    "aws_sqs_queue": "sqs:queue",
+    "aws_sns_topic": "sns:topic",
+    "aws_dynamodb_table": "dynamodb:table",
+    "aws_s3_bucket": "s3:bucket",
+    "aws_cloudwatch_event_bus": "events:event-bus",
+    "aws_cloudwatch_event_rule": "events:rule",
+    "aws_kinesis_stream": "kinesis:stream",
+    "aws_sfn_state_machine": "states:state-machine",
+    "aws_cloudwatch_log_group": "logs:log-group",
+    "aws_kms_key": "kms:key",
+    "aws_msk_cluster": "kafka:cluster",
+    "aws_mq_broker": "mq:broker",
+    "aws_security_group": "ec2:security-group",
+    "aws_api_gateway_rest_api": "apigateway:rest-api",
+    "aws_apigatewayv2_api": "apigateway:http-api",
+    "aws_egress_only_internet_gateway": "ec2:egress-only-internet-gateway",
+}
+
+
+def _kind(tf_type: str) -> str:
+    if tf_type in KIND_OF_TF_TYPE:
+        return KIND_OF_TF_TYPE[tf_type]
+    parts = tf_type.split("_")
+    return f"{parts[1]}:{'-'.join(parts[2:]) or parts[1]}" if len(parts) > 1 else "unknown:" + tf_type
+
+
+class _Attrs:
+    """Attribute access on one resource with Terraform's notion of "not set"."""
+
+    def __init__(self, resource: TfResource):
+        self.r = resource
+        self.header = resource.source
+
+    def __call__(self, name: str, default=None) -> Value:
+        value = self.r.values.get(name)
+        return self.normalize(value, default, self.header)
+
+    @staticmethod
+    def normalize(value, default, header) -> Value:
+        if value is None or (isinstance(value, Known) and (value.value is None or value.value == "" or value.value == [])):
+            return Known(default, getattr(value, "source", None) or header) if default is not None else Absent(
+                getattr(value, "source", None) or header)
+        return value
+
+    def block(self, name: str) -> Value:
+        """The first nested block ``name`` as a Known mapping (or Absent/Unknown)."""
+        value = self.r.values.get(name)
+        if isinstance(value, Known) and isinstance(value.value, list):
+            if not value.value:
+                return Absent(value.source)
+            return value.value[0]
+        if isinstance(value, Known) and isinstance(value.value, dict):
+            return value
+        return self.normalize(value, None, self.header)
+
+    def blocks(self, name: str) -> list[Value]:
+        value = self.r.values.get(name)
+        if isinstance(value, Known) and isinstance(value.value, list):
+            return list(value.value)
+        return []
+
+    def sub(self, block: Value, name: str, default=None) -> Value:
+        if isinstance(block, Known) and isinstance(block.value, list):
+            block = block.value[0] if block.value else Absent(block.source)
+        if isinstance(block, Known) and isinstance(block.value, dict):
+            return self.normalize(block.value.get(name), default, block.source or self.header)
+        if isinstance(block, Unknown):
+            return block
+        return Known(default, self.header) if default is not None else Absent(self.header)
+
+
+def _entity(cls, r: TfResource, kind: str | None = None, **fields):
+    return cls(r.node, r.address, kind or _kind(r.type), r.source, native_type=r.type, **fields)
+
+
+def _function(r: TfResource, a: _Attrs):
+    vpc = a.block("vpc_config")
+    subnets, groups = a.sub(vpc, "subnet_ids"), a.sub(vpc, "security_group_ids")
+    if subnets.absent and groups.absent:
+        vpc = Absent(a.header)  # Terraform: empty subnet and security group lists = no VPC
+    reserved = a("reserved_concurrent_executions")
+    if known_int(reserved) == -1:
+        reserved = Absent(reserved.source)  # -1 means unreserved in Terraform
+    code = a("filename")
+    return [_entity(
+        m.Function, r, function_name=a("function_name"), runtime=a("runtime"), handler=a("handler"),
+        package_type=a("package_type", "Zip"), image_uri=a("image_uri"), code_path=code,
+        timeout=a("timeout", 3), memory=a("memory_size", 128),
+        ephemeral_storage=a.sub(a.block("ephemeral_storage"), "size"),
+        environment=a.sub(a.block("environment"), "variables"), layers=a("layers"), role=a("role"),
+        vpc_config=vpc, subnets=subnets, security_groups=groups,
+        dead_letter_target=a.sub(a.block("dead_letter_config"), "target_arn"),
+        tracing=a.sub(a.block("tracing_config"), "mode"), reserved_concurrency=reserved,
+        capacity_provider=a.block("capacity_provider_config"),
+        log_group=a.sub(a.block("logging_config"), "log_group"))]
+
+
+def _policy_value(value: Value) -> Value:
+    """Policy attributes are JSON strings (heredoc, file) or, from jsonencode, structures."""
+    if isinstance(value, Known) and isinstance(value.value, str):
+        import json
+
+        try:
+            raw = json.loads(value.value)
+        except ValueError:
+            return Unknown("policy is not valid JSON", value.source)
+        return _wrap(raw, value.source)
+    return value
+
+
+def _wrap(raw, source):
+    if isinstance(raw, dict):
+        return Known({k: _wrap(v, source) for k, v in raw.items()}, source)
+    if isinstance(raw, list):
+        return Known([_wrap(v, source) for v in raw], source)
+    return Known(raw, source)
+
+
+def _role(r, a):
+    role = _entity(m.Role, r, role_name=a("name"))
+    for index, block in enumerate(a.blocks("inline_policy")):
+        name = known_str(a.sub(block, "name")) or str(index)
+        document = _policy_value(a.sub(block, "policy"))
+        if not document.absent:
+            role.inline_documents.append((f"inline policy {name} of {r.address}", document, block.source))
+    arns = a("managed_policy_arns")
+    if isinstance(arns, Known) and isinstance(arns.value, list):
+        role.managed_arns.extend(arns.value)
+    elif isinstance(arns, Unknown):
+        role.managed_arns.append(arns)
+    return [role]
+
+
+def _role_policy(r, a):
+    return [_entity(m.Policy, r, "iam:policy", document=_policy_value(a("policy")),
+                    roles=Known([a("role")], a.header))]
+
+
+def _policy(r, a):
+    return [_entity(m.Policy, r, "iam:policy", document=_policy_value(a("policy")), policy_arn_managed=True)]
+
+
+def _attachment(r, a):
+    return [_entity(m.RoleAttachment, r, "iam:role-policy-attachment", role=a("role"), policy_arn=a("policy_arn"))]
+
+
+def _policy_attachment(r, a):
+    found = []
+    roles = a("roles")
+    for index, role in enumerate(roles.value if isinstance(roles, Known) and isinstance(roles.value, list) else []):
+        found.append(m.RoleAttachment(f"{r.node}/role[{index}]", r.address, "iam:role-policy-attachment", r.source,
+                                      native_type=r.type, role=role, policy_arn=a("policy_arn")))
+    return found
+
+
+def _subnet(r, a):
+    return [_entity(m.Subnet, r, "ec2:subnet", vpc=a("vpc_id"), availability_zone=a("availability_zone"))]
+
+
+ROUTE_TARGETS = ("transit_gateway_id", "vpc_peering_connection_id", "vpc_endpoint_id", "network_interface_id",
+                 "carrier_gateway_id", "local_gateway_id", "core_network_arn", "egress_only_gateway_id")
+
+
+def _route_fields(get) -> dict:
+    other = Absent()
+    for name in ROUTE_TARGETS:
+        value = get(name)
+        if not value.absent:
+            other = value
+    return dict(gateway=get("gateway_id"), nat_gateway=get("nat_gateway_id"), instance=get("instance_id"),
+                other_target=other)
+
+
+def _route_table(r, a, main_for=None):
+    table = _entity(m.RouteTable, r, "ec2:route-table", vpc=a("vpc_id"))
+    if main_for is not None:
+        table.main_for_vpc = main_for
+    found = [table]
+    for index, block in enumerate(a.blocks("route")):
+        get = lambda name, block=block: a.sub(block, name)  # noqa: E731
+        found.append(m.Route(f"{r.node}/route[{index}]", f"{r.address}.route[{index}]", "ec2:route",
+                             block.source or r.source, native_type="route", route_table=Known(ResourceRef(r.node, "id", r.address), r.source),
+                             destination=get("cidr_block"), destination_ipv6=get("ipv6_cidr_block"), **_route_fields(get)))
+    return found
+
+
+def _default_route_table(r, a):
+    table_id = a("default_route_table_id")
+    vpc = table_id
+    if isinstance(table_id, Known) and isinstance(table_id.value, ResourceRef):
+        # aws_vpc.x.default_route_table_id: the main table of that VPC
+        vpc = Known(ResourceRef(table_id.value.node, "id", table_id.value.name), table_id.source)
+    return _route_table(r, a, main_for=vpc)
+
+
+def _route(r, a):
+    return [_entity(m.Route, r, "ec2:route", route_table=a("route_table_id"), destination=a("destination_cidr_block"),
+                    destination_ipv6=a("destination_ipv6_cidr_block"), **_route_fields(a))]
+
+
+def _association(r, a):
+    return [_entity(m.RouteTableAssociation, r, "ec2:route-table-association", subnet=a("subnet_id"),
+                    route_table=a("route_table_id"))]
+
+
+def _nat(r, a):
+    return [_entity(m.NatGateway, r, "ec2:nat-gateway", subnet=a("subnet_id"), connectivity=a("connectivity_type", "public"))]
+
+
+def _vpc(r, a):
+    return [_entity(m.Vpc, r, "ec2:vpc", tenancy=a("instance_tenancy"))]
+
+
+def _endpoint(r, a):
+    return [_entity(m.VpcEndpoint, r, "ec2:vpc-endpoint", vpc=a("vpc_id"), service_name=a("service_name"),
+                    endpoint_type=a("vpc_endpoint_type", "Gateway"), route_tables=a("route_table_ids"),
+                    subnets=a("subnet_ids"), private_dns=a("private_dns_enabled", False))]
+
+
+def _queue(r, a):
+    return [_entity(m.Queue, r, "sqs:queue", queue_name=a("name"), fifo=a("fifo_queue", False),
+                    visibility_timeout=a("visibility_timeout_seconds", 30), redrive_policy=a("redrive_policy"))]
+
+
+def _topic(r, a):
+    return [_entity(m.Topic, r, "sns:topic", topic_name=a("name"), fifo=a("fifo_topic", False))]
+
+
+def _esm(r, a, model_kinds):
+    source = a("event_source_arn")
+    target = source.value if isinstance(source, Known) and isinstance(source.value, ResourceRef) else None
+    kind = model_kinds.get(target.node) if target else None
+    on_failure = a.sub(a.sub(a.block("destination_config"), "on_failure"), "destination_arn")
+    return [_entity(m.EventSourceMapping, r, "lambda:event-source-mapping", function=a("function_name"),
+                    event_source=source, source_kind=esm_source_kind(source, kind), batch_size=a("batch_size"),
+                    batching_window=a("maximum_batching_window_in_seconds"),
+                    starting_position=a("starting_position"), on_failure=on_failure)]
+
+
+def _destination(a, config, key):
+    target = a.sub(a.sub(config, key), "destination")
+    return None if target.absent else m.Destination(target=target)
+
+
+def _invoke_config(r, a):
+    config = a.block("destination_config")
+    return [_entity(m.EventInvokeConfig, r, "lambda:event-invoke-config", function=a("function_name"),
+                    qualifier=a("qualifier"), max_retry_attempts=a("maximum_retry_attempts"),
+                    max_event_age=a("maximum_event_age_in_seconds"), on_success=_destination(a, config, "on_success"),
+                    on_failure=_destination(a, config, "on_failure"))]
+
+
+def _alias(r, a):
+    return [_entity(m.Alias, r, "lambda:alias", function=a("function_name"), qualifier=a("name"))]
+
+
+def _provisioned(r, a):
+    return [_entity(m.Alias, r, "lambda:provisioned-concurrency-config", function=a("function_name"),
+                    qualifier=a("qualifier"), provisioned_concurrency=a("provisioned_concurrent_executions"))]
+
+
+def _permission(r, a):
+    permission = _entity(m.Permission, r, "lambda:permission", function=a("function_name"), action=a("action"),
+                         principal=a("principal"), source_arn=a("source_arn"), source_account=a("source_account"))
+    found = [permission]
+    service = principal_service(permission.principal)
+    if service in INVOCATION_OF_PRINCIPAL:
+        trigger = m.Trigger(r.node + "/trigger", r.address, "lambda:trigger", r.source, native_type=r.type,
+                            function=permission.function, source_kind=service,
+                            invocation=INVOCATION_OF_PRINCIPAL[service], event_source=permission.source_arn)
+        if hasattr(trigger, "from_permission"):
+            trigger.from_permission = True
+        found.append(trigger)
+    return found
+
+
+def _log_group(r, a):
+    return [_entity(m.LogGroup, r, "logs:log-group", log_group_name=a("name"), retention=a("retention_in_days"))]
+
+
+def _alarm(r, a):
+    return [_entity(m.Alarm, r, "cloudwatch:alarm", namespace=a("namespace"), metric=a("metric_name"),
+                    dimensions=a("dimensions"))]
+
+
+def _trigger(r, a, function: Value, kind: str, invocation: str, source: Value, suffix=""):
+    return m.Trigger(r.node + suffix, r.address, "lambda:trigger", r.source, native_type=r.type, function=function,
+                     source_kind=kind, invocation=invocation, event_source=source)
+
+
+def _bucket_notification(r, a):
+    return [_trigger(r, a, a.sub(block, "lambda_function_arn"), "s3", "async", a("bucket"), f"/lambda[{i}]")
+            for i, block in enumerate(a.blocks("lambda_function"))]
+
+
+def _subscription(r, a):
+    if (known_str(a("protocol")) or "").lower() != "lambda":
+        return [_entity(m.Resource, r)]
+    return [_trigger(r, a, a("endpoint"), "sns", "async", a("topic_arn"))]
+
+
+def _event_target(r, a):
+    return [_trigger(r, a, a("arn"), "events", "async", a("rule"))]
+
+
+def _api_integration(r, a):
+    uri = a("uri") if r.type == "aws_api_gateway_integration" else a("integration_uri")
+    return [_trigger(r, a, uri, "apigateway", "sync", a("rest_api_id") if r.type == "aws_api_gateway_integration" else a("api_id"))]
+
+
+BUILDERS = {
+    "aws_lambda_function": _function,
+    "aws_iam_role": _role,
+    "aws_iam_role_policy": _role_policy,
+    "aws_iam_policy": _policy,
+    "aws_iam_role_policy_attachment": _attachment,
+    "aws_iam_policy_attachment": _policy_attachment,
+    "aws_subnet": _subnet,
+    "aws_route_table": _route_table,
+    "aws_default_route_table": _default_route_table,
+    "aws_route": _route,
+    "aws_route_table_association": _association,
+    "aws_nat_gateway": _nat,
+    "aws_internet_gateway": lambda r, a: [_entity(m.InternetGateway, r, "ec2:internet-gateway")],
+    "aws_instance": lambda r, a: [_entity(m.Instance, r, "ec2:instance", subnet=a("subnet_id"))],
+    "aws_vpc": _vpc,
+    "aws_vpc_endpoint": _endpoint,
+    "aws_sqs_queue": _queue,
+    "aws_sns_topic": _topic,
+    "aws_lambda_function_event_invoke_config": _invoke_config,
+    "aws_lambda_alias": _alias,
+    "aws_lambda_provisioned_concurrency_config": _provisioned,
+    "aws_lambda_permission": _permission,
+    "aws_cloudwatch_log_group": _log_group,
+    "aws_cloudwatch_metric_alarm": _alarm,
+    "aws_s3_bucket_notification": _bucket_notification,
+    "aws_sns_topic_subscription": _subscription,
+    "aws_cloudwatch_event_target": _event_target,
+    "aws_api_gateway_integration": _api_integration,
+    "aws_apigatewayv2_integration": _api_integration,
+}
+
+
+def add_resources(resources: list[TfResource], model) -> None:
+    """Map evaluated Terraform resources onto model entities, then apply cross-resource facts
+    (main route table associations, endpoint-route-table associations, archive_file sources)."""
+    kinds = {r.node: _kind(r.type) for r in resources}
+    by_node = {r.node: r for r in resources}
+    deferred = []
+    for r in resources:
+        a = _Attrs(r)
+        if r.mode == "data":
+            model.add(_entity(m.Resource, r, "data:" + r.type))
+            continue
+        if r.type == "aws_lambda_event_source_mapping":
+            entities = _esm(r, a, kinds)
+        elif r.type in ("aws_main_route_table_association", "aws_vpc_endpoint_route_table_association"):
+            deferred.append((r, a))
+            entities = [_entity(m.Resource, r)]
+        else:
+            builder = BUILDERS.get(r.type)
+            entities = builder(r, a) if builder else [_entity(m.Resource, r)]
+        for entity in entities:
+            if r.count_index is not None and entity.condition is None and r.extra.get("count_unknown"):
+                entity.condition = "count"
+            model.add(entity)
+    for r, a in deferred:
+        table = model.entity(a("route_table_id"))
+        if r.type == "aws_main_route_table_association" and isinstance(table, m.RouteTable):
+            table.main_for_vpc = a("vpc_id")
+        endpoint = model.entity(a("vpc_endpoint_id"))
+        if r.type == "aws_vpc_endpoint_route_table_association" and isinstance(endpoint, m.VpcEndpoint):
+            tables = endpoint.route_tables.value if isinstance(endpoint.route_tables, Known) and isinstance(endpoint.route_tables.value, list) else []
+            endpoint.route_tables = Known(tables + [a("route_table_id")], a.header)
+    for function in model.of_type(m.Function):
+        archive = by_node.get(getattr(function.code_path.value, "node", None)) if isinstance(function.code_path, Known) else None
+        if archive is not None and archive.type == "archive_file":
+            a = _Attrs(archive)
+            function.code_path = a("source_dir") if not a("source_dir").absent else a("source_file")
+
+
+def add_plan(doc, model) -> None:
+    from .plan import read_plan
+
+    add_resources(read_plan(doc), model)
+
+
+def add_modules(directories: list[str], model, parameters: dict, display_path):
+    """Evaluate each Terraform module directory and add its resources; yields the Documents read
+    (for suppressions) and ParseErrors (LL001)."""
+    from .modules import evaluate_directories
+
+    yield from evaluate_directories(directories, model, parameters, display_path, add_resources)
+
+
+__all__ = ["add_resources", "add_plan", "add_modules", "Source"]

@@ -1,0 +1,715 @@
+"""Terraform HCL (``*.tf``, ``*.tfvars``) into blocks of unevaluated expressions.
+
+tree-sitter-hcl parses (in C, about 1 ms per file); this module turns its concrete syntax tree
+into a small expression AST that ``frontends/terraform/evaluate.py`` evaluates.  Expressions stay
+unevaluated because their meaning depends on the whole module (variables, other files).
+
+``Document.data`` is a root :class:`Block` (top-level attributes, e.g. of a ``.tfvars`` file, and
+``blocks``).  Paths used for spans: block indexes from the root (``(3,)``, ``(3, 0)`` for the
+first nested block of the fourth top-level block), then an attribute name, then keys into the
+expression (tuple index, object key, function argument index, conditional branch 1/2).  The
+Terraform JSON loader builds the same structures, with JSON paths instead.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+
+from ..document import Document, ParseError, Span
+
+_PARSER = None
+
+
+def parser():
+    """The tree-sitter parser, created once per process (loading the grammar is not free)."""
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter_hcl
+        from tree_sitter import Language, Parser
+
+        _PARSER = Parser(Language(tree_sitter_hcl.language()))
+    return _PARSER
+
+
+# ---------------------------------------------------------------------------------------------
+# The AST.  ``node`` is the tree-sitter node (None when built from JSON): kept only for spans.
+
+
+class Block:
+    __slots__ = ("type", "labels", "attrs", "blocks", "path", "node")
+
+    def __init__(self, type, labels, attrs, blocks, path, node=None):
+        self.type = type
+        self.labels = labels
+        self.attrs = attrs  # name -> Expr, in source order
+        self.blocks = blocks  # nested Blocks, in source order
+        self.path = path  # locate path of this block
+        self.node = node
+
+    def __repr__(self):
+        return f"Block({self.type} {self.labels} {list(self.attrs)} +{len(self.blocks)})"
+
+
+class Expr:
+    __slots__ = ("node",)
+
+    def child(self, key):
+        """The sub-expression a path key selects (for spans); None if there is none."""
+        return None
+
+
+class Literal(Expr):
+    __slots__ = ("value",)
+
+    def __init__(self, node, value):
+        self.node = node
+        self.value = value
+
+
+class Template(Expr):
+    """Parts: ``str`` literal text, ``Expr`` interpolations, ``TemplateIf``/``TemplateFor``."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, node, parts):
+        self.node = node
+        self.parts = parts
+
+
+class TemplateIf(Expr):
+    __slots__ = ("cond", "then", "else_")
+
+    def __init__(self, node, cond, then, else_):
+        self.node, self.cond, self.then, self.else_ = node, cond, then, else_
+
+
+class TemplateFor(Expr):
+    __slots__ = ("key_var", "val_var", "coll", "parts")
+
+    def __init__(self, node, key_var, val_var, coll, parts):
+        self.node, self.key_var, self.val_var, self.coll, self.parts = node, key_var, val_var, coll, parts
+
+
+class Traversal(Expr):
+    """``root`` is a variable name (``aws_subnet``, ``var``, ``each``) or an Expr (``f(x)[0]``).
+    Steps: ``("attr", name)``, ``("index", Expr)``, ``("splat",)``."""
+
+    __slots__ = ("root", "steps")
+
+    def __init__(self, node, root, steps):
+        self.node, self.root, self.steps = node, root, steps
+
+
+class Call(Expr):
+    __slots__ = ("name", "args", "expand")
+
+    def __init__(self, node, name, args, expand):
+        self.node, self.name, self.args, self.expand = node, name, args, expand
+
+    def child(self, key):
+        return self.args[key] if isinstance(key, int) and 0 <= key < len(self.args) else None
+
+
+class TupleExpr(Expr):
+    __slots__ = ("items",)
+
+    def __init__(self, node, items):
+        self.node, self.items = node, items
+
+    def child(self, key):
+        return self.items[key] if isinstance(key, int) and 0 <= key < len(self.items) else None
+
+
+class ObjectExpr(Expr):
+    __slots__ = ("items",)  # [(key Expr, value Expr)]
+
+    def __init__(self, node, items):
+        self.node, self.items = node, items
+
+    def child(self, key):
+        for k, v in self.items:
+            if isinstance(k, Literal) and k.value == key:
+                return v
+            if isinstance(k, Traversal) and isinstance(k.root, str) and not k.steps and k.root == key:
+                return v
+        return None
+
+
+class Conditional(Expr):
+    __slots__ = ("cond", "then", "else_", "text")
+
+    def __init__(self, node, cond, then, else_, text):
+        self.node, self.cond, self.then, self.else_, self.text = node, cond, then, else_, text
+
+    def child(self, key):
+        return {0: self.cond, 1: self.then, 2: self.else_}.get(key)
+
+
+class ForExpr(Expr):
+    __slots__ = ("key_var", "val_var", "coll", "key", "value", "cond", "group", "is_object")
+
+    def __init__(self, node, key_var, val_var, coll, key, value, cond, group, is_object):
+        self.node, self.key_var, self.val_var, self.coll = node, key_var, val_var, coll
+        self.key, self.value, self.cond, self.group, self.is_object = key, value, cond, group, is_object
+
+
+class BinOp(Expr):
+    __slots__ = ("op", "left", "right")
+
+    def __init__(self, node, op, left, right):
+        self.node, self.op, self.left, self.right = node, op, left, right
+
+
+class UnOp(Expr):
+    __slots__ = ("op", "operand")
+
+    def __init__(self, node, op, operand):
+        self.node, self.op, self.operand = node, op, operand
+
+
+# ---------------------------------------------------------------------------------------------
+# Concrete syntax tree -> AST
+
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.S)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_TEMPLATE_ESCAPE = re.compile(r"\$\$\{|%%\{")
+_POSTFIX = frozenset(("get_attr", "index", "splat"))
+_BINARY_OPS = frozenset(("+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"))
+
+
+def _unescape_match(m):
+    text = m.group(0)
+    if text == "$${":
+        return "${"
+    if text == "%%{":
+        return "%{"
+    esc = m.group(1)
+    if esc[0] in "uU" and len(esc) > 1:
+        try:
+            return chr(int(esc[1:], 16))
+        except ValueError:
+            return text
+    return _SIMPLE_ESCAPES.get(esc, text)
+
+
+def _unescape_quoted(raw: str) -> str:
+    return _ESCAPE.sub(_unescape_match, raw) if ("\\" in raw or "{" in raw) else raw
+
+
+def _unescape_heredoc(raw: str) -> str:
+    return _TEMPLATE_ESCAPE.sub(lambda m: m.group(0)[1:], raw) if "{" in raw else raw
+
+
+class _Converter:
+    def __init__(self, src: bytes):
+        self.src = src
+
+    # -- structure
+    def root(self, node) -> Block:
+        root = Block("", [], {}, [], (), node)
+        for child in node.children:
+            if child.type == "body":
+                self.body(child, root)
+        return root
+
+    def body(self, body, block: Block):
+        for child in body.children:
+            kind = child.type
+            if kind == "attribute":
+                name = None
+                for c in child.children:
+                    if c.type == "identifier" and name is None:
+                        name = c.text.decode("utf-8")
+                    elif c.type == "expression":
+                        block.attrs[name] = self.expr(c)
+            elif kind == "block":
+                block.blocks.append(self.block(child, block.path + (len(block.blocks),)))
+
+    def block(self, node, path) -> Block:
+        children = node.children
+        labels = []
+        body = None
+        for c in children[1:]:
+            kind = c.type
+            if kind == "string_lit":
+                labels.append(self.string_lit(c))
+            elif kind == "identifier":
+                labels.append(c.text.decode("utf-8"))
+            elif kind == "body":
+                body = c
+        block = Block(children[0].text.decode("utf-8"), labels, {}, [], path, node)
+        if body is not None:
+            self.body(body, block)
+        return block
+
+    # -- expressions
+    def expr(self, node) -> Expr:
+        kind = node.type
+        if kind == "expression":
+            children = node.children
+            if len(children) == 1:
+                return self.expr(children[0])
+            return self.term(node, children)
+        method = self._dispatch.get(kind)
+        if method is None:
+            raise ValueError(f"unsupported HCL syntax {kind}")
+        return method(self, node)
+
+    def term(self, node, children) -> Expr:
+        """A primary followed by attribute/index/splat steps (tree-sitter keeps them flat)."""
+        first = children[0]
+        if first.type == "(":
+            primary = self.expr(children[1])
+            rest = children[3:]
+        else:
+            primary = None if first.type == "variable_expr" else self.expr(first)
+            rest = children[1:]
+        steps: list = []
+        for c in rest:
+            self.postfix(c, steps)
+        if primary is None:
+            return Traversal(node, first.text.decode("utf-8"), steps)
+        if not steps:
+            return primary
+        return Traversal(node, primary, steps)
+
+    def postfix(self, node, steps):
+        kind = node.type
+        if kind == "get_attr":
+            steps.append(("attr", node.children[-1].text.decode("utf-8")))
+        elif kind == "index":
+            inner = node.children[0]
+            if inner.type == "legacy_index":
+                text = inner.text.decode("utf-8")[1:]
+                steps.append(("index", Literal(inner, int(text) if text.isdigit() else text)))
+            else:
+                for c in inner.children:
+                    if c.type == "expression":
+                        steps.append(("index", self.expr(c)))
+        elif kind == "splat":
+            for inner in node.children:  # attr_splat / full_splat
+                steps.append(("splat",))
+                for c in inner.children:
+                    if c.type in _POSTFIX:
+                        self.postfix(c, steps)
+
+    def variable_expr(self, node):
+        return Traversal(node, node.text.decode("utf-8"), [])
+
+    def literal_value(self, node):
+        inner = node.children[0]
+        kind = inner.type
+        if kind == "numeric_lit":
+            text = inner.text.decode("ascii")
+            try:
+                return Literal(node, int(text))
+            except ValueError:
+                number = float(text)
+                return Literal(node, int(number) if number.is_integer() and "e" not in text.lower() else number)
+        if kind == "bool_lit":
+            return Literal(node, inner.text == b"true")
+        if kind == "null_lit":
+            return Literal(node, None)
+        return Literal(node, self.string_lit(inner))
+
+    def string_lit(self, node) -> str:
+        children = node.children
+        start = children[0].end_byte
+        end = children[-1].start_byte if len(children) > 1 else node.end_byte
+        return _unescape_quoted(self.src[start:end].decode("utf-8"))
+
+    def collection_value(self, node):
+        return self.expr(node.children[0])
+
+    def tuple(self, node):
+        return TupleExpr(node, [self.expr(c) for c in node.children if c.type == "expression"])
+
+    def object(self, node):
+        items = []
+        for elem in node.children:
+            if elem.type != "object_elem":
+                continue
+            exprs = [c for c in elem.children if c.type == "expression"]
+            if len(exprs) != 2:
+                continue
+            key = self.expr(exprs[0])
+            if isinstance(key, Traversal) and isinstance(key.root, str) and not key.steps:
+                key = Literal(key.node, key.root)  # a bare identifier key is a string
+            items.append((key, self.expr(exprs[1])))
+        return ObjectExpr(node, items)
+
+    def function_call(self, node):
+        children = node.children
+        name = children[0].text.decode("utf-8")
+        args, expand = [], False
+        for c in children:
+            if c.type == "function_arguments":
+                for a in c.children:
+                    if a.type == "expression":
+                        args.append(self.expr(a))
+                    elif a.type == "ellipsis":
+                        expand = True
+        return Call(node, name, args, expand)
+
+    def conditional(self, node):
+        exprs = [c for c in node.children if c.type == "expression"]
+        text = exprs[0].text.decode("utf-8", "replace")
+        return Conditional(node, self.expr(exprs[0]), self.expr(exprs[1]), self.expr(exprs[2]), text)
+
+    def operation(self, node):
+        return self.expr(node.children[0])
+
+    def unary_operation(self, node):
+        children = node.children
+        return UnOp(node, children[0].type, self.term(node, children[1:]))
+
+    def binary_operation(self, node):
+        children = node.children
+        for i, c in enumerate(children):
+            if not c.is_named and c.type in _BINARY_OPS and i > 0:
+                return BinOp(node, c.type, self.term(node, children[:i]), self.term(node, children[i + 1:]))
+        raise ValueError("binary operation without operator")
+
+    def for_expr(self, node):
+        inner = node.children[0]
+        is_object = inner.type == "for_object_expr"
+        key_var = val_var = coll = cond = None
+        exprs = []
+        group = False
+        for c in inner.children:
+            kind = c.type
+            if kind == "for_intro":
+                names = [x.text.decode("utf-8") for x in c.children if x.type == "identifier"]
+                if len(names) == 2:
+                    key_var, val_var = names
+                elif names:
+                    val_var = names[0]
+                coll = self.expr(next(x for x in c.children if x.type == "expression"))
+            elif kind == "expression":
+                exprs.append(self.expr(c))
+            elif kind == "for_cond":
+                cond = self.expr(next(x for x in c.children if x.type == "expression"))
+            elif kind == "ellipsis":
+                group = True
+        key = exprs[0] if is_object else None
+        value = exprs[-1]
+        return ForExpr(node, key_var, val_var, coll, key, value, cond, group, is_object)
+
+    # -- templates
+    def template_expr(self, node):
+        return self.expr(node.children[0])
+
+    def quoted_template(self, node):
+        children = node.children
+        parts = self.parts(children[0].end_byte, children[-1].start_byte, children[1:-1], True)
+        return _template(node, parts)
+
+    def heredoc_template(self, node):
+        children = node.children
+        strip = children[0].text == b"<<-"
+        idents = [c for c in children if c.type == "heredoc_identifier"]
+        src = self.src
+        newline = src.find(b"\n", idents[0].end_byte)
+        start = newline + 1 if newline >= 0 else idents[0].end_byte
+        end = src.rfind(b"\n", start, idents[-1].start_byte) + 1 if len(idents) > 1 else node.end_byte
+        if end <= start:
+            end = start
+        inner = [c for c in children if c.type in ("template_interpolation", "template_directive")]
+        indent = _common_indent(src[start:end].decode("utf-8")) if strip else 0
+        parts = self.parts(start, end, inner, False, indent=indent)
+        return _template(node, parts)
+
+    def parts(self, start, end, nodes, quoted, lstrip_first=False, rstrip_last=False, indent=0):
+        """Literal text is what lies between interpolations (tree-sitter's own literal nodes
+        drop heredoc whitespace, so they are not used)."""
+        src = self.src
+        out: list = []
+        pos = start
+        lstrip = lstrip_first
+        for n in nodes:
+            kind = n.type
+            if kind not in ("template_interpolation", "template_directive"):
+                continue
+            text = n.text
+            self._literal(out, src, pos, n.start_byte, quoted, lstrip, text[2:3] == b"~", indent)
+            if kind == "template_interpolation":
+                for c in n.children:
+                    if c.type == "expression":
+                        out.append(self.expr(c))
+            else:
+                out.append(self.directive(n.children[0], quoted, indent))
+            lstrip = text.endswith(b"~}")
+            pos = n.end_byte
+        self._literal(out, src, pos, end, quoted, lstrip, rstrip_last, indent)
+        return out
+
+    @staticmethod
+    def _literal(out, src, start, end, quoted, lstrip, rstrip, indent):
+        if end <= start:
+            return
+        raw = src[start:end].decode("utf-8")
+        if indent:
+            at_line_start = start == 0 or src[start - 1:start] == b"\n"
+            raw = _dedent(raw, indent, at_line_start)
+        text = _unescape_quoted(raw) if quoted else _unescape_heredoc(raw)
+        if lstrip:
+            text = text.lstrip()
+        if rstrip:
+            text = text.rstrip()
+        if text:
+            out.append(text)
+
+    def directive(self, node, quoted, indent):
+        children = node.children
+        if node.type == "template_if":
+            intro = children[0]
+            cond = self.expr(next(c for c in intro.children if c.type == "expression"))
+            else_at = next((i for i, c in enumerate(children) if c.type == "template_else_intro"), None)
+            end = children[-1]
+            first_end = children[else_at] if else_at is not None else end
+            then = self.parts(intro.end_byte, first_end.start_byte, children[1:else_at if else_at else -1],
+                              quoted, intro.text.endswith(b"~}"), first_end.text[2:3] == b"~", indent)
+            else_ = []
+            if else_at is not None:
+                e = children[else_at]
+                else_ = self.parts(e.end_byte, end.start_byte, children[else_at + 1:-1], quoted,
+                                   e.text.endswith(b"~}"), end.text[2:3] == b"~", indent)
+            return TemplateIf(node, cond, then, else_)
+        if node.type == "template_for":
+            start, end = children[0], children[-1]
+            names = [c.text.decode("utf-8") for c in start.children if c.type == "identifier"]
+            coll = self.expr(next(c for c in start.children if c.type == "expression"))
+            key_var, val_var = (names[0], names[1]) if len(names) == 2 else (None, names[0] if names else "_")
+            parts = self.parts(start.end_byte, end.start_byte, children[1:-1], quoted,
+                               start.text.endswith(b"~}"), end.text[2:3] == b"~", indent)
+            return TemplateFor(node, key_var, val_var, coll, parts)
+        raise ValueError(f"unsupported template directive {node.type}")
+
+    _dispatch = {
+        "variable_expr": variable_expr,
+        "literal_value": literal_value,
+        "collection_value": collection_value,
+        "tuple": tuple,
+        "object": object,
+        "function_call": function_call,
+        "conditional": conditional,
+        "operation": operation,
+        "unary_operation": unary_operation,
+        "binary_operation": binary_operation,
+        "for_expr": for_expr,
+        "template_expr": template_expr,
+        "quoted_template": quoted_template,
+        "heredoc_template": heredoc_template,
+    }
+
+
+def _template(node, parts):
+    if not parts:
+        return Literal(node, "")
+    if len(parts) == 1 and isinstance(parts[0], str):
+        return Literal(node, parts[0])
+    return Template(node, parts)
+
+
+def _common_indent(text: str) -> int:
+    best = None
+    for line in text.split("\n"):
+        stripped = line.lstrip(" \t")
+        if not stripped:
+            continue
+        width = len(line) - len(stripped)
+        best = width if best is None else min(best, width)
+    return best or 0
+
+
+def _dedent(raw: str, indent: int, at_line_start: bool) -> str:
+    lines = raw.split("\n")
+    for i, line in enumerate(lines):
+        if i == 0 and not at_line_start:
+            continue
+        cut = 0
+        while cut < indent and cut < len(line) and line[cut] in " \t":
+            cut += 1
+        lines[i] = line[cut:]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors and spans
+
+
+def _first_error(node):
+    """The first ERROR or MISSING node in document order (only subtrees with errors are visited)."""
+    if node.is_error or node.is_missing:
+        return node
+    for child in node.children:
+        if child.has_error or child.is_missing:
+            found = _first_error(child)
+            if found is not None:
+                return found
+    return None
+
+
+def _char_column(src: bytes, line_start: int, byte_col: int) -> int:
+    return len(src[line_start:line_start + byte_col].decode("utf-8", "replace")) + 1
+
+
+def _line_starts(src: bytes) -> list[int]:
+    starts = [0]
+    find = src.find
+    pos = find(b"\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = find(b"\n", pos + 1)
+    return starts
+
+
+def syntax_error(root, src: bytes, path: str, what: str = "HCL") -> ParseError:
+    bad = _first_error(root) or root
+    row, byte_col = bad.start_point
+    starts = _line_starts(src)
+    column = _char_column(src, starts[row], byte_col) if row < len(starts) else 1
+    if bad.is_missing:
+        following = src[bad.start_byte:].lstrip()[:20].decode("utf-8", "replace").split("\n")[0]
+        expected = bad.type if not bad.type.isidentifier() else "an expression" if bad.type == "identifier" else bad.type
+        if following:
+            reason = f"invalid {what}: unexpected '{following.split()[0]}', expected '{expected}'"
+        else:
+            reason = f"invalid {what}: unexpected end of file, expected '{expected}'"
+    else:
+        text = bad.text.decode("utf-8", "replace").strip().split("\n")[0][:30]
+        reason = f"invalid {what}: unexpected '{text}'" if text else f"invalid {what}: unexpected input"
+    return ParseError(path, reason, row + 1, column)
+
+
+def node_span(file: str, src: bytes, starts: list[int], node) -> Span:
+    (r1, c1), (r2, c2) = node.start_point, node.end_point
+    return Span(file, r1 + 1, _char_column(src, starts[r1], c1), r2 + 1, _char_column(src, starts[r2], c2))
+
+
+def _make_locator(doc: Document, src: bytes):
+    state: dict = {}
+
+    def locate(path):
+        target = find(doc.data, path)
+        if target is None or target.node is None:
+            return None
+        starts = state.get("starts")
+        if starts is None:
+            starts = state["starts"] = _line_starts(src)
+        node = target.node
+        if isinstance(target, Block):  # the header: from the type to the opening brace
+            span = node_span(doc.path, src, starts, node)
+            brace = next((c for c in node.children if c.type == "block_start"), None)
+            if brace is not None:
+                end = node_span(doc.path, src, starts, brace)
+                return Span(span.file, span.line, span.column, end.end_line, end.end_column)
+            return span
+        return node_span(doc.path, src, starts, node)
+
+    return locate
+
+
+def find(root: Block, path):
+    """The Block or Expr a locate path names, or None."""
+    target = root
+    for key in path:
+        if isinstance(target, Block):
+            if isinstance(key, int):
+                if not 0 <= key < len(target.blocks):
+                    return None
+                target = target.blocks[key]
+            else:
+                target = target.attrs.get(key)
+        elif target is not None:
+            target = target.child(key)
+        if target is None:
+            return None
+    return target
+
+
+def load_hcl(text: str, path: str) -> Document:
+    """Parse one ``.tf`` (or ``.tfvars``) file.  Raises ParseError on a syntax error."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    src = text.encode("utf-8", "surrogatepass")
+    tree = parser().parse(src)
+    root = tree.root_node
+    if root.has_error:
+        raise syntax_error(root, src, path)
+    try:
+        data = _Converter(src).root(root)
+    except RecursionError:
+        raise ParseError(path, "invalid HCL: expressions nested too deeply") from None
+    except (ValueError, StopIteration, IndexError) as exc:  # syntax tree.sitter accepts but we do not
+        raise ParseError(path, f"invalid HCL: {exc or 'unsupported syntax'}") from None
+    doc = Document(path, "tf-hcl", data, text)
+    doc.locate = _make_locator(doc, src)
+    return doc
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates and expressions embedded in Terraform JSON strings
+
+
+def parse_template(text: str) -> Expr:
+    """An HCL template given as a plain string (a ``.tf.json`` value), as an Expr.
+
+    It is wrapped in a heredoc, whose body needs no escaping; parts are cut by byte offsets so
+    the wrapper's own newline never leaks into the value.  Raises ValueError when invalid."""
+    marker = "LLTPL"
+    while marker in text:
+        marker += "X"
+    prefix = f"x = <<{marker}\n".encode()
+    body = text.encode("utf-8", "surrogatepass")
+    src = prefix + body + f"\n{marker}\n".encode()
+    tree = parser().parse(src)
+    root = tree.root_node
+    if root.has_error:
+        raise ValueError("invalid template")
+    heredoc = _find_type(root, "heredoc_template")
+    if heredoc is None:
+        raise ValueError("invalid template")
+    inner = [c for c in heredoc.children if c.type in ("template_interpolation", "template_directive")]
+    conv = _Converter(src)
+    parts = conv.parts(len(prefix), len(prefix) + len(body), inner, False)
+    return _template(None, parts)
+
+
+def parse_expression(text: str) -> Expr:
+    """A bare HCL expression given as a string (``depends_on`` entries in ``.tf.json``)."""
+    src = b"x = " + text.encode("utf-8", "surrogatepass") + b"\n"
+    tree = parser().parse(src)
+    root = tree.root_node
+    if root.has_error:
+        raise ValueError("invalid expression")
+    block = _Converter(src).root(root)
+    expr = block.attrs.get("x")
+    if expr is None:
+        raise ValueError("invalid expression")
+    return expr
+
+
+def _find_type(node, kind):
+    if node.type == kind:
+        return node
+    for c in node.children:
+        found = _find_type(c, kind)
+        if found is not None:
+            return found
+    return None
+
+
+def line_starts_text(text: str) -> list[int]:
+    """Character offsets of line starts (for JSON locators, which work on str indexes)."""
+    starts = [0]
+    pos = text.find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
+
+
+def offset_to_line_col(starts: list[int], offset: int) -> tuple[int, int]:
+    line = bisect.bisect_right(starts, offset) - 1
+    return line + 1, offset - starts[line] + 1

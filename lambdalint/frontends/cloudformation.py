@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..document import Document, Source
 from ..model import entities as m
-from ..values import Absent, Known, ResourceRef, Unknown, Value, known_str
+from ..values import Absent, Either, Known, ResourceRef, Unknown, Value, known_str
 from .cfn_intrinsics import CfnResolver
 
 # ARN service / resource kinds for resource types that are only ever referenced
@@ -127,13 +127,34 @@ class CfnFrontend:
                 self.model.add(entity)
             self._depends_on(logical_id, body)
         self._exports()
-        self.model.unresolved_refs.extend(self.r.unresolved)
+        self._scan_references()
+
+    def _scan_references(self) -> None:
+        """LL003: references anywhere in the template (not only the values builders read),
+        each reported once.  Skipped under a transform other than SAM (a macro or
+        ``AWS::LanguageExtensions`` may create the names referenced)."""
+        from .sam import SAM_TRANSFORM
+
+        data = self.doc.data if isinstance(self.doc.data, dict) else {}
+        transform = data.get("Transform")
+        if any(name != SAM_TRANSFORM for name in (transform if isinstance(transform, list) else [transform] if transform else [])):
+            return
+        for lid, body in self.r.resources.items():
+            if isinstance(body, dict):
+                self.r.scan_references(body.get("Properties"), ("Resources", lid, "Properties"))
+        for section in ("Outputs", "Conditions", "Globals"):
+            self.r.scan_references(data.get(section), (section,))
+        seen = set()
+        for source, text in self.r.unresolved:
+            if (source.path, text) not in seen:
+                seen.add((source.path, text))
+                self.model.unresolved_refs.append((source, text))
 
     def _depends_on(self, logical_id, body) -> None:
         depends = body.get("DependsOn")
         names = [depends] if isinstance(depends, str) else depends if isinstance(depends, list) else []
         for index, name in enumerate(names):
-            if isinstance(name, str) and self.r.resource_type(name) is None:
+            if isinstance(name, str) and self.r.resource_type(name) is None and not self.r.generated(name):
                 path = ("Resources", logical_id, "DependsOn") + ((index,) if isinstance(depends, list) else ())
                 self.r.unresolved.append((Source(self.doc, path), f"DependsOn '{name}', which is not a resource"))
 
@@ -159,6 +180,8 @@ class CfnFrontend:
             return value.value.get(key, Absent(value.source))
         if isinstance(value, Unknown):
             return value
+        if isinstance(value, Either):  # Fn::If around the block: the key in each branch
+            return Either(value.condition, tuple(self.sub(option, key) for option in value.options), value.source)
         return Absent(value.source)
 
 
@@ -357,8 +380,17 @@ def _permission(fe, lid, props, path):
     if service in INVOCATION_OF_PRINCIPAL:
         found.append(m.Trigger(fe.r.node(lid) + "/trigger", lid, "lambda:trigger", fe.header(lid),
                                function=permission.function, source_kind=service,
-                               invocation=INVOCATION_OF_PRINCIPAL[service], event_source=permission.source_arn))
+                               invocation=INVOCATION_OF_PRINCIPAL[service], event_source=permission.source_arn,
+                               from_permission=True))
     return found
+
+
+def _named_resource(key: str, kind: str):
+    """A resource only ever referenced (DynamoDB table, Kinesis stream) whose physical name an
+    IAM resource pattern may spell out."""
+    def build(fe, lid, props, path):
+        return [m.Resource(fe.r.node(lid), lid, kind, fe.header(lid), physical_name=fe.get(props, key, path, lid))]
+    return build
 
 
 def _log_group(fe, lid, props, path):
@@ -388,6 +420,68 @@ def _subscription(fe, lid, props, path):
                       invocation="async", event_source=get("TopicArn"))]
 
 
+def _function_refs(value: Value) -> list[Value]:
+    """References to a function in a push source's target: a ResourceRef, or the tokens
+    ``${<node>.arn}`` inside an integration URI built with Sub/Join."""
+    import re
+
+    found = []
+    for leaf in value.leaves():
+        if isinstance(leaf, Known) and isinstance(leaf.value, ResourceRef):
+            found.append(leaf)
+        elif isinstance(leaf, Known) and isinstance(leaf.value, str):
+            for token in re.findall(r"\$\{([^}]*#[^}]*)\}", leaf.value):
+                node, _, attr = token.rpartition(".")
+                found.append(Known(ResourceRef(node, attr, node.rsplit("#", 1)[-1]), leaf.source))
+    return found
+
+
+def _push_triggers(fe, lid, functions: list, kind: str, invocation: str, source: Value) -> list:
+    return [m.Trigger(f"{fe.r.node(lid)}/trigger/{index}", lid, "lambda:trigger", fe.header(lid), function=fn,
+                      source_kind=kind, invocation=invocation, event_source=source)
+            for index, fn in enumerate(functions)]
+
+
+def _bucket(fe, lid, props, path):
+    notifications = fe.get(props, "NotificationConfiguration", path, lid)
+    configurations = fe.sub(notifications, "LambdaConfigurations")
+    functions = []
+    if isinstance(configurations, Known) and isinstance(configurations.value, list):
+        for item in configurations.value:
+            functions.extend(_function_refs(fe.sub(item, "Function")))
+    self_ref = Known(ResourceRef(fe.r.node(lid), "arn", lid), fe.header(lid))
+    return [m.Resource(fe.r.node(lid), lid, "s3:bucket", fe.header(lid))] + _push_triggers(
+        fe, lid, functions, "s3", "async", self_ref)
+
+
+def _events_rule(fe, lid, props, path):
+    targets = fe.get(props, "Targets", path, lid)
+    functions = []
+    if isinstance(targets, Known) and isinstance(targets.value, list):
+        for item in targets.value:
+            functions.extend(_function_refs(fe.sub(item, "Arn")))
+    self_ref = Known(ResourceRef(fe.r.node(lid), "arn", lid), fe.header(lid))
+    return [m.Resource(fe.r.node(lid), lid, "events:rule", fe.header(lid))] + _push_triggers(
+        fe, lid, functions, "events", "async", self_ref)
+
+
+def _api_method(fe, lid, props, path):
+    integration = fe.get(props, "Integration", path, lid)
+    functions = _function_refs(fe.sub(integration, "Uri"))
+    # a non-proxy integration may ask for an asynchronous invoke (X-Amz-Invocation-Type: 'Event')
+    parameters = fe.sub(integration, "RequestParameters")
+    invocation_type = known_str(fe.sub(parameters, "integration.request.header.X-Amz-Invocation-Type")) or ""
+    invocation = "async" if invocation_type.strip("'\"") == "Event" else "sync"
+    return [m.Resource(fe.r.node(lid), lid, "apigateway:method", fe.header(lid))] + _push_triggers(
+        fe, lid, functions, "apigateway", invocation, fe.get(props, "RestApiId", path, lid))
+
+
+def _api_v2_integration(fe, lid, props, path):
+    functions = _function_refs(fe.get(props, "IntegrationUri", path, lid))
+    return [m.Resource(fe.r.node(lid), lid, "apigateway:integration", fe.header(lid))] + _push_triggers(
+        fe, lid, functions, "apigateway", "sync", fe.get(props, "ApiId", path, lid))
+
+
 BUILDERS = {
     "AWS::Lambda::Function": _function,
     "AWS::IAM::Role": _role,
@@ -412,4 +506,10 @@ BUILDERS = {
     "AWS::Lambda::Permission": _permission,
     "AWS::Logs::LogGroup": _log_group,
     "AWS::CloudWatch::Alarm": _alarm,
+    "AWS::DynamoDB::Table": _named_resource("TableName", "dynamodb:table"),
+    "AWS::Kinesis::Stream": _named_resource("Name", "kinesis:stream"),
+    "AWS::S3::Bucket": _bucket,
+    "AWS::Events::Rule": _events_rule,
+    "AWS::ApiGateway::Method": _api_method,
+    "AWS::ApiGatewayV2::Integration": _api_v2_integration,
 }

@@ -55,6 +55,10 @@ def is_sam(template) -> bool:
 
 def declare_generated(fe: CfnFrontend) -> None:
     """Let ``!GetAtt FunctionRole.Arn`` and friends resolve to what SAM will generate."""
+    # SAM names what it generates after the SAM resource (FunctionRole, Api.Stage, FnEventPermission)
+    fe.r.generated_prefixes = ("ServerlessRestApi", "ServerlessHttpApi") + tuple(
+        lid for lid, body in fe.r.resources.items()
+        if isinstance(body, dict) and str(body.get("Type", "")).startswith("AWS::Serverless::"))
     for lid, body in fe.r.resources.items():
         if isinstance(body, dict) and body.get("Type") == "AWS::Serverless::Function":
             props = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}
@@ -120,6 +124,7 @@ def function(fe: CfnFrontend, lid: str, body: dict, props: dict, path: tuple) ->
     code = get("CodeUri")
     if isinstance(code, Known) and isinstance(code.value, str) and not code.value.startswith("s3://"):
         fn.code_path = code
+        fn.code_mode_added = 0o444  # SAM CLI zips a CodeUri directory with files made o+r
     dlq = get("DeadLetterQueue")
     fn.dead_letter_target = fe.sub(dlq, "TargetArn")
     fn.dead_letter_type = fe.sub(dlq, "Type")
@@ -235,6 +240,13 @@ def _truthy(value: Value) -> bool:
 
 
 def _statement_doc(actions, resource: Value, source: Source) -> Value:
+    if actions == ["s3:PutObject"]:  # SAM grants PutObject on the bucket's objects (bucket/*)
+        from ..values import ResourceRef
+
+        leaf = resource.value if isinstance(resource, Known) else None
+        text = leaf.token() if isinstance(leaf, ResourceRef) else leaf if isinstance(leaf, str) else None
+        if text is not None:
+            resource = Known(text + "/*", resource.source)
     statement = Known({"Effect": Known("Allow", source), "Action": Known([Known(a, source) for a in actions], source),
                        "Resource": resource}, source)
     return Known({"Statement": Known([statement], source)}, source)
@@ -264,6 +276,18 @@ def _generated_role(fe, lid, fn, props, path, pull_types, invoke) -> m.Role:
         target = fe.sub(block, "Destination")
         if action and not target.absent:
             role.inline_documents.append((f"SAM {key} destination policy", _statement_doc([action], target, header), header))
+    # pull events' OnFailure destinations: SAM adds sqs:SendMessage / sns:Publish (/ s3:PutObject)
+    events = fe.get(props, "Events", path, lid)
+    if isinstance(events, Known) and isinstance(events.value, dict):
+        for name, event in events.value.items():
+            if known_str(fe.sub(event, "Type")) not in PULL_KINDS:
+                continue
+            block = fe.sub(fe.sub(fe.sub(event, "Properties"), "DestinationConfig"), "OnFailure")
+            action = DESTINATION_ACTIONS.get(known_str(fe.sub(block, "Type")) or "")
+            target = fe.sub(block, "Destination")
+            if action and not target.absent:
+                role.inline_documents.append((f"SAM {name} event OnFailure destination policy",
+                                              _statement_doc([action], target, header), header))
     _policies(fe, lid, role, props, path)
     return role
 

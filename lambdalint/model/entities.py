@@ -49,6 +49,9 @@ class Function(Entity):
     package_type: Value = field(default_factory=_absent)  # "Zip" | "Image"
     image_uri: Value = field(default_factory=_absent)
     code_path: Value = field(default_factory=_absent)  # local package path (dir or zip), if any
+    # mode bits the packaging tool ORs into each file when it zips a code_path directory
+    # (SAM CLI `sam package`/`deploy` adds 0o444); a zip code_path is uploaded as it is
+    code_mode_added: int = 0
     timeout: Value = field(default_factory=_absent)
     memory: Value = field(default_factory=_absent)
     ephemeral_storage: Value = field(default_factory=_absent)
@@ -262,6 +265,7 @@ class Trigger(Entity):
     invocation: str = "async"  # sync | async
     event_source: Value = field(default_factory=_absent)
     permission_generated: bool = False  # SAM events create their own Lambda permission
+    from_permission: bool = False  # derived from a Lambda permission itself (not a source needing one)
 
     def links(self):
         yield "triggers", self.function
@@ -331,6 +335,8 @@ class Alarm(Entity):
 @dataclass(eq=False)
 class Resource(Entity):
     """Anything else; kept so references to it resolve and its kind is known."""
+
+    physical_name: Value = field(default_factory=_absent)  # TableName / stream Name, for ARN matching
 
 
 def _list(value: Value):

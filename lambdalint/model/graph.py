@@ -285,15 +285,35 @@ class Model:
         if isinstance(leaf, Known) and isinstance(leaf.value, ResourceRef):
             ref = leaf.value
             target = self.entities.get(ref.node)
+            stream = _stream_candidates(ref, target)
+            if stream is not None:
+                return stream
             out = ["${" + ref.node + ".arn}"]
             service = ARN_SERVICE_OF_KIND.get(target.kind) if target else None
             if service:
                 name = known_str(getattr(target, "queue_name", None) or getattr(target, "topic_name", None) or Unknown(""))
-                name = name or "${" + ref.node + ".name}"
-                out.append(f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{name}")
+                # the literal name when set, and the ${node.name} placeholder a policy may use
+                for each in dict.fromkeys(n for n in (name, "${" + ref.node + ".name}") if n):
+                    out.append(f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{each}")
             return out
         text = known_str(leaf)
         return [text] if text else []
+
+
+def _stream_candidates(ref: ResourceRef, target) -> list[str] | None:
+    """ARN spellings of a Kinesis stream or of a DynamoDB table's stream (``StreamArn``, whose
+    label is generated at deploy time); None for other targets."""
+    kind = getattr(target, "kind", "")
+    if kind not in ("dynamodb:table", "kinesis:stream") or (kind == "dynamodb:table" and ref.attr != "streamarn"):
+        return None
+    token = "${" + ref.node + "." + ref.attr + "}"
+    names = [n for n in (known_str(getattr(target, "physical_name", Unknown(""))), "${" + ref.node + ".name}") if n]
+    prefix = "arn:${AWS::Partition}:" + kind.split(":")[0] + ":${AWS::Region}:${AWS::AccountId}:"
+    if kind == "kinesis:stream":
+        return [token] + [f"{prefix}stream/{name}" for name in dict.fromkeys(names)]
+    label = "${" + ref.node + ".streamlabel}"
+    return [token, "${" + ref.node + ".arn}/stream/" + label] + [
+        f"{prefix}table/{name}/stream/{label}" for name in dict.fromkeys(names)]
 
 
 def _managed_statement(raw: dict, name: str, leaf: Value):

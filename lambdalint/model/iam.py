@@ -116,9 +116,21 @@ def action_matches(pattern: str, action: str) -> bool:
     return bool(_glob(pattern, True).match(action))
 
 
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+
+
 def _arn_parts(value: str):
-    parts = value.split(":", 5)
-    return parts if len(parts) == 6 and parts[0] == "arn" else None
+    # placeholders such as ${AWS::Partition} contain colons: hide them while splitting
+    hidden: list[str] = []
+
+    def hide(match):
+        hidden.append(match.group(0))
+        return f"\x00{len(hidden) - 1}\x00"
+
+    parts = _PLACEHOLDER.sub(hide, value).split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return None
+    return [re.sub("\x00(\\d+)\x00", lambda m: hidden[int(m.group(1))], part) for part in parts]
 
 
 def resource_matches(pattern: str, target: str) -> bool | None:
@@ -142,12 +154,26 @@ def resource_matches(pattern: str, target: str) -> bool | None:
             # same placeholder matches for sure; anything else is undecidable
             if p == t or p.strip("*") == "":
                 continue
+            if "*" in p and _glob(PSEUDO.sub("*", p), False).match(t):
+                continue  # a wildcard covers the generated part (log-group:/aws/lambda/*)
+            if "${" not in p and not _could_match(PSEUDO.sub("*", p), t):
+                return False  # the text before the generated part already differs (table/x vs table/x/stream/...)
             if "${" in p:
                 return False if p.startswith("${") and p != t else None
             return None
         if not _glob(PSEUDO.sub("*", p), index != 5).match(t):
             return False
     return True
+
+
+def _could_match(pattern: str, target: str) -> bool:
+    """Whether a pattern can match some value of a target whose tail is generated
+    (``table/x/stream/${label}``): compare the literal text before the first placeholder."""
+    prefix = target.split("${", 1)[0]
+    literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
+    if literal == pattern:  # no wildcard: the pattern spells the whole name
+        return pattern.startswith(prefix)
+    return literal.startswith(prefix) or prefix.startswith(literal)
 
 
 def _statement_covers(stmt: Statement, action: str, targets: list[str]) -> bool | None:

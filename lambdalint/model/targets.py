@@ -1,0 +1,117 @@
+"""What a value that should name a resource by ARN (a DLQ, a destination) actually points at.
+
+``resolve(model, leaf)`` looks at one leaf of a value: a reference to an entity of the model, an
+ARN string (``arn:${AWS::Partition}:sqs:...`` still has service ``sqs``), an SQS queue URL, or
+something unknown.  The answer is format-neutral: kinds are the model's ``service:thing``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..values import Known, ResourceRef, Unknown, Value, describe
+from .entities import Entity
+
+_TOKEN = re.compile(r"\$\{[^}]*\}")
+
+# ARN service (and resource prefix) -> model kind
+_KIND_OF_ARN = {
+    "sqs": "sqs:queue", "sns": "sns:topic", "s3": "s3:bucket", "dynamodb": "dynamodb:table",
+    "kinesis": "kinesis:stream", "states": "states:state-machine", "kms": "kms:key", "iam": "iam:role",
+}
+_RESOURCE_PREFIX = {
+    ("lambda", "function"): "lambda:function", ("events", "event-bus"): "events:event-bus",
+    ("events", "rule"): "events:rule", ("logs", "log-group"): "logs:log-group",
+}
+
+
+@dataclass
+class Target:
+    value: Value  # the leaf looked at (its source is where a finding points)
+    form: str  # ref | arn | url | text | unknown
+    kind: str | None = None  # sqs:queue, sns:topic, lambda:function ... (None: not decidable)
+    entity: Entity | None = None
+    attr: str | None = None  # the ResourceRef attribute (arn, url, name ...)
+    service: str | None = None  # ARN service field
+    fifo: bool | None = None  # known FIFO-ness of a queue/topic (None: unknown or n/a)
+    fifo_value: Value | None = None  # the entity's FIFO property, for related links
+    unknown: str | None = None  # why it cannot be decided
+
+    @property
+    def text(self) -> str:
+        return describe(self.value)
+
+    def what(self) -> str:
+        """The target in words: ``queue Dlq (AWS::SQS::Queue)``, ``ARN arn:...``."""
+        if self.entity is not None:
+            native = f" ({self.entity.native_type})" if self.entity.native_type else ""
+            return f"{self.entity.name}{native}"
+        return self.text
+
+
+def arn_fields(text: str) -> list[str] | None:
+    """The six ARN fields of ``text`` (placeholders kept), or None when it is not an ARN."""
+    tokens: list[str] = []
+
+    def hide(match):
+        tokens.append(match.group(0))
+        return f"\x00{len(tokens) - 1}\x00"
+
+    hidden = _TOKEN.sub(hide, text)
+    parts = hidden.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return None
+    return [re.sub(r"\x00(\d+)\x00", lambda m: tokens[int(m.group(1))], part) for part in parts]
+
+
+def kind_of_arn(fields: list[str]) -> str | None:
+    service, resource = fields[2], fields[5]
+    if "${" in service:
+        return None
+    head = re.split(r"[:/]", resource, 1)[0]
+    if (service, head) in _RESOURCE_PREFIX:
+        return _RESOURCE_PREFIX[(service, head)]
+    if service in _KIND_OF_ARN:
+        return _KIND_OF_ARN[service]
+    return f"{service}:{head}" if head and "${" not in head else f"{service}:?"
+
+
+def is_queue_url(text: str) -> bool:
+    return text.startswith(("https://sqs.", "https://queue.amazonaws.com", "http://sqs."))
+
+
+def resolve(model, leaf: Value) -> Target:
+    if isinstance(leaf, Unknown):
+        return Target(leaf, "unknown", unknown=leaf.reason)
+    if not isinstance(leaf, Known):
+        return Target(leaf, "unknown", unknown=describe(leaf))
+    raw = leaf.value
+    if isinstance(raw, ResourceRef):
+        entity = model.entity(leaf)
+        if entity is None:
+            return Target(leaf, "unknown", attr=raw.attr, unknown=f"{raw.name} (not in the model)")
+        fifo_value = getattr(entity, "fifo", None)
+        fifo = None
+        if isinstance(fifo_value, Known):
+            fifo = fifo_value.value is True or str(fifo_value.value).lower() == "true"
+        form = "url" if raw.attr == "url" else "ref"
+        return Target(leaf, form, kind=entity.kind, entity=entity, attr=raw.attr, fifo=fifo,
+                      fifo_value=fifo_value if isinstance(fifo_value, Value) else None)
+    if not isinstance(raw, str):
+        return Target(leaf, "text", unknown=None)
+    if is_queue_url(raw):
+        return Target(leaf, "url", kind="sqs:queue", fifo=raw.endswith(".fifo"))
+    fields = arn_fields(raw)
+    if fields is None:
+        if "${" in raw:
+            return Target(leaf, "unknown", unknown=f"{raw} (not a recognizable ARN)")
+        return Target(leaf, "text")
+    kind = kind_of_arn(fields)
+    if kind is None:
+        return Target(leaf, "unknown", service=fields[2], unknown=f"{raw} (service not known before deployment)")
+    fifo = None
+    if kind in ("sqs:queue", "sns:topic") and "${" not in fields[5]:
+        fifo = fields[5].endswith(".fifo")
+    elif kind in ("sqs:queue", "sns:topic") and fields[5].endswith(".fifo"):
+        fifo = True
+    return Target(leaf, "arn", kind=kind, service=fields[2], fifo=fifo)

@@ -1,0 +1,101 @@
+"""
+## What it does
+Finds `Ref`, `Fn::GetAtt`, `Fn::Sub` variables and `DependsOn` entries that name no resource,
+parameter or pseudo parameter of the template, wherever they appear: resource properties,
+`Outputs`, `Conditions` and SAM `Globals`. Names that SAM generates (`FunctionRole`,
+`Function.Alias`, `FunctionAliaslive`, `ServerlessRestApi`, and anything else named after a SAM
+resource) count as declared. A template under another transform (a macro,
+`AWS::LanguageExtensions`) is not checked, since the transform may create the names.
+
+## Why is this bad?
+CloudFormation rejects the template ("Template format error: Unresolved resource dependencies
+[...] in the Resources block of the template"), usually because of a typo or a renamed resource.
+Other rules cannot follow the reference either.
+
+## Example
+```yaml
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/worker
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Environment:
+        Variables:
+          QUEUE_URL: !Ref Job   # expect: LL003
+```
+
+## Use instead
+```yaml
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/worker
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Environment:
+        Variables:
+          QUEUE_URL: !Ref Jobs
+```
+
+## References
+- AWS CloudFormation User Guide, *Ref* and *Fn::GetAtt*: the logical name must be a resource or
+  parameter declared in the template
+- AWS SAM Developer Guide, *Generated AWS CloudFormation resources*: the names SAM creates
+  (`<Function>Role`, `<Function>Alias<alias>`, `ServerlessRestApi` ...) can be referenced
+"""
+import re
+
+from lambdalint.rulekit import Issue, Rule
+
+RULE = Rule(
+    id="LL003",
+    name="unresolved-reference",
+    severity="warning",
+    summary="Ref/GetAtt/Sub/DependsOn names a resource or parameter that does not exist",
+)
+
+_NAME = re.compile(r"'([^']*)'")
+
+
+def _suggestion(source, text: str) -> str:
+    match = _NAME.search(text)
+    data = getattr(source.doc, "data", None)
+    if not match or not isinstance(data, dict):
+        return ""
+    names = []
+    for section in ("Resources", "Parameters"):
+        if isinstance(data.get(section), dict):
+            names.extend(str(k) for k in data[section])
+    wanted = match.group(1).split(".", 1)[0]
+    limit = 1 if len(wanted) < 6 else 2
+    close = sorted((_distance(wanted, name), name) for name in names)
+    return f" (did you mean '{close[0][1]}'?)" if close and close[0][0] <= limit else ""
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (a typo suggestion needs a small one)."""
+    if abs(len(a) - len(b)) > 2:
+        return 99
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def check(model, options):
+    for source, text in getattr(model, "unresolved_refs", ()) or ():
+        path = source.path
+        resource = str(path[1]) if len(path) > 1 and path[0] == "Resources" else None
+        yield Issue(resource, text + _suggestion(source, text), source)

@@ -1,0 +1,117 @@
+"""
+## What it does
+Resolves each function's dead-letter target (`DeadLetterConfig.TargetArn`, SAM
+`DeadLetterQueue.TargetArn`, Terraform `dead_letter_config.target_arn`) and flags a target that is
+not an SQS queue or SNS topic: a reference to a table, bucket, function, event bus ..., or an ARN
+whose service is not `sqs`/`sns`, or a string that is not an ARN at all.
+
+## Why is this bad?
+Lambda accepts only the ARN of an SQS queue or SNS topic as dead-letter queue. Anything else is
+rejected when the function is created or updated, so the stack does not deploy.
+
+## Example
+```yaml
+Resources:
+  FailedEvents:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      BillingMode: PAY_PER_REQUEST
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+      DeadLetterConfig:
+        TargetArn: !GetAtt FailedEvents.Arn   # expect: LL301
+```
+
+## Use instead
+```yaml
+Resources:
+  WorkerDlq:
+    Type: AWS::SQS::Queue
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+      DeadLetterConfig:
+        TargetArn: !GetAtt WorkerDlq.Arn
+```
+
+## References
+- AWS Lambda API Reference, `DeadLetterConfig`: "The Amazon Resource Name (ARN) of an Amazon SQS
+  queue or Amazon SNS topic" (constraints.md A4)
+- AWS Lambda Developer Guide, *Capturing records of Lambda asynchronous invocations*
+  (`invocation-async-retain-records`): "you can configure a standard Amazon SQS queue or standard
+  Amazon SNS topic as a dead-letter queue" (constraints.md A4)
+"""
+from lambdalint.model.targets import resolve
+from lambdalint.rulekit import Issue, Link, Rule, Unsure
+
+RULE = Rule(
+    id="LL301",
+    name="dlq-target-not-sqs-or-sns",
+    severity="error",
+    summary="The function's dead-letter target is not an SQS queue or SNS topic",
+)
+
+VALID = ("sqs:queue", "sns:topic")
+
+
+def _undecidable_ref(target) -> bool:
+    """References whose value is not the entity's own identity (nested stack outputs, custom
+    resources, parameters stored in SSM): what they hold is unknown here."""
+    kind = target.kind or ""
+    attr = target.attr or ""
+    return (kind.startswith(("unknown:", "cloudformation:", "serverless:", "custom:", "ssm:"))
+            or attr.startswith("outputs") or attr not in ("arn", "url", "name", "id", "ref") and not attr.endswith("arn"))
+
+
+def check(model, options):
+    for fn in model.functions():
+        value = fn.dead_letter_target
+        if value.absent:
+            continue
+        for leaf in value.leaves():
+            target = resolve(model, leaf)
+            if target.form == "unknown":
+                yield Unsure(fn, f"DeadLetterConfig.TargetArn <- {target.unknown}", leaf.source)
+                continue
+            if target.form == "url" or target.kind in VALID:
+                continue  # a queue URL is LL302's finding
+            if target.form == "ref":
+                if _undecidable_ref(target):
+                    yield Unsure(fn, f"DeadLetterConfig.TargetArn <- {target.text} (what it holds is not known)",
+                                 leaf.source)
+                    continue
+                entity = target.entity
+                yield Issue(
+                    fn,
+                    f"dead-letter target of {fn.name} is {target.text}, which is {entity.name} "
+                    f"({entity.native_type or entity.kind}), not an SQS queue or SNS topic; Lambda accepts "
+                    f"only the ARN of a standard SQS queue or SNS topic as dead-letter queue.",
+                    leaf.source,
+                    related=(Link(entity.source, f"{entity.name} is {entity.native_type or entity.kind}", entity.name),),
+                )
+            elif target.form == "arn":
+                yield Issue(
+                    fn,
+                    f"dead-letter target of {fn.name} is the ARN {target.text}, of service "
+                    f"'{target.service}' ({target.kind}), not an SQS queue or SNS topic; Lambda accepts only "
+                    f"the ARN of a standard SQS queue or SNS topic as dead-letter queue.",
+                    leaf.source,
+                )
+            else:
+                yield Issue(
+                    fn,
+                    f"dead-letter target of {fn.name} is '{target.text}', which is not an ARN; Lambda "
+                    f"needs the ARN of a standard SQS queue or SNS topic.",
+                    leaf.source,
+                )

@@ -1,0 +1,177 @@
+"""
+## What it does
+Adds up the reserved concurrency of every function linted together (all files of one run are
+taken to deploy to one account and Region) and reports when the total leaves less than the
+minimum unreserved concurrency (100 by default) out of the account's concurrency limit (1,000 by
+default). The finding points at the function whose reservation crosses the line when the
+functions are added up in order (files in the order given, resources in document order) and
+lists every contributor. SAM `Globals` values count once per function; a `Fn::If` counts its
+largest branch and a function under a `Condition` counts as deployed (worst case, said in the
+message). A value that cannot be known statically is not counted (the check then reports only
+what the known values already prove). Options `account-concurrency` and `min-unreserved` (or the
+config's `account:` section, or `--account-concurrency`/`--min-unreserved`) describe accounts
+with other quotas.
+
+## Why is this bad?
+Lambda keeps at least 100 concurrent executions unreserved for the functions without
+reservations. A reservation that would take the unreserved pool below that minimum is rejected
+at deploy time with "Specified ReservedConcurrentExecutions for function decreases account's
+UnreservedConcurrentExecution below its minimum value of [100]", and the stack rolls back. With
+the default quota of 1,000, no more than 900 can be reserved in a Region, summed over every
+stack.
+
+## Example
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+      ReservedConcurrentExecutions: 500
+  Indexer:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/indexer
+      ReservedConcurrentExecutions: 450  # expect: LL401
+```
+
+## Use instead
+Reserve only what each function needs so that at least 100 stay unreserved (or ask AWS for a
+higher concurrency quota and set `account: {concurrency: ...}` in `.lambdalint.yaml`):
+
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+      ReservedConcurrentExecutions: 500
+  Indexer:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/indexer
+      ReservedConcurrentExecutions: 200
+```
+
+## References
+- AWS Lambda Developer Guide, *Configuring reserved concurrency* (`configuration-concurrency`) and
+  `API_PutFunctionConcurrency`: "as long as you leave at least 100 simultaneous executions
+  unreserved" (constraints.md C2)
+- AWS Lambda Developer Guide, *Lambda quotas* (`gettingstarted-limits`): 1,000 concurrent
+  executions per Region by default; new accounts start lower (constraints.md C3)
+- Deploy error observed verbatim in aws-samples/siem-on-amazon-opensearch-service#175 and
+  aws-samples/one-observability-demo#278 (constraints.md §16)
+- Terraform `reserved_concurrent_executions = -1` means unreserved (constraints.md C1)
+"""
+from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure
+from lambdalint.values import Absent, Either, Known, Unknown, known_int
+
+RULE = Rule(
+    id="LL401",
+    name="reserved-concurrency-exhausts-pool",
+    severity="error",
+    summary="Reserved concurrency of the functions linted together leaves less than the minimum unreserved",
+    options={
+        "account-concurrency": Option(int, 1000, "the account's concurrency limit in the Region"),
+        "min-unreserved": Option(int, 100, "concurrency that must stay unreserved"),
+    },
+)
+
+ERROR = ("Specified ReservedConcurrentExecutions for function decreases account's "
+         "UnreservedConcurrentExecution below its minimum value of [{}]")
+
+
+def _worst(value):
+    """(largest reservation, its leaf, unknown leaves) over every branch of the value."""
+    best, best_leaf, unknowns = None, None, []
+    for leaf in value.leaves():
+        if isinstance(leaf, Unknown):
+            unknowns.append(leaf)
+            continue
+        if isinstance(leaf, Absent):
+            continue
+        amount = known_int(leaf)
+        if amount is None or amount <= 0:  # Terraform -1 = unreserved (frontends map it to Absent)
+            continue
+        if best is None or amount > best:
+            best, best_leaf = amount, leaf
+    return best, best_leaf, unknowns
+
+
+def check(model, options):
+    account = options["account-concurrency"]
+    floor = options["min-unreserved"]
+    limit = account - floor
+    functions = model.functions()
+    counts = {}
+    for fn in functions:
+        counts[fn.name] = counts.get(fn.name, 0) + 1
+
+    def label(fn):
+        if counts[fn.name] > 1 and fn.source is not None:
+            return f"{fn.name} ({fn.source.doc.path})"
+        return fn.name
+
+    contributors = []  # (fn, amount, leaf, notes)
+    uncounted = 0
+    total, crossing = 0, None
+    for fn in functions:
+        value = fn.reserved_concurrency
+        amount, leaf, unknowns = _worst(value)
+        for unknown in unknowns:
+            yield Unsure(fn, f"ReservedConcurrentExecutions <- {unknown.reason}", unknown.source or fn.source)
+        if unknowns:
+            uncounted += 1
+            continue
+        if amount is None:
+            continue
+        notes = []
+        if isinstance(value, Either):
+            notes.append(f"largest branch of Fn::If {value.condition}")
+        if fn.condition:
+            notes.append(f"counted although it exists only if condition {fn.condition}")
+        if "ReservedConcurrentExecutions" in fn.inherited:
+            notes.append("from SAM Globals")
+        contributors.append((fn, amount, leaf, notes))
+        total += amount
+        if crossing is None and total > limit:
+            crossing = contributors[-1]
+    if crossing is None:
+        return
+    fn, amount, leaf, notes = crossing
+    parts = []
+    for other, other_amount, _leaf, other_notes in contributors:
+        text = f"{label(other)} {other_amount}"
+        if other_notes:
+            text += " [" + "; ".join(other_notes) + "]"
+        parts.append(text)
+    worst = [n for c in contributors for n in c[3] if not n.startswith("from SAM")]
+    caveat = " (worst case: conditions and Fn::If branches counted at their largest)" if worst else ""
+    skipped = (f"; {uncounted} function{'s' if uncounted != 1 else ''} with a reserved concurrency not "
+               f"known statically not counted") if uncounted else ""
+    unreserved = account - total
+    left = (f"that leaves {unreserved} unreserved, less than the {floor} that must stay unreserved"
+            if unreserved >= 0 else f"more than the account has, and {floor} must stay unreserved")
+    message = (
+        f"reserved concurrency adds up to {total} of the account's {account}{caveat} "
+        f"({', '.join(parts)}){skipped}: {left}. {label(fn)}'s reservation of {amount} crosses the line; AWS rejects it with "
+        f"'{ERROR.format(floor)}'. Reserve less, or set the account's real quota with --account-concurrency"
+    )
+    related = tuple(
+        Link(c_leaf.source or other.source, f"{other.name} reserves {other_amount}"
+             + (" (" + "; ".join(other_notes) + ")" if other_notes else ""), other.name)
+        for other, other_amount, c_leaf, other_notes in contributors
+    )
+    yield Issue(fn, message, leaf.source or fn.source, related=related)

@@ -108,10 +108,16 @@ def _config(args):
             raise UsageError(f"unknown rule {', '.join(bad)} (see `lambdalint rules`)")
     if getattr(args, "fail_on", None):
         config.fail_on = args.fail_on
-    if getattr(args, "account_concurrency", None) is not None:
-        config.account_concurrency = args.account_concurrency
-    if getattr(args, "min_unreserved", None) is not None:
-        config.min_unreserved = args.min_unreserved
+    for flag, option in (("account_concurrency", "account-concurrency"), ("min_unreserved", "min-unreserved")):
+        value = getattr(args, flag, None)
+        if value is None:
+            continue
+        if value < 0:
+            raise UsageError(f"--{option}: expected a number >= 0, got {value}")
+        setattr(config, flag, value)
+        for settings in config.rules.values():  # the flag wins over a per-rule option too
+            if option in settings:
+                settings[option] = value
     config.exclude = list(config.exclude) + list(getattr(args, "exclude", []) or [])
     return config, rules
 

@@ -64,8 +64,13 @@ class Config:
         if errors:
             error = errors[0]
             where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-            if error.validator == "additionalProperties":
-                raise ConfigError(f"{origin}: {error.message} at {where}")
+            if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+                allowed = error.schema.get("properties", {})
+                extra = sorted(str(k) for k in error.instance if k not in allowed)
+                prefix = "" if where == "(top level)" else where + "."
+                names = ", ".join(f"'{prefix}{k}'" for k in extra)
+                known = ", ".join(allowed)
+                raise ConfigError(f"{origin}: unknown key {names} (allowed here: {known})")
             raise ConfigError(f"{origin}: key '{where}': {error.message}")
         account = raw.get("account", {})
         return cls(

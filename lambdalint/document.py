@@ -39,6 +39,8 @@ class Suppression:
     line: int
     ids: tuple[str, ...]
     reason: str
+    column: int = 1  # where the comment starts
+    end_column: int = 1
 
 
 @dataclass(eq=False)
@@ -84,7 +86,8 @@ class Document:
             match = _SUPPRESSION.search(line)
             if match:
                 ids = tuple(i.strip() for i in match.group(1).split(",") if i.strip())
-                found.append(Suppression(self.path, number, ids, match.group(2).strip()))
+                found.append(Suppression(self.path, number, ids, match.group(2).strip(),
+                                         match.start() + 1, len(line.rstrip()) + 1))
         return found
 
 

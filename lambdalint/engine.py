@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import importlib.util
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -123,6 +123,9 @@ class SuppressionHit:
     resource_lines: tuple = ()  # lines covered (inline: the line or the resource header)
     resource: str | None = None
     used: bool = False
+    column: int = 1
+    end_column: int | None = None
+    used_ids: set = field(default_factory=set)  # the selectors of ``ids`` that matched a finding
 
 
 def apply_suppressions(findings: list[Finding], suppressions: list[SuppressionHit], config,
@@ -143,7 +146,8 @@ def apply_suppressions(findings: list[Finding], suppressions: list[SuppressionHi
         header = resource_starts.get((finding.span.file, finding.resource))
         hit = None
         for candidate in by_file.get(finding.span.file, ()):
-            if not any(_id_matches(i, finding) for i in candidate.ids):
+            matched = [i for i in candidate.ids if _id_matches(i, finding)]
+            if not matched:
                 continue
             if candidate.kind == "metadata":
                 if candidate.resource == finding.resource:
@@ -156,6 +160,7 @@ def apply_suppressions(findings: list[Finding], suppressions: list[SuppressionHi
             kept.append(finding)
             continue
         hit.used = True
+        hit.used_ids.update(matched)
         suppressed += 1
         if not hit.reason:
             without_reason += 1

@@ -13,13 +13,15 @@ from pathlib import Path
 
 from .config import Config
 from .document import Document, ParseError, Source
-from .engine import (SuppressionHit, apply_suppressions, glob_match, load_rules, run_rules, select_rules)
+from .engine import (SuppressionHit, apply_suppressions, glob_match, load_rules, matches, run_rules,
+                     select_rules)
 from .findings import Report
 from .model import Model
 
 SKIP_DIRS = {".git", "node_modules", ".terraform", ".aws-sam", "__pycache__", ".venv", ".tox"}
 CFN_SUFFIXES = (".yaml", ".yml", ".json", ".template")
-_LOOKS_LIKE_CFN = re.compile(r'^\s*"?(AWSTemplateFormatVersion|Resources|Transform)"?\s*:', re.MULTILINE)
+_LOOKS_LIKE_CFN = re.compile(r'^\s*"?(AWSTemplateFormatVersion|Resources|Transform)"?\s*:'
+                             r'|[{,]\s*"(AWSTemplateFormatVersion|Resources|Transform)"\s*:', re.MULTILINE)  # also minified JSON
 
 
 @dataclass
@@ -175,7 +177,8 @@ def collect_suppressions(docs: list[Document]) -> list[SuppressionHit]:
     hits = []
     for doc in docs:
         for s in doc.suppressions():
-            hits.append(SuppressionHit(s.file, s.line, s.ids, s.reason, "inline"))
+            hits.append(SuppressionHit(s.file, s.line, s.ids, s.reason, "inline", column=s.column,
+                                       end_column=s.end_column))
         data = doc.data
         if doc.format.startswith("cfn") and isinstance(data, dict) and isinstance(data.get("Resources"), dict):
             for lid, body in data["Resources"].items():
@@ -186,8 +189,33 @@ def collect_suppressions(docs: list[Document]) -> list[SuppressionHit]:
                     reason = entry.get("reason", "") if isinstance(entry, dict) else ""
                     if isinstance(rule_id, str):
                         span = doc.span(("Resources", lid, "Metadata", "lambdalint", "ignore", index))
-                        hits.append(SuppressionHit(doc.path, span.line, (rule_id,), str(reason or ""), "metadata", resource=lid))
+                        hits.append(SuppressionHit(doc.path, span.line, (rule_id,), str(reason or ""), "metadata",
+                                                   resource=lid, column=span.column, end_column=span.end_column
+                                                   if span.end_line == span.line else None))
     return hits
+
+
+def unused_suppressions(suppressions: list[SuppressionHit], rules: dict, chosen: list) -> list[SuppressionHit]:
+    """The suppressions (narrowed to their unused IDs) that matched no finding although a rule
+    they name ran in this run.  A selector naming only rules that did not run cannot be judged;
+    one that names no rule at all (a typo, ``LL999``) can never match and is always unused."""
+    from dataclasses import replace
+
+    ran = [r.meta for r in chosen if r.meta.id != "LL002"]
+    known = [r.meta for r in rules.values()]
+    unused = []
+    for hit in suppressions:
+        ids = tuple(i for i in hit.ids if i not in hit.used_ids and (
+            any(_suppresses(i, meta) for meta in ran) or not any(_suppresses(i, meta) for meta in known)))
+        if ids and "LL002" not in {i.upper() for i in hit.ids}:
+            unused.append(replace(hit, ids=ids))
+    return unused
+
+
+def _suppresses(selector: str, meta) -> bool:
+    selector = selector.strip()
+    return selector.upper() == meta.id or selector == meta.name or selector.lower() == "all" or (
+        len(selector) < 5 and meta.id.startswith(selector.upper()))
 
 
 def lint(paths: list[str], config: Config, parameters: dict | None = None, show_unknowns: bool = False) -> Report:
@@ -206,9 +234,15 @@ def lint(paths: list[str], config: Config, parameters: dict | None = None, show_
     findings, suppressed, without_reason = apply_suppressions(findings, suppressions, config, starts)
     ll002 = [r for r in chosen if r.meta.id == "LL002"]
     if ll002:
-        chosen_ids = {r.meta.id for r in chosen}
-        model.unused_suppressions = [h for h in suppressions if not h.used and any(
-            i.upper() in chosen_ids or not i.upper().startswith("LL") for i in h.ids)]
+        # A suppression may name a rule that --select left out (`--select LL002` alone looks for
+        # stale suppressions): run those rules too, only to see which suppressions they use.
+        shadow = [r for r in rules.values() if r not in chosen and not r.meta.opt_in and r.meta.id != "LL002"
+                  and not any(matches(r.meta, s) for s in config.ignore or ())
+                  and any(not h.used and any(_suppresses(i, r.meta) for i in h.ids) for h in suppressions)]
+        if shadow:
+            hidden, _ = run_rules(model, shadow, config)
+            apply_suppressions(hidden, suppressions, config, starts)
+        model.unused_suppressions = unused_suppressions(suppressions, rules, chosen + shadow)
         more, _ = run_rules(model, ll002, config)
         findings += more
     findings.sort(key=lambda f: f.sort_key())

@@ -95,7 +95,12 @@ def _distance(a: str, b: str) -> int:
 
 
 def check(model, options):
+    seen = set()
     for source, text in getattr(model, "unresolved_refs", ()) or ():
+        span = source.span  # a SAM policy template may resolve the same text twice
+        if (span.file, span.line, span.column, text) in seen:
+            continue
+        seen.add((span.file, span.line, span.column, text))
         path = source.path
         resource = str(path[1]) if len(path) > 1 and path[0] == "Resources" else None
         yield Issue(resource, text + _suggestion(source, text), source)

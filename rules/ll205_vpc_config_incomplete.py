@@ -103,7 +103,8 @@ def check(model, options):
                     continue
                 have_subnets, have_groups = state(subnets), state(groups)
                 pair = {have_subnets, have_groups}
-                if pair != {"some", "none"} and ("unknown" not in pair or "maybe" in pair):
+                # a list known only at deploy time beside a non-empty one (or another such list) is taken to be filled
+                if pair != {"some", "none"} and pair != {"unknown", "none"}:
                     continue
                 when = " and ".join(f"{name} is {'true' if flag else 'false'}"
                                     for name, flag in {**subnet_when, **group_when}.items())
@@ -117,13 +118,14 @@ def check(model, options):
                     missing, present, what = groups, subnets, "subnets but no security groups"
                 else:
                     missing, present, what = subnets, groups, "security groups but no subnets"
-                where = missing.source if not missing.absent and missing.source is not None else fn.vpc_config.source
+                # the empty list itself, or the function's header when the list is not set
+                where = missing.source if not missing.absent and missing.source is not None else fn.source
                 yield Issue(
                     fn,
                     f"the VPC configuration of {fn.name} has {what}{when} ({describe(present)}); a VPC "
                     f"function needs both subnets and at least one security group. Add the missing list, "
                     f"or remove the VPC configuration to run outside the VPC.",
-                    where or fn.source,
+                    where,
                     related=(Link(present.source, f"the {'subnets' if present is subnets else 'security groups'} "
                                                   f"that are set", fn.name),),
                 )

@@ -81,6 +81,8 @@ def check(model, options):
             continue
         for leaf in value.leaves():
             target = resolve(model, leaf)
+            if target.form == "absent":
+                continue
             if target.form == "unknown":
                 yield Unsure(fn, f"DeadLetterConfig.TargetArn <- {target.unknown}", leaf.source)
                 continue

@@ -141,7 +141,7 @@ def check(model, options):
         if isinstance(value, Either):
             notes.append(f"largest branch of Fn::If {value.condition}")
         if fn.condition:
-            notes.append(f"counted although it exists only if condition {fn.condition}")
+            notes.append(f"only if condition {fn.condition}")
         if "ReservedConcurrentExecutions" in fn.inherited:
             notes.append("from SAM Globals")
         contributors.append((fn, amount, leaf, notes))
@@ -158,15 +158,15 @@ def check(model, options):
             text += " [" + "; ".join(other_notes) + "]"
         parts.append(text)
     worst = [n for c in contributors for n in c[3] if not n.startswith("from SAM")]
-    caveat = " (worst case: conditions and Fn::If branches counted at their largest)" if worst else ""
+    caveat = ("; worst case: functions under a condition counted, Fn::If at its largest branch" if worst else "")
     skipped = (f"; {uncounted} function{'s' if uncounted != 1 else ''} with a reserved concurrency not "
                f"known statically not counted") if uncounted else ""
     unreserved = account - total
     left = (f"that leaves {unreserved} unreserved, less than the {floor} that must stay unreserved"
             if unreserved >= 0 else f"more than the account has, and {floor} must stay unreserved")
     message = (
-        f"reserved concurrency adds up to {total} of the account's {account}{caveat} "
-        f"({', '.join(parts)}){skipped}: {left}. {label(fn)}'s reservation of {amount} crosses the line; AWS rejects it with "
+        f"reserved concurrency adds up to {total} of the account's {account} "
+        f"({', '.join(parts)}{caveat}){skipped}: {left}. {fn.name}'s reservation of {amount} crosses the line; AWS rejects it with "
         f"'{ERROR.format(floor)}'. Reserve less, or set the account's real quota with --account-concurrency"
     )
     related = tuple(

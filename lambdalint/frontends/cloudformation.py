@@ -126,6 +126,8 @@ class CfnFrontend:
                     entity.condition = condition
                 self.model.add(entity)
             self._depends_on(logical_id, body)
+        if is_sam:
+            sam.mark_connectors(self)
         self._exports()
         self._scan_references()
 
@@ -225,7 +227,14 @@ def function_entity(fe: CfnFrontend, logical_id: str, get, node=None) -> m.Funct
 
 
 def _function(fe, lid, props, path):
-    return [function_entity(fe, lid, lambda key: fe.get(props, key, path, lid))]
+    fn = function_entity(fe, lid, lambda key: fe.get(props, key, path, lid))
+    body = fe.r.resources.get(lid)
+    metadata = body.get("Metadata") if isinstance(body, dict) and isinstance(body.get("Metadata"), dict) else {}
+    if fn.image_uri.absent and ("Dockerfile" in metadata or "DockerContext" in metadata):
+        # `sam build` builds the image from Metadata.Dockerfile and fills Code.ImageUri
+        fn.image_uri = Unknown("Code.ImageUri set by `sam build` from Metadata.Dockerfile",
+                               Source(fe.doc, ("Resources", lid, "Metadata")))
+    return [fn]
 
 
 def _role(fe, lid, props, path):

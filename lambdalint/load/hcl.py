@@ -12,7 +12,6 @@ Terraform JSON loader builds the same structures, with JSON paths instead.
 """
 from __future__ import annotations
 
-import bisect
 import re
 
 from ..document import Document, ParseError, Span
@@ -92,7 +91,7 @@ class TemplateFor(Expr):
 
 class Traversal(Expr):
     """``root`` is a variable name (``aws_subnet``, ``var``, ``each``) or an Expr (``f(x)[0]``).
-    Steps: ``("attr", name)``, ``("index", Expr)``, ``("splat",)``."""
+    Steps: ``("attr", name)``, ``("index", Expr)``, ``("splat", n)`` (n following steps per element)."""
 
     __slots__ = ("root", "steps")
 
@@ -287,11 +286,19 @@ class _Converter:
                     if c.type == "expression":
                         steps.append(("index", self.expr(c)))
         elif kind == "splat":
+            # ("splat", n): the next n steps apply to each element.  A legacy ``.*`` covers only
+            # the attribute names right after it: ``a.*.id[0]`` is ``(a.*.id)[0]``.
             for inner in node.children:  # attr_splat / full_splat
-                steps.append(("splat",))
+                at = len(steps)
+                steps.append(None)
+                legacy = inner.type == "attr_splat"
+                covered = None
                 for c in inner.children:
                     if c.type in _POSTFIX:
+                        if legacy and covered is None and c.type != "get_attr":
+                            covered = len(steps) - at - 1
                         self.postfix(c, steps)
+                steps[at] = ("splat", covered if covered is not None else len(steps) - at - 1)
 
     def variable_expr(self, node):
         return Traversal(node, node.text.decode("utf-8"), [])
@@ -667,7 +674,12 @@ def parse_template(text: str) -> Expr:
     root = tree.root_node
     if root.has_error:
         raise ValueError("invalid template")
-    heredoc = _find_type(root, "heredoc_template")
+    try:  # config_file > body > attribute > expression > template_expr > heredoc_template
+        heredoc = root.children[0].children[0].children[2].children[0].children[0]
+    except IndexError:
+        heredoc = None
+    if heredoc is None or heredoc.type != "heredoc_template":
+        heredoc = _find_type(root, "heredoc_template")
     if heredoc is None:
         raise ValueError("invalid template")
     inner = [c for c in heredoc.children if c.type in ("template_interpolation", "template_directive")]
@@ -698,18 +710,3 @@ def _find_type(node, kind):
         if found is not None:
             return found
     return None
-
-
-def line_starts_text(text: str) -> list[int]:
-    """Character offsets of line starts (for JSON locators, which work on str indexes)."""
-    starts = [0]
-    pos = text.find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts
-
-
-def offset_to_line_col(starts: list[int], offset: int) -> tuple[int, int]:
-    line = bisect.bisect_right(starts, offset) - 1
-    return line + 1, offset - starts[line] + 1

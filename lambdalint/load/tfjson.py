@@ -2,8 +2,7 @@
 
 The C ``json`` module parses; strings holding ``${...}``/``%{...}`` are HCL templates and go
 through the same tree-sitter grammar (``hcl.parse_template``) so there is one expression
-language.  Spans are found lazily by scanning the text along a JSON path, again with C helpers
-(``scanstring`` and the decoder's ``raw_decode`` to skip values), only for reported values.
+language.  Spans are found lazily along JSON paths by ``json_locate``, only for reported values.
 
 JSON cannot tell a nested block from an attribute holding an object (Terraform asks the
 provider schema); ``NESTED_BLOCKS`` lists the block names of the resource types lambdalint
@@ -13,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from json.decoder import scanstring
 
 from ..document import Document, ParseError, Span
-from .hcl import Block, Literal, ObjectExpr, TupleExpr, line_starts_text, offset_to_line_col, parse_expression, parse_template
+from .hcl import Block, Literal, ObjectExpr, TupleExpr, parse_expression, parse_template
+from .json_locate import LineIndex, value_range
 
 TOP_LEVEL = ("terraform", "resource", "data", "variable", "locals", "output", "module", "provider",
              "moved", "import", "check", "removed")
@@ -49,8 +48,6 @@ _META_BLOCKS = frozenset(("lifecycle", "provisioner", "connection"))
 _LITERAL_ATTRS = {"variable": ("default", "type", "description"), "module": ("source", "version"),
                   "output": ("description",)}
 _TEMPLATE_CHARS = re.compile(r"[$%]\{")
-_WS = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
 
 
 class _Invalid(Exception):
@@ -75,8 +72,8 @@ def load_tfjson(text: str, path: str) -> Document:
     try:
         doc.data = _convert(raw)
     except _Invalid as exc:
-        hit = json_find(text, exc.path)
-        line, column = offset_to_line_col(line_starts_text(text), hit[0]) if hit else (1, 1)
+        hit = value_range(text, exc.path)
+        line, column = LineIndex(text).position(hit[0]) if hit else (1, 1)
         raise ParseError(path, exc.reason, line, column) from None
     except RecursionError:
         raise ParseError(path, "not Terraform JSON: nested too deeply") from None
@@ -203,66 +200,20 @@ def expr(value, path):
 # Spans
 
 
-def json_find(text: str, path) -> tuple[int, int, int] | None:
-    """(key start or value start, value start, value end) of the value at ``path``, or None.
-    The last of duplicate keys wins, as in ``json.loads``."""
-    try:
-        pos = _WS.match(text, 0).end()
-        key_at = pos
-        for key in path:
-            if pos >= len(text):
-                return None
-            ch = text[pos]
-            if ch == "{" and isinstance(key, str):
-                found = None
-                pos = _WS.match(text, pos + 1).end()
-                while pos < len(text) and text[pos] != "}":
-                    kstart = pos
-                    name, pos = scanstring(text, pos + 1)
-                    pos = _WS.match(text, pos).end() + 1  # the colon
-                    pos = _WS.match(text, pos).end()
-                    if name == key:
-                        found = (kstart, pos)
-                    _, pos = _DECODER.raw_decode(text, pos)
-                    pos = _WS.match(text, pos).end()
-                    if pos < len(text) and text[pos] == ",":
-                        pos = _WS.match(text, pos + 1).end()
-                if found is None:
-                    return None
-                key_at, pos = found
-            elif ch == "[" and isinstance(key, int):
-                pos = _WS.match(text, pos + 1).end()
-                for _ in range(key):
-                    if text[pos] == "]":
-                        return None
-                    _, pos = _DECODER.raw_decode(text, pos)
-                    pos = _WS.match(text, pos).end()
-                    if text[pos] == ",":
-                        pos = _WS.match(text, pos + 1).end()
-                if text[pos] == "]":
-                    return None
-                key_at = pos
-            else:
-                return None
-        _, end = _DECODER.raw_decode(text, pos)
-        return key_at, pos, end
-    except (ValueError, IndexError):
-        return None
-
-
 def make_locator(doc: Document):
-    state: dict = {}
+    """Spans via ``json_locate`` (shared with the CloudFormation and plan loaders); a block's
+    span is its first line, like an HCL block header."""
+    lines: list = []
 
     def locate(path):
-        hit = json_find(doc.text, tuple(path))
+        hit = value_range(doc.text, tuple(path))
         if hit is None:
             return None
-        starts = state.get("starts")
-        if starts is None:
-            starts = state["starts"] = line_starts_text(doc.text)
-        _, start, end = hit
-        line, col = offset_to_line_col(starts, start)
-        end_line, end_col = offset_to_line_col(starts, end)
+        if not lines:
+            lines.append(LineIndex(doc.text))
+        start, end = hit
+        line, col = lines[0].position(start)
+        end_line, end_col = lines[0].position(end)
         if end_line != line and doc.text[start] in "{[":  # a block: its first line only
             end_line, end_col = line, col + 1
         return Span(doc.path, line, col, end_line, end_col)

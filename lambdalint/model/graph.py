@@ -53,7 +53,10 @@ class Model:
                 return value
             if isinstance(value, Unknown) and value.import_name in self.exports:
                 exported = self.exports[value.import_name]
-                return exported if isinstance(exported, Known) else value
+                if not isinstance(exported, Known):
+                    return value
+                # the exported value, located at the import (where the importing stack uses it)
+                return Known(exported.value, value.source or exported.source)
             if isinstance(value, Known) and isinstance(value.value, list):
                 return Known([substitute(v, depth + 1) for v in value.value], value.source)
             if isinstance(value, Known) and isinstance(value.value, dict):
@@ -98,7 +101,7 @@ class Model:
     def _resolve_role(self, role: Role) -> None:
         from .. import data
 
-        statements, problems = [], []
+        statements, problems = [], list(role.unresolved)  # keep what the frontend could not read
         for origin, document, _source in role.inline_documents:
             more, why = iam.statements_from_document(document, origin)
             statements += more
@@ -137,7 +140,7 @@ class Model:
                 for raw in entry["statements"]:
                     statements.append(_managed_statement(raw, name, leaf))
         role.statements = statements
-        role.unresolved = problems
+        role.unresolved = list(dict.fromkeys(problems))
 
     # -- generic lookups ---------------------------------------------------------------------
     def entity(self, value) -> Entity | None:

@@ -28,7 +28,7 @@ _RESOURCE_PREFIX = {
 @dataclass
 class Target:
     value: Value  # the leaf looked at (its source is where a finding points)
-    form: str  # ref | arn | url | text | unknown
+    form: str  # ref | arn | url | text | unknown | absent
     kind: str | None = None  # sqs:queue, sns:topic, lambda:function ... (None: not decidable)
     entity: Entity | None = None
     attr: str | None = None  # the ResourceRef attribute (arn, url, name ...)
@@ -81,6 +81,8 @@ def is_queue_url(text: str) -> bool:
 
 
 def resolve(model, leaf: Value) -> Target:
+    if leaf.absent:  # an Fn::If branch with AWS::NoValue
+        return Target(leaf, "absent")
     if isinstance(leaf, Unknown):
         return Target(leaf, "unknown", unknown=leaf.reason)
     if not isinstance(leaf, Known):
@@ -115,3 +117,41 @@ def resolve(model, leaf: Value) -> Target:
     elif kind in ("sqs:queue", "sns:topic") and fields[5].endswith(".fifo"):
         fifo = True
     return Target(leaf, "arn", kind=kind, service=fields[2], fifo=fifo)
+
+
+# ARN spelling of a referenced resource, for comparing with ARN-shaped policy patterns
+_ARN_SHAPE = {
+    "lambda:function": "arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{name}",
+    "events:event-bus": "arn:${{AWS::Partition}}:events:${{AWS::Region}}:${{AWS::AccountId}}:event-bus/{name}",
+    "s3:bucket": "arn:${{AWS::Partition}}:s3:::{name}",
+}
+
+
+def role_allows(model, role, action: str, leaf: Value, suffix: str = ""):
+    """``iam.allows`` for one target value, combining the target's spellings.
+
+    A reference has a placeholder spelling (``${node.arn}``) and, for queues and topics, ARN
+    spellings built from the name.  The placeholder decides a match with ``!GetAtt X.Arn``-style
+    patterns; against an ARN-shaped pattern only the ARN spellings are reliable, so they alone
+    may decide "not allowed".  ``suffix`` is appended to each spelling (``/*`` for S3 objects)."""
+    from . import iam
+
+    candidates = model.arn_candidates(leaf)
+    ref = leaf.value if isinstance(leaf, Known) and isinstance(leaf.value, ResourceRef) else None
+    entity = model.entity(leaf) if ref is not None else None
+    if len(candidates) == 1 and entity is not None and entity.kind in _ARN_SHAPE:
+        candidates.append(_ARN_SHAPE[entity.kind].format(name="${" + ref.node + ".name}"))
+    candidates = [c + suffix for c in candidates]
+    if len(candidates) <= 1:
+        return iam.allows(role, action, candidates)
+    decisions = [iam.allows(role, action, [c]) for c in candidates]
+    for decision in decisions:
+        if decision.allowed is False and decision.statement is not None:
+            return decision  # an explicit Deny
+    for decision in decisions:
+        if decision.allowed:
+            return decision
+    spelled = decisions[1:]
+    if all(d.allowed is False for d in spelled):
+        return spelled[0]
+    return next(d for d in decisions if d.allowed is None)

@@ -19,6 +19,15 @@ Design notes:
   ``TfResource.extra["condition"]``.
 * Everything is lazy with cycle protection (locals, counts, module outputs, policy documents);
   nothing raises on weird input: errors become ``Unknown``.
+
+What stays ``Unknown`` (reason in brackets): variables without default or value (``var.x
+(variable without default)``); outputs of modules whose source is not a local directory or
+cannot be read; file/hash/time functions (``file(...)``, ``templatefile(...)``, ``sha256(...)``)
+and any function not implemented here (``cidrsubnet(...)``); string operations on values known
+only after apply (``lower(aws_s3_bucket.b.id)``); a splat over an unknown count/for_each;
+``path.cwd``, ``terraform.workspace``, ``self``.  Not modelled: ``*_override.tf`` merging (the
+first declaration wins), ``optional()`` defaults of object variable types, type conversion of
+variable values (``"30"`` stays a string).
 """
 from __future__ import annotations
 
@@ -73,7 +82,8 @@ def evaluate_module_ex(directory_docs: list[Document], container: str, variables
     ev = _Evaluator(container, read_module)
     docs = [d for d in directory_docs if not _is_tfvars(d.path)]
     tfvars = [d for d in directory_docs if _is_tfvars(d.path)]
-    directory = os.path.dirname(docs[0].path) if docs else (os.path.dirname(tfvars[0].path) if tfvars else ".")
+    directory = os.path.dirname((docs or tfvars)[0].path) if (docs or tfvars) else "."
+    directory = directory or "."
     if not tfvars and docs:
         tfvars = read_tfvars(directory, ev.notes)
     inputs: dict[str, Any] = {}
@@ -83,7 +93,6 @@ def evaluate_module_ex(directory_docs: list[Document], container: str, variables
     for name, value in (variables or {}).items():
         inputs[name] = ("plain", value)
     root = _Module(ev, "", docs, directory, inputs, depth=0, parent=None, ancestry=(os.path.abspath(directory),))
-    ev.roots = [root]
     ev.run(root)
     return ModuleEvaluation(ev.resources, ev.undeclared, ev.notes)
 
@@ -136,13 +145,14 @@ class _Instance:
 
 
 class _ModuleCall:
-    __slots__ = ("name", "block", "doc", "source", "instances", "unreadable")
+    __slots__ = ("name", "block", "doc", "source", "instances", "unreadable", "unknown_keys")
 
     def __init__(self, name, block, doc):
         self.name, self.block, self.doc = name, block, doc
         self.source = None
         self.instances = None  # list[(key, _Module | None)]
         self.unreadable = None  # reason
+        self.unknown_keys = None  # why count/for_each is unknown (one representative instance)
 
 
 class _Module:
@@ -245,11 +255,14 @@ def _plain(value: Value):
 
 
 def _blocked(value: Value, what: str, src) -> Unknown:
-    """Why a function could not compute: the Unknown input's reason, or a reference's token."""
+    """Why an operation could not compute: the Unknown input's reason, a reference (known only
+    after apply), or a wrong type (which Terraform rejects, so ``try`` falls back)."""
     if isinstance(value, _Invalid):
         return _Invalid(value.reason, src)
     if isinstance(value, Unknown):
         return Unknown(value.reason, src)
+    if isinstance(value, Known) and not isinstance(value.value, ResourceRef):
+        return _Invalid(f"{what}: wrong type of argument", src)
     return Unknown(f"{what} of a value known only after apply", src)
 
 
@@ -308,7 +321,8 @@ class _Evaluator:
         self.unknown_instances: dict[str, str] = {}  # representative node -> why count is unknown
         self.active: set = set()
         self.depth = 0
-        self.roots: list[_Module] = []
+        self.node_index: dict[str, tuple] = {}  # node -> (module, _Instance)
+        self.read_cache: dict[str, tuple] = {}  # child module directory -> (docs, reason)
 
     # -- driver
     def run(self, module: _Module):
@@ -377,6 +391,12 @@ class _Evaluator:
         return result
 
     def _instances(self, module, decl, forced=None) -> list[_Instance]:
+        out = self._make_instances(module, decl, forced)
+        for inst in out:
+            self.node_index[inst.node] = (module, inst)
+        return out
+
+    def _make_instances(self, module, decl, forced=None) -> list[_Instance]:
         block = decl.block
         base = f"{module.prefix}{'data.' if decl.mode == 'data' else ''}{decl.type}.{decl.name}"
         scope = _Scope(module, {})
@@ -421,7 +441,12 @@ class _Evaluator:
             known = [o for o in options if not isinstance(o, Unknown)]
             if not known:
                 return options[0], extra
-            return max(known, key=len), extra
+            best = max(known, key=len)
+            if len(value.options) == 2 and not any(isinstance(o, Either) for o in value.options):
+                # Values of this instance may test the same condition: they are read assuming
+                # the branch that made the instance exist.
+                extra["condition_branch"] = options.index(best)
+            return best, extra
         return self._expand_one(kind, value), extra
 
     def _expand_one(self, kind, value):
@@ -476,6 +501,10 @@ class _Evaluator:
                                      "cycle")
         if cycle:
             return {}
+        branch = inst.extra.get("condition_branch")
+        if branch is not None:
+            cond = inst.extra["condition"]
+            values = {k: _assume(v, cond, branch) for k, v in values.items()}
         inst.values = values
         return values
 
@@ -506,6 +535,8 @@ class _Evaluator:
                 groups.setdefault(name, []).append(Known(self.body(child, scope, doc), Source(doc, child.path)))
             first.setdefault(name, child)
         for name, items in groups.items():
+            if not items:
+                continue  # a dynamic block over an empty collection: as if not written
             src = Source(doc, first[name].path)
             if items and all(isinstance(v, Unknown) for v in items):
                 values[name] = items[0] if len(items) == 1 else Unknown(items[0].reason, src)
@@ -590,8 +621,11 @@ class _Evaluator:
             if len(flags) == 1 and None not in flags:
                 flag = flags.pop()
                 return _at(self.eval(expr.then if flag else expr.else_, scope, src.child(1 if flag else 2)), src)
-        return Either(expr.text, (self.eval(expr.then, scope, src.child(1)),
-                                  self.eval(expr.else_, scope, src.child(2))), src)
+        then = self.eval(expr.then, scope, src.child(1))
+        else_ = self.eval(expr.else_, scope, src.child(2))
+        if _same(then, else_):  # the condition does not matter
+            return _at(then, src)
+        return Either(expr.text, (then, else_), src)
 
     def e_template(self, expr: Template, scope, src):
         parts = expr.parts
@@ -694,8 +728,10 @@ class _Evaluator:
             pairs = list(enumerate(raw))
         elif raw is None:
             return _Invalid("for expression over null", src)
+        elif isinstance(raw, ResourceRef):
+            return Unknown(f"for expression over {raw.name}.{raw.attr} (known only after apply)", src)
         else:
-            return Unknown("for expression over " + ("a resource" if isinstance(raw, ResourceRef) else "a scalar"), src)
+            return _Invalid("for expression over a scalar", src)
         items: list = []
         obj: dict = {}
         for i, (key, value) in enumerate(pairs):
@@ -776,7 +812,8 @@ class _Evaluator:
         return _at(self.apply_steps(value, steps, start, src, scope), src)
 
     def apply_steps(self, value: Value, steps, start, src, scope=None) -> Value:
-        for i in range(start, len(steps)):
+        i = start
+        while i < len(steps):
             step = steps[i]
             if isinstance(value, Either):
                 rest = steps[i:]
@@ -786,9 +823,11 @@ class _Evaluator:
                     return _Invalid("attribute of an unset value", src)
                 return value
             kind = step[0]
+            i += 1
             if kind == "splat":
-                return self.splat(value, steps[i + 1:], src, scope)
-            if kind == "attr":
+                value = self.splat(value, steps[i:i + step[1]], src, scope)
+                i += step[1]
+            elif kind == "attr":
                 value = self.get_attr(value, step[1], src)
             else:
                 index = self.eval(step[1], scope, src) if scope is not None or isinstance(step[1], Literal) \
@@ -935,17 +974,19 @@ class _Evaluator:
         call.source = text
         docs, reason = self.read_child(module, text)
         keys, _extra = self.expansion(block, scope, doc)
-        if isinstance(keys, Unknown):
-            reason = reason or f"count/for_each of module.{call.name} unknown: {keys.reason}"
-            keys = None
         if reason is not None:
             call.unreadable = reason
             return [(None, None)]
         path = os.path.normpath(os.path.join(module.directory, text))
         out = []
+        unknown = keys if isinstance(keys, Unknown) else None
+        if unknown is not None:  # one representative instance, as for resources
+            call.unknown_keys = unknown.reason
+            keys = [("*", None)]
         for key, value in (keys if keys is not None else [(None, None)]):
-            prefix = f"{module.prefix}module.{call.name}" + (f"[{_key_text(key)}]" if key is not None else "") + "."
-            bindings = self.expansion_bindings(block, key, value, None) if key is not None else {}
+            index = "[*]" if unknown is not None else f"[{_key_text(key)}]" if key is not None else ""
+            prefix = f"{module.prefix}module.{call.name}{index}."
+            bindings = self.expansion_bindings(block, key, value, unknown) if key is not None else {}
             pscope = _Scope(module, bindings)
             inputs = {}
             for arg, expr in block.attrs.items():
@@ -967,6 +1008,12 @@ class _Evaluator:
         path = os.path.normpath(os.path.join(module.directory, source))
         if os.path.abspath(path) in module.ancestry:
             return None, f"module source '{source}' not read (it includes itself)"
+        cached = self.read_cache.get(path)
+        if cached is None:
+            cached = self.read_cache[path] = self._read_child(source, path)
+        return cached
+
+    def _read_child(self, source, path):
         try:
             docs = self.read_module(path) if self.read_module is not None else load_module_dir(path)
         except ParseError as exc:
@@ -986,9 +1033,21 @@ class _Evaluator:
         rest = steps[1:]
         if call.unreadable is not None:
             output = rest[0][1] if rest and rest[0][0] == "attr" else (
-                rest[1][1] if len(rest) > 1 and rest[1][0] == "attr" else "?")
-            return Unknown(f"module.{name} output {output} ({call.unreadable})", src)
+                rest[1][1] if len(rest) > 1 and rest[1][0] == "attr" else None)
+            what = f"module.{name} output {output}" if output else f"module.{name}"
+            return Unknown(f"{what} ({call.unreadable})", src)
+        if not instances:
+            return Unknown(f"module.{name} (reference cycle)", src)
         expanded = "count" in call.block.attrs or "for_each" in call.block.attrs
+        if call.unknown_keys is not None:  # any instance is the representative; all of them: unknown
+            child = instances[0][1]
+            if rest and rest[0][0] == "index":
+                rest = rest[1:]
+            elif rest and rest[0][0] == "splat":
+                return Unknown(f"module.{name}[*] ({call.unknown_keys})", src)
+            else:
+                return Unknown(f"module.{name} ({call.unknown_keys})", src)
+            expanded = False
         if not expanded:
             child = instances[0][1]
             if rest and rest[0][0] == "attr":
@@ -1034,7 +1093,7 @@ class _Evaluator:
 
     # -- aws_iam_policy_document
     def policy_document(self, node, src) -> Value:
-        found = self._find_instance(node)
+        found = self.node_index.get(node)
         if found is None:
             return Unknown("policy document", src)
         module, inst = found
@@ -1047,26 +1106,6 @@ class _Evaluator:
             return Unknown(f"{inst.address}.json (reference cycle)", src)
         module.cache[key] = value
         return value
-
-    def _find_instance(self, node):
-        for module in self._modules_seen():
-            for decl in module.resources.values():
-                for inst in decl.instances or ():
-                    if inst.node == node:
-                        return module, inst
-        return None
-
-    def _modules_seen(self):
-        # Instances are created lazily; node -> instance lookups are rare (policy documents),
-        # so the module tree is walked instead of keeping another index.
-        stack = list(self.roots)
-        while stack:
-            module = stack.pop()
-            yield module
-            for call in module.modules.values():
-                for _key, child in call.instances or ():
-                    if child is not None:
-                        stack.append(child)
 
     # -- functions
     def e_call(self, expr: Call, scope, src):
@@ -1114,6 +1153,8 @@ class _Evaluator:
                 if len(a.options) > MAX_EITHER:
                     return Unknown(a.condition, src)
                 options = tuple(self.lift(fn, args[:i] + [opt] + args[i + 1:], src) for opt in a.options)
+                if all(_same(options[0], o) for o in options[1:]):
+                    return options[0]
                 return Either(a.condition, options, src)
         return fn(args)
 
@@ -1135,6 +1176,34 @@ _EVAL = {
     TemplateIf: _Evaluator.e_template_directive,
     TemplateFor: _Evaluator.e_template_directive,
 }
+
+
+def _assume(value: Value, cond: str, branch: int) -> Value:
+    """``value`` with every conditional on ``cond`` resolved to ``branch`` (0 = true)."""
+    if isinstance(value, Either):
+        if value.condition == cond:
+            return _at(_assume(value.options[branch], cond, branch), value.source)
+        return Either(value.condition, tuple(_assume(o, cond, branch) for o in value.options), value.source)
+    if isinstance(value, Known):
+        raw = value.value
+        if isinstance(raw, list):
+            return Known([_assume(v, cond, branch) for v in raw], value.source)
+        if isinstance(raw, dict):
+            return Known({k: _assume(v, cond, branch) for k, v in raw.items()}, value.source)
+    return value
+
+
+def _same(a: Value, b: Value) -> bool:
+    if isinstance(a, Unknown) and isinstance(b, Unknown):
+        return a.reason == b.reason and type(a) is type(b)
+    if isinstance(a, Known) and isinstance(b, Known):
+        if isinstance(a.value, ResourceRef) or isinstance(b.value, ResourceRef):
+            return a.value == b.value
+        try:
+            return _plain(a) == _plain(b) and type(a.value) is type(b.value)
+        except _NotPlain:
+            return False
+    return False
 
 
 def _finish(value: Value, src: Source) -> Value | None:
@@ -1355,6 +1424,13 @@ def _join(args, src):
     if sep is None:
         return _blocked(args[0], "join(...)", src)
     parts = []
+    if len(args) == 2:
+        items = _known_list(args[1])
+        if items is not None and len(items) == 1 and isinstance(items[0], Known) \
+                and isinstance(items[0].value, (dict, list)):
+            # join("", data.aws_iam_policy_document.x[*].json): policies are kept as trees,
+            # and joining one document is that document.
+            return _at(items[0], src)
     for lst in args[1:]:
         items = _known_list(lst)
         if items is None:
@@ -1619,6 +1695,8 @@ def _str(x):
     return x
 
 
+_plain_fn("basename", lambda s: os.path.basename(_str(s)))
+_plain_fn("dirname", lambda s: os.path.dirname(_str(s)))
 _plain_fn("lower", lambda s: _str(s).lower())
 _plain_fn("upper", lambda s: _str(s).upper())
 _plain_fn("title", lambda s: _str(s).title())
@@ -1641,7 +1719,14 @@ _plain_fn("floor", lambda x: math.floor(_to_number(x)))
 _plain_fn("sum", lambda xs: sum(_to_number(x) for x in xs))
 _plain_fn("distinct", lambda xs: [x for i, x in enumerate(xs) if x not in xs[:i]])
 _plain_fn("sort", lambda xs: sorted(_str(x) for x in xs))
-_plain_fn("range", lambda *xs: list(range(*[int(_to_number(x)) for x in xs]))[:MAX_INSTANCES], 1)
+def _range(*xs):
+    numbers = range(*[int(_to_number(x)) for x in xs])
+    if len(numbers) > MAX_INSTANCES:
+        raise ValueError("range too long")
+    return list(numbers)
+
+
+_plain_fn("range", _range)
 _plain_fn("replace", lambda s, a, b: (_str(s).replace(_str(a), _str(b)) if not (len(_str(a)) > 1 and _str(a)[0] == "/" == _str(a)[-1])
                                       else int("regex")), 3)
 

@@ -1,0 +1,86 @@
+"""Which CloudWatch Logs log group a function writes to, and whether the templates declare it.
+
+A function logs to ``LoggingConfig.LogGroup`` when set, else to ``/aws/lambda/<function
+name>`` (constraints.md §11 L2).  A generated function name is the placeholder
+``${<node>.name}``, the same text a ``!Sub /aws/lambda/${Fn}`` (or an HCL interpolation of the
+function's name) resolves to, so a declared log group is found by comparing names.
+Format-neutral: only model entities are read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..values import Known, ResourceRef, Unknown, describe, known_str
+from .entities import Function, LogGroup
+
+ARN_PREFIX = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+SAMPLE_STREAM = "2024/01/01/[$LATEST]0123456789abcdef0123456789abcdef"
+
+
+@dataclass
+class FunctionLogs:
+    names: list = field(default_factory=list)  # log group names (may hold ${node.name})
+    declared: list = field(default_factory=list)  # LogGroup entities that are this log group
+    explicit: bool = False  # LoggingConfig.LogGroup is set
+    unknown: list = field(default_factory=list)  # (reason, source) that kept a match undecided
+
+    def display(self, fn: Function) -> str:
+        if not self.names:
+            return "its log group"
+        name = self.names[0]
+        token = "${" + fn.node + ".name}"
+        return name.replace(token, f"<{fn.name}'s generated name>") if token in name else name
+
+    def arn_targets(self) -> list[str]:
+        """ARNs a logs:* statement is compared with: the group (with and without ``:*``), a
+        stream in it, and references to a declared log group resource."""
+        out = []
+        literal = [n for n in self.names if "${" not in n]
+        for name in literal or self.names:
+            out += [ARN_PREFIX + name, ARN_PREFIX + name + ":*", ARN_PREFIX + name + ":log-stream:" + SAMPLE_STREAM]
+        for group in self.declared:
+            out.append("${" + group.node + ".arn}")
+        return out
+
+
+def _group_names(group: LogGroup) -> list:
+    return [leaf for leaf in group.log_group_name.leaves()]
+
+
+def function_logs(model, fn: Function) -> FunctionLogs:
+    result = FunctionLogs()
+    groups = model.of_type(LogGroup)
+    if not fn.log_group.absent:
+        result.explicit = True
+        for leaf in fn.log_group.leaves():
+            if isinstance(leaf, Known) and isinstance(leaf.value, ResourceRef):
+                target = model.entity(leaf)
+                if isinstance(target, LogGroup):
+                    result.declared.append(target)
+                    name = known_str(target.log_group_name)
+                    result.names.append(name if name else "${" + target.node + ".name}")
+                    continue
+            text = known_str(leaf)
+            if text:
+                result.names.append(text)
+            else:
+                result.unknown.append((f"LoggingConfig.LogGroup <- {describe(leaf)}", leaf.source))
+    else:
+        candidates = ["/aws/lambda/${" + fn.node + ".name}"]
+        for leaf in fn.function_name.leaves():
+            text = known_str(leaf)
+            if text:
+                candidates.insert(0, "/aws/lambda/" + text)
+        result.names = candidates
+    wanted = set(result.names)
+    for group in groups:
+        if group in result.declared:
+            continue
+        for leaf in _group_names(group):
+            text = known_str(leaf)
+            if text is not None and text in wanted:
+                result.declared.append(group)
+                break
+            if isinstance(leaf, Unknown):
+                result.unknown.append((f"log group {group.name} name <- {leaf.reason}", leaf.source))
+    return result

@@ -1,0 +1,74 @@
+"""
+## What it does
+Checks each function's memory size (every `Fn::If` branch, SAM `Globals` included) against the
+allowed range: 128 to 10240 MB, or up to 32768 MB for Lambda Managed Instances (a function with a
+capacity provider config).
+
+## Why is this bad?
+Lambda rejects the value and the deployment fails.
+
+## Example
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/worker
+      Code: {ZipFile: "def handler(e, c): pass"}
+      MemorySize: 16384   # expect: LL102
+```
+
+## Use instead
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/worker
+      Code: {ZipFile: "def handler(e, c): pass"}
+      MemorySize: 10240
+```
+
+## References
+- AWS Lambda Developer Guide, *Lambda quotas* and `API_CreateFunction` ("Minimum value of 128.
+  Maximum value of 10240") (constraints.md F2)
+- constraints.md F2 ⚠ CONFLICT: the 2026 Lambda API model and Terraform allow up to 32768 MB,
+  which lambdalint accepts only with a capacity provider config (Lambda Managed Instances)
+"""
+from lambdalint.rulekit import Issue, Rule, Unsure
+from lambdalint.values import Known, Unknown, known_int
+
+RULE = Rule(
+    id="LL102",
+    name="memory-out-of-range",
+    severity="error",
+    summary="Function memory below 128 MB or above 10240 MB (32768 with a capacity provider)",
+)
+
+MINIMUM, MAXIMUM, MANAGED_INSTANCES_MAXIMUM = 128, 10240, 32768
+
+
+def check(model, options):
+    for fn in model.functions():
+        managed = any(not leaf.absent for leaf in fn.capacity_provider.leaves())
+        maximum = MANAGED_INSTANCES_MAXIMUM if managed else MAXIMUM
+        inherited = " (inherited from SAM Globals)" if "MemorySize" in fn.inherited else ""
+        for leaf in fn.memory.leaves():
+            if isinstance(leaf, Unknown):
+                yield Unsure(fn, f"MemorySize <- {leaf.reason}", leaf.source)
+                continue
+            megabytes = known_int(leaf) if isinstance(leaf, Known) else None
+            if megabytes is None or MINIMUM <= megabytes <= maximum:
+                continue
+            if megabytes < MINIMUM:
+                why = f"the minimum is {MINIMUM} MB"
+            elif megabytes > MANAGED_INSTANCES_MAXIMUM:
+                why = f"the maximum is {MAXIMUM} MB ({MANAGED_INSTANCES_MAXIMUM} MB with a capacity provider)"
+            else:
+                why = (f"the maximum is {MAXIMUM} MB; up to {MANAGED_INSTANCES_MAXIMUM} MB only with a capacity "
+                       f"provider config (Lambda Managed Instances)")
+            yield Issue(fn, f"{fn.name}: MemorySize {megabytes} MB{inherited} is out of range: {why}", leaf.source)

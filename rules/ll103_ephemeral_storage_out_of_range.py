@@ -1,0 +1,67 @@
+"""
+## What it does
+Checks each function's `/tmp` size (`EphemeralStorage.Size`, every `Fn::If` branch, SAM `Globals`
+included) against the allowed range of 512 to 10240 MB.
+
+## Why is this bad?
+Lambda rejects the value and the deployment fails.
+
+## Example
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/worker
+      Code: {ZipFile: "def handler(e, c): pass"}
+      EphemeralStorage:
+        Size: 256   # expect: LL103
+```
+
+## Use instead
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/worker
+      Code: {ZipFile: "def handler(e, c): pass"}
+      EphemeralStorage:
+        Size: 512
+```
+
+## References
+- AWS Lambda Developer Guide, `API_EphemeralStorage` and *Lambda quotas*: 512 to 10,240 MB
+  (constraints.md F3)
+- CloudFormation resource schema AWS::Lambda::Function `EphemeralStorage.Size`; Terraform
+  `ephemeral_storage.size` (`IntBetween(512, 10240)`)
+"""
+from lambdalint.rulekit import Issue, Rule, Unsure
+from lambdalint.values import Known, Unknown, known_int
+
+RULE = Rule(
+    id="LL103",
+    name="ephemeral-storage-out-of-range",
+    severity="error",
+    summary="Function /tmp (ephemeral storage) size outside 512..10240 MB",
+)
+
+MINIMUM, MAXIMUM = 512, 10240
+
+
+def check(model, options):
+    for fn in model.functions():
+        inherited = " (inherited from SAM Globals)" if "EphemeralStorage" in fn.inherited else ""
+        for leaf in fn.ephemeral_storage.leaves():
+            if isinstance(leaf, Unknown):
+                yield Unsure(fn, f"EphemeralStorage.Size <- {leaf.reason}", leaf.source)
+                continue
+            size = known_int(leaf) if isinstance(leaf, Known) else None
+            if size is None or MINIMUM <= size <= MAXIMUM:
+                continue
+            yield Issue(fn, f"{fn.name}: ephemeral storage (/tmp) size {size} MB{inherited} is outside "
+                            f"{MINIMUM}..{MAXIMUM} MB", leaf.source)

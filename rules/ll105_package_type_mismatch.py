@@ -1,0 +1,112 @@
+"""
+## What it does
+Checks that a function's package settings match its package type. A container image function
+(`PackageType: Image`) must have an image URI (CloudFormation `Code.ImageUri`, SAM `ImageUri`,
+Terraform `image_uri`) and must not set `Handler`, `Runtime` or `Layers`. A .zip function (the
+default package type, including inline `Code.ZipFile` / SAM `InlineCode`) must set both
+`Handler` and `Runtime`. SAM `Globals` values count. A SAM image function built by `sam build`
+from `Metadata.Dockerfile` gets its image URI at build time.
+
+## Why is this bad?
+Lambda rejects the function: "Handler is required if the deployment package is a .zip file
+archive" (same for Runtime), an image function needs an image, and layers, handler and runtime
+belong to .zip packages (an image carries its own runtime and entry point).
+
+## Example
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      PackageType: Image
+      Runtime: python3.12   # expect: LL105
+      Role: arn:aws:iam::123456789012:role/worker
+      Code:
+        ImageUri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:1
+```
+
+## Use instead
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      PackageType: Image
+      Role: arn:aws:iam::123456789012:role/worker
+      Code:
+        ImageUri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:1
+      ImageConfig:
+        Command: [app.handler]
+```
+
+## References
+- AWS Lambda Developer Guide, `API_CreateFunction`: "Handler is required if the deployment
+  package is a .zip file archive", same for Runtime (constraints.md P1)
+- *Working with layers* (`configuration-layers`): "You can use layers only with Lambda functions
+  deployed as a .zip file archive"; cfn-lint E3685 image exclusions (constraints.md P2)
+- CloudFormation *AWS::Lambda::Function Code*: `ImageUri` for container images; API error "Using
+  the ZipFile attribute requires a runtime to be specified" (constraints.md P4)
+"""
+from lambdalint.document import Source
+from lambdalint.rulekit import Issue, Rule, Unsure
+from lambdalint.values import Either, Known, Unknown, items, known_str
+
+RULE = Rule(
+    id="LL105",
+    name="package-type-mismatch",
+    severity="error",
+    summary="Image function with Handler/Runtime/Layers or no image URI; Zip function without Handler or Runtime",
+)
+
+IMAGE_EXCLUDED = (("handler", "Handler"), ("runtime", "Runtime"))
+
+
+def _globals(fn, key: str) -> str:
+    return " (from SAM Globals)" if key in fn.inherited else ""
+
+
+def check(model, options):
+    for fn in model.functions():
+        package = fn.package_type
+        if isinstance(package, Unknown):
+            yield Unsure(fn, f"PackageType <- {package.reason}", package.source)
+            continue
+        if isinstance(package, Either) or not isinstance(package, Known):
+            continue  # a conditional package type: handler/runtime are usually conditional too
+        kind = (known_str(package) or "").lower()
+        if kind == "image":
+            for attr, key in IMAGE_EXCLUDED:
+                for leaf in getattr(fn, attr).leaves():
+                    if not leaf.absent:
+                        yield Issue(fn, f"{fn.name}: {key}{_globals(fn, key)} is set on a container image function "
+                                        f"(PackageType Image); an image carries its own runtime and entry point "
+                                        f"(use ImageConfig to override the command)", leaf.source)
+                        break
+            for leaf in fn.layers.leaves():
+                if not leaf.absent and items(leaf) != []:
+                    yield Issue(fn, f"{fn.name}: Layers{_globals(fn, 'Layers')} are set on a container image "
+                                    f"function; layers work only with .zip packages (add their content to the image)",
+                                _key(leaf.source, "Layers"))
+                    break
+            if isinstance(fn.image_uri, Unknown):
+                yield Unsure(fn, f"image URI <- {fn.image_uri.reason}", fn.image_uri.source)
+            elif all(leaf.absent for leaf in fn.image_uri.leaves()):
+                yield Issue(fn, f"{fn.name}: PackageType is Image but no image URI is given (ImageUri)", fn.source)
+        elif kind == "zip":
+            missing = [key for attr, key in IMAGE_EXCLUDED if all(leaf.absent for leaf in getattr(fn, attr).leaves())]
+            if missing:
+                what = " and ".join(missing)
+                yield Issue(fn, f"{fn.name}: a .zip function (PackageType Zip{'' if 'PackageType' in _explicit(fn) else ', the default'}) "
+                                f"needs {what}; {what} {'is' if len(missing) == 1 else 'are'} not set", fn.source)
+
+
+def _key(source, key):
+    """The key line of a block list (its own span starts at the first item)."""
+    if source is not None and source.path and source.path[-1] == key:
+        return Source(source.doc, source.path + ("__key__",))
+    return source
+
+
+def _explicit(fn) -> set:
+    source = fn.package_type.source
+    return {"PackageType"} if source is not None and source.path and source.path[-1] == "PackageType" else set()

@@ -1,0 +1,85 @@
+"""
+## What it does
+Counts each function's layers (every `Fn::If` branch; SAM `Globals` layers are added to the
+function's own, as SAM concatenates them) and flags more than five.
+
+## Why is this bad?
+Lambda accepts at most five layers per function; the deployment fails.
+
+## Example
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/worker
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Layers:   # expect: LL106
+        - arn:aws:lambda:us-east-1:123456789012:layer:a:1
+        - arn:aws:lambda:us-east-1:123456789012:layer:b:1
+        - arn:aws:lambda:us-east-1:123456789012:layer:c:1
+        - arn:aws:lambda:us-east-1:123456789012:layer:d:1
+        - arn:aws:lambda:us-east-1:123456789012:layer:e:1
+        - arn:aws:lambda:us-east-1:123456789012:layer:f:1
+```
+
+## Use instead
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/worker
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Layers:
+        - arn:aws:lambda:us-east-1:123456789012:layer:a:1
+        - arn:aws:lambda:us-east-1:123456789012:layer:bcdef:1
+```
+Merge layers, or move to a container image for large dependency sets.
+
+## References
+- AWS Lambda Developer Guide, *Lambda quotas* ("five layers") (constraints.md F7)
+- CloudFormation resource schema AWS::Lambda::Function `Layers` (`maxItems: 5`); Terraform
+  `layers` (`MaxItems: 5`)
+- AWS SAM, *Globals*: list properties such as `Layers` are concatenated with the function's own
+"""
+from lambdalint.document import Source
+from lambdalint.rulekit import Issue, Rule, Unsure
+from lambdalint.values import Known, Unknown, items
+
+RULE = Rule(
+    id="LL106",
+    name="too-many-layers",
+    severity="error",
+    summary="More than 5 layers on a function",
+)
+
+MAXIMUM = 5
+
+
+def _key(source):
+    if source is not None and source.path and source.path[-1] == "Layers":
+        return Source(source.doc, source.path + ("__key__",))
+    return source
+
+
+def check(model, options):
+    for fn in model.functions():
+        for leaf in fn.layers.leaves():
+            if isinstance(leaf, Unknown):
+                yield Unsure(fn, f"Layers <- {leaf.reason}", leaf.source)
+                continue
+            layers = items(leaf) if isinstance(leaf, Known) else None
+            if layers is None or len(layers) <= MAXIMUM:
+                continue
+            from_globals = sum(1 for layer in layers if layer.source is not None and layer.source.path[:1] == ("Globals",))
+            origin = f" ({from_globals} from SAM Globals)" if from_globals and from_globals < len(layers) else (
+                " (from SAM Globals)" if from_globals else "")
+            at = leaf.source
+            if from_globals == len(layers) and layers[0].source is not None:
+                at = Source(layers[0].source.doc, layers[0].source.path[:-1])
+            yield Issue(fn, f"{fn.name} has {len(layers)} layers{origin}; Lambda allows at most {MAXIMUM}", _key(at))

@@ -1,0 +1,205 @@
+"""
+## What it does
+Looks at each function's local deployment package (a SAM `CodeUri` directory or zip, a
+CloudFormation `Code` path used before `aws cloudformation package`, a Terraform `filename`)
+and flags files that are not world-readable and directories or executables that are not
+world-readable and world-executable. Directories are read with `lstat`, never following a
+symlink out of the project; zip files are read from their central directory only (each
+entry's Unix mode in its external attributes), nothing is extracted and no file is opened.
+
+Packaging tools decide what reaches Lambda: `aws cloudformation package` and Terraform
+`archive_file` keep each file's mode and store no directory entries, so in a directory only
+files count; SAM CLI (`sam package`/`sam deploy`) adds `o+r` to every file of a `CodeUri`
+directory, so there only executables lacking `o+x` count. A zip is uploaded as it is: its
+files and directory entries count. Entries made on systems without Unix modes (Windows
+zips) are fine.
+
+## Why is this bad?
+Lambda runs your code as a different user from the one who owns the files. AWS: "Lambda
+needs 644 permissions for non-executable files (rw-r--r--) and 755 permissions (rwxr-xr-x)
+for directories and executable files." Without them the function fails at every invocation
+with `[Errno 13] Permission denied: '/var/task/function.py'`, `EACCES: permission denied,
+open '/var/task/index.js'` or "Unable to import module".
+
+## Example
+A package with a file readable only by its owner (the finding is on `Code: src`):
+
+```console
+$ ls -l src
+-rw------- 1 me me 120 Jan  1 12:00 app.py
+$ cat template.yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/worker
+      Code: src   # LL108: src/app.py is 0600; Lambda needs o+r (644)
+```
+
+## Use instead
+Make the package readable before packaging: `chmod -R o+rX src` (644 files, 755 directories
+and executables), then rebuild any zip.
+
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/worker
+      Code: src
+```
+
+## References
+- AWS Lambda Developer Guide, *Deploying Lambda functions*, "Deployment package file
+  permissions": 644 for files, 755 for directories and executables (constraints.md §13)
+- AWS Lambda Developer Guide, *Troubleshoot deployment issues*, "Permission is denied":
+  remedy `chmod -R o+rX .` (constraints.md §13)
+- Miserlou/Zappa#484, hashicorp/terraform-provider-archive#17: zip entry permissions
+  silently break imports (constraints.md §18 item 18)
+- aws/aws-sam-cli `samcli/lib/package/utils.py` (`make_zip_with_lambda_permissions`: adds
+  0444 to files of a Lambda `CodeUri` directory); aws/aws-cli `artifact_exporter.make_zip`
+  (keeps each file's mode, writes no directory entries)
+"""
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+
+from lambdalint.rulekit import Issue, Rule, Unsure
+from lambdalint.values import Known, Unknown
+
+RULE = Rule(
+    id="LL108",
+    name="package-file-permissions",
+    severity="error",
+    summary="A local deployment package holds a file that is not world-readable (or a directory/executable not o+rx)",
+)
+
+SHOWN = 3  # offending files named in the message
+MAX_ENTRIES = 50_000  # stop walking huge trees (CodeUri: . in a monorepo)
+SKIP_DIRS = {".git", ".aws-sam", ".terraform"}
+ZIP_SUFFIXES = (".zip", ".jar")
+
+
+def check(model, options):
+    for fn in model.functions():
+        for leaf in fn.code_path.leaves():
+            if isinstance(leaf, Unknown):
+                yield Unsure(fn, f"code path <- {leaf.reason}", leaf.source)
+                continue
+            if not isinstance(leaf, Known) or not isinstance(leaf.value, str) or leaf.source is None:
+                continue
+            yield from _check_package(fn, leaf, fn.code_mode_added)
+
+
+def _check_package(fn, value, added: int):
+    shown_path = value.value.strip()
+    if not shown_path or "://" in shown_path:
+        return
+    base = os.path.dirname(value.source.doc.path) or "."
+    path = os.path.normpath(os.path.join(base, shown_path))
+    if not os.path.exists(path):
+        yield Unsure(fn, f"code path {shown_path} does not exist (not built yet?)", value.source)
+        return
+    if os.path.isdir(path):
+        problems, unsure = _walk(path, shown_path, [base, path], added)
+        remedy = f"Run `chmod -R o+rX {shown_path}` before packaging."
+    elif shown_path.lower().endswith(ZIP_SUFFIXES) or zipfile.is_zipfile(path):
+        problems, unsure = _zip_entries(path)
+        remedy = "Rebuild the zip from files made readable with `chmod -R o+rX`."
+    else:
+        return
+    if unsure:
+        yield Unsure(fn, f"package {shown_path}: {unsure}", value.source)
+    if not problems:
+        return
+    listed = "; ".join(problems[:SHOWN])
+    more = f", and {len(problems) - SHOWN} more" if len(problems) > SHOWN else ""
+    yield Issue(
+        fn,
+        f"deployment package {shown_path} of {fn.name}: {listed}{more}. Lambda runs the code as "
+        f"another user, so it cannot read them (Permission denied). {remedy}",
+        value.source,
+    )
+
+
+def _problem(name: str, mode: int, is_dir: bool, added: int = 0) -> str | None:
+    effective = mode | added
+    shown = f"{mode & 0o7777:04o}" if not added or effective == mode else f"{mode & 0o7777:04o} (packaged as {effective & 0o7777:04o})"
+    if is_dir:
+        if effective & 0o005 != 0o005:
+            return f"{name}/ is {shown}; Lambda needs o+rx (755)"
+        return None
+    if mode & 0o111:  # executable
+        if effective & 0o005 != 0o005:
+            return f"{name} is {shown}, an executable; Lambda needs o+rx (755)"
+        return None
+    if not effective & 0o004:
+        return f"{name} is {shown}; Lambda needs o+r (644)"
+    return None
+
+
+def _inside(path: str, roots: list[str]) -> bool:
+    real = os.path.realpath(path)
+    for root in roots:
+        root = os.path.realpath(root)
+        if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def _walk(path: str, shown_path: str, roots: list[str], added: int):
+    """Files whose mode keeps Lambda from reading them.  Directories are not packaged as
+    entries by the tools that zip a directory, so only files (and executables) count."""
+    problems, count = [], 0
+    for folder, dirs, files in os.walk(path, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(files) + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            count += 1
+            if count > MAX_ENTRIES:
+                return problems, f"more than {MAX_ENTRIES} files, not all checked"
+            full = os.path.join(folder, name)
+            try:
+                info = os.lstat(full)
+                if stat.S_ISLNK(info.st_mode):
+                    if not _inside(full, roots):
+                        continue  # never follow a symlink out of the project
+                    info = os.stat(full)
+                    if stat.S_ISDIR(info.st_mode):
+                        continue  # not walked (may loop); its files are checked where they live
+            except OSError:
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            shown = os.path.join(shown_path, os.path.relpath(full, path)).replace(os.sep, "/")
+            problem = _problem(shown, info.st_mode, False, added)
+            if problem:
+                problems.append(problem)
+    return problems, None
+
+
+def _zip_entries(path: str):
+    """Entries of a zip whose Unix mode keeps Lambda from reading them (central directory
+    only: nothing is extracted or decompressed)."""
+    problems = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        return [], f"cannot read the zip ({error})"
+    for entry in entries:
+        mode = entry.external_attr >> 16
+        if entry.create_system != 3 or mode == 0:
+            continue  # made where files have no Unix mode: Lambda applies its own
+        if stat.S_ISLNK(mode):
+            continue
+        is_dir = entry.is_dir() or stat.S_ISDIR(mode)
+        problem = _problem(entry.filename.rstrip("/"), mode, is_dir)
+        if problem:
+            problems.append(f"entry {problem}")
+    return problems, None

@@ -1,0 +1,92 @@
+"""
+## What it does
+Flags a dead-letter target that is an SQS queue URL instead of the queue's ARN: `!Ref Queue`
+(which returns the URL), `!GetAtt Queue.QueueUrl`, Terraform `aws_sqs_queue.x.url` / `.id`, or a
+literal `https://sqs.…` string.
+
+## Why is this bad?
+`TargetArn` must be an ARN. `Ref` of an `AWS::SQS::Queue` returns the queue URL, so Lambda
+rejects the function's configuration and the stack does not deploy. The same
+`!Ref` on an SNS topic is fine: it returns the topic ARN.
+
+## Example
+```yaml
+Resources:
+  WorkerDlq:
+    Type: AWS::SQS::Queue
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+      DeadLetterConfig:
+        TargetArn: !Ref WorkerDlq   # expect: LL302
+```
+
+## Use instead
+```yaml
+Resources:
+  WorkerDlq:
+    Type: AWS::SQS::Queue
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+      DeadLetterConfig:
+        TargetArn: !GetAtt WorkerDlq.Arn
+```
+
+## References
+- AWS Lambda API Reference, `DeadLetterConfig.TargetArn`: the ARN of an SQS queue or SNS topic
+  (constraints.md A4)
+- AWS CloudFormation User Guide, `AWS::SQS::Queue` return values: `Ref` returns the queue URL,
+  `Fn::GetAtt Arn` the ARN; `AWS::SNS::Topic` `Ref` returns the topic ARN
+- Terraform AWS provider, `aws_sqs_queue`: `id` and `url` are the queue URL, `arn` the ARN
+"""
+from lambdalint.model.targets import resolve
+from lambdalint.rulekit import Issue, Link, Rule, Unsure
+
+RULE = Rule(
+    id="LL302",
+    name="dlq-target-is-queue-url",
+    severity="error",
+    summary="The dead-letter target is an SQS queue URL (e.g. !Ref Queue), not the queue ARN",
+)
+
+
+def check(model, options):
+    for fn in model.functions():
+        value = fn.dead_letter_target
+        if value.absent:
+            continue
+        for leaf in value.leaves():
+            target = resolve(model, leaf)
+            if target.form == "absent":
+                continue
+            if target.form == "unknown":
+                yield Unsure(fn, f"DeadLetterConfig.TargetArn <- {target.unknown}", leaf.source)
+                continue
+            if target.form != "url":
+                continue
+            if target.entity is not None:
+                queue = target.entity
+                yield Issue(
+                    fn,
+                    f"dead-letter target of {fn.name} is {target.text}, the URL of queue {queue.name}, not "
+                    f"its ARN; use the queue's ARN attribute (CloudFormation `!GetAtt {queue.name}.Arn`, "
+                    f"Terraform `.arn`).",
+                    leaf.source,
+                    related=(Link(queue.source, f"queue {queue.name}", queue.name),),
+                )
+            else:
+                yield Issue(
+                    fn,
+                    f"dead-letter target of {fn.name} is the queue URL {target.text}, not an ARN; use "
+                    f"the queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME).",
+                    leaf.source,
+                )

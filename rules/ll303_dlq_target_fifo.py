@@ -1,0 +1,97 @@
+"""
+## What it does
+Flags a dead-letter target that is a FIFO SQS queue or FIFO SNS topic: a referenced queue/topic
+with `FifoQueue`/`FifoTopic` (Terraform `fifo_queue`/`fifo_topic`) true, or an ARN ending in
+`.fifo`.
+
+## Why is this bad?
+Lambda supports only a *standard* SQS queue or *standard* SNS topic as dead-letter queue; a
+FIFO queue or topic cannot receive the failed events.
+
+## Example
+```yaml
+Resources:
+  WorkerDlq:
+    Type: AWS::SQS::Queue
+    Properties:
+      FifoQueue: true
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+      DeadLetterConfig:
+        TargetArn: !GetAtt WorkerDlq.Arn   # expect: LL303
+```
+
+## Use instead
+```yaml
+Resources:
+  WorkerDlq:
+    Type: AWS::SQS::Queue
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+      DeadLetterConfig:
+        TargetArn: !GetAtt WorkerDlq.Arn
+```
+
+## References
+- AWS Lambda Developer Guide, *Capturing records of Lambda asynchronous invocations*
+  (`invocation-async-retain-records`): "you can configure a standard Amazon SQS queue or standard
+  Amazon SNS topic as a dead-letter queue" (constraints.md A4)
+"""
+from lambdalint.model.targets import resolve
+from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.values import describe
+
+RULE = Rule(
+    id="LL303",
+    name="dlq-target-fifo",
+    severity="error",
+    summary="The dead-letter target is a FIFO queue or topic; Lambda supports only standard ones",
+)
+
+
+def check(model, options):
+    for fn in model.functions():
+        value = fn.dead_letter_target
+        if value.absent:
+            continue
+        for leaf in value.leaves():
+            target = resolve(model, leaf)
+            if target.form == "absent":
+                continue
+            if target.form == "unknown":
+                yield Unsure(fn, f"DeadLetterConfig.TargetArn <- {target.unknown}", leaf.source)
+                continue
+            if target.kind not in ("sqs:queue", "sns:topic"):
+                continue
+            what = "queue" if target.kind == "sqs:queue" else "topic"
+            if target.entity is not None:
+                entity = target.entity
+                if target.fifo is None:
+                    if target.fifo_value is not None and not target.fifo_value.absent:
+                        yield Unsure(fn, f"FIFO setting of {entity.name} <- {describe(target.fifo_value)}", leaf.source)
+                    continue
+                if target.fifo:
+                    yield Issue(
+                        fn,
+                        f"dead-letter target of {fn.name} is FIFO {what} {entity.name}; Lambda supports only a "
+                        f"standard SQS queue or standard SNS topic as dead-letter queue.",
+                        leaf.source,
+                        related=(Link(target.fifo_value.source, f"{entity.name} is a FIFO {what}", entity.name),),
+                    )
+            elif target.fifo:
+                yield Issue(
+                    fn,
+                    f"dead-letter target of {fn.name} is {target.text}, a FIFO {what} (name ends in .fifo); "
+                    f"Lambda supports only a standard SQS queue or standard SNS topic as dead-letter queue.",
+                    leaf.source,
+                )

@@ -1,0 +1,127 @@
+"""
+## What it does
+Follows a function with a dead-letter queue to its execution role and checks, over every policy
+attached to that role (inline, `AWS::IAM::Policy`/`ManagedPolicy`, AWS managed policies, SAM
+policy templates), that it allows `sqs:SendMessage` on the target queue or `sns:Publish` on the
+target topic. An explicit `Deny` wins. For a SAM function without `Role`, SAM's generated role
+gets this permission itself, so there is no finding.
+
+## Why is this bad?
+Lambda sends failed asynchronous events to the dead-letter queue with the function's execution
+role. Without the permission Lambda may reject the configuration when it validates the role,
+and otherwise the failed events cannot be delivered (they are counted in `DeadLetterErrors`)
+and are lost.
+
+## Example
+```yaml
+Resources:
+  WorkerDlq:
+    Type: AWS::SQS::Queue
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: !GetAtt WorkerRole.Arn
+      DeadLetterConfig:
+        TargetArn: !GetAtt WorkerDlq.Arn   # expect: LL304
+```
+
+## Use instead
+```yaml
+Resources:
+  WorkerDlq:
+    Type: AWS::SQS::Queue
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]
+      Policies:
+        - PolicyName: dead-letter
+          PolicyDocument:
+            Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: !GetAtt WorkerDlq.Arn}]
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: !GetAtt WorkerRole.Arn
+      DeadLetterConfig:
+        TargetArn: !GetAtt WorkerDlq.Arn
+```
+
+## References
+- AWS Lambda Developer Guide, *Asynchronous invocation* (`invocation-async`): the execution role
+  needs `sqs:SendMessage` / `sns:Publish` on the dead-letter queue (constraints.md A5)
+- Terraform AWS provider, `aws_lambda_function` `dead_letter_config.target_arn`: "allowing either
+  the `sns:Publish` or `sqs:SendMessage` action on this ARN" (constraints.md A5)
+- AWS SAM resource reference, `DeadLetterQueue`: SAM adds the permission to the role it generates
+  (constraints.md A5)
+"""
+from lambdalint.model.targets import resolve, role_allows
+from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.values import describe
+
+RULE = Rule(
+    id="LL304",
+    name="dlq-role-missing-send-permission",
+    severity="error",
+    summary="The execution role cannot sqs:SendMessage / sns:Publish to the dead-letter target",
+)
+
+ACTION = {"sqs:queue": "sqs:SendMessage", "sns:topic": "sns:Publish"}
+
+
+def policies_checked(role) -> str:
+    origins = list(dict.fromkeys(stmt.origin for stmt in role.statements))
+    return ", ".join(origins) if origins else "no policies"
+
+
+def check(model, options):
+    for fn in model.functions():
+        value = fn.dead_letter_target
+        if value.absent:
+            continue
+        for leaf in value.leaves():
+            target = resolve(model, leaf)
+            if target.form == "absent":
+                continue
+            if target.form == "unknown":
+                yield Unsure(fn, f"DeadLetterConfig.TargetArn <- {target.unknown}", leaf.source)
+                continue
+            if target.form == "url" or target.kind not in ACTION:
+                continue  # LL302 / LL301 report these
+            role = model.role_of(fn)
+            if role is None:
+                yield Unsure(fn, f"Role <- {describe(fn.role)} (role not in the linted templates)", fn.role.source)
+                continue
+            action = ACTION[target.kind]
+            decision = role_allows(model, role, action, leaf)
+            if decision.allowed is None:
+                yield Unsure(fn, f"{action} on {target.what()} by role {role.name} <- {decision.reason}", leaf.source)
+                continue
+            if decision.allowed:
+                continue
+            related = [Link(role.source, f"execution role {role.name}", role.name)]
+            if decision.statement is not None and decision.statement.source is not None:
+                related.append(Link(decision.statement.source, decision.reason, role.name))
+            if target.entity is not None:
+                related.append(Link(target.entity.source, f"dead-letter target {target.entity.name}", target.entity.name))
+            yield Issue(
+                fn,
+                f"execution role {role.name} of {fn.name} cannot {action} on its dead-letter target "
+                f"{target.what()} ({decision.reason}; policies checked: {policies_checked(role)}); failed "
+                f"asynchronous events cannot be delivered.",
+                leaf.source,
+                related=tuple(related),
+            )

@@ -1,0 +1,103 @@
+"""
+## What it does
+For SAM functions, checks `DeadLetterQueue.Type`: it must be exactly `SQS` or `SNS`, and it must
+match what `TargetArn` points at (a queue for `SQS`, a topic for `SNS`).
+
+## Why is this bad?
+SAM rejects any other `Type` ("'DeadLetterQueue' requires Type of ['SQS', 'SNS']"). A `Type`
+that does not match the target makes SAM attach the wrong permission to the role it generates
+(`sns:Publish` on a queue), so failed events cannot be delivered to the dead-letter queue.
+
+## Example
+```yaml
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  WorkerDlq:
+    Type: AWS::SQS::Queue
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(e, c): pass"
+      DeadLetterQueue:
+        Type: SNS   # expect: LL305
+        TargetArn: !GetAtt WorkerDlq.Arn
+```
+
+## Use instead
+```yaml
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  WorkerDlq:
+    Type: AWS::SQS::Queue
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(e, c): pass"
+      DeadLetterQueue:
+        Type: SQS
+        TargetArn: !GetAtt WorkerDlq.Arn
+```
+
+## References
+- AWS SAM resource reference, `AWS::Serverless::Function` `DeadLetterQueue` (`Type: SQS|SNS`,
+  `TargetArn`, both required) and the SAM translator's errors "'DeadLetterQueue' requires Type
+  of ['SQS', 'SNS']" (constraints.md A4)
+- SAM adds `sqs:SendMessage` or `sns:Publish` on `TargetArn` according to `Type`
+  (constraints.md A5)
+"""
+from lambdalint.model.targets import resolve
+from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.values import Known, describe
+
+RULE = Rule(
+    id="LL305",
+    name="sam-dlq-type-mismatch",
+    severity="error",
+    summary="SAM DeadLetterQueue.Type is not SQS/SNS or does not match the target's type",
+)
+
+KIND_OF_TYPE = {"SQS": "sqs:queue", "SNS": "sns:topic"}
+WORD = {"sqs:queue": "an SQS queue", "sns:topic": "an SNS topic"}
+
+
+def check(model, options):
+    for fn in model.functions():
+        dlq_type = fn.dead_letter_type
+        if dlq_type.absent:
+            continue
+        for type_leaf in dlq_type.leaves():
+            if not isinstance(type_leaf, Known):
+                yield Unsure(fn, f"DeadLetterQueue.Type <- {describe(type_leaf)}", type_leaf.source)
+                continue
+            text = str(type_leaf.value)
+            if text not in KIND_OF_TYPE:
+                yield Issue(
+                    fn,
+                    f"DeadLetterQueue.Type of {fn.name} is '{text}'; SAM accepts only 'SQS' or 'SNS' "
+                    f"(\"'DeadLetterQueue' requires Type of ['SQS', 'SNS']\").",
+                    type_leaf.source,
+                )
+                continue
+            for leaf in fn.dead_letter_target.leaves():
+                target = resolve(model, leaf)
+                if target.form == "absent":
+                    continue
+                if target.form == "unknown":
+                    yield Unsure(fn, f"DeadLetterQueue.TargetArn <- {target.unknown}", leaf.source)
+                    continue
+                if target.kind not in WORD or target.kind == KIND_OF_TYPE[text]:
+                    continue  # not a queue or topic at all: LL301
+                related = (Link(leaf.source, f"TargetArn {target.text} is {WORD[target.kind]}",
+                                target.entity.name if target.entity else None),)
+                yield Issue(
+                    fn,
+                    f"DeadLetterQueue.Type of {fn.name} is {text} but TargetArn {target.text} is "
+                    f"{WORD[target.kind]}; SAM would grant {'sns:Publish' if text == 'SNS' else 'sqs:SendMessage'} "
+                    f"instead of the permission the target needs.",
+                    type_leaf.source,
+                    related=related,
+                )

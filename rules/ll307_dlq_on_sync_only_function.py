@@ -1,0 +1,131 @@
+"""
+## What it does
+Flags a function that has a dead-letter queue while every trigger found in the linted templates
+invokes it synchronously (API Gateway, load balancer, Cognito ...) or by polling (SQS, Kinesis,
+DynamoDB Streams, Kafka event source mappings). Silent when any trigger is asynchronous (S3, SNS,
+EventBridge, schedules ...), when no trigger is found, or when a Lambda permission lets some
+other principal (an account, an unlisted service) invoke the function.
+
+## Why is this bad?
+Lambda uses a function's dead-letter queue only for failed *asynchronous* invocations. A
+synchronous caller gets the error back, and an event source mapping handles failures itself, so
+the queue stays empty and failed events are lost unnoticed. For an SQS source, the dead-letter
+queue belongs on the source queue (its redrive policy), not on the function.
+
+## Example
+```yaml
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 60
+  WorkerDlq:
+    Type: AWS::SQS::Queue
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(e, c): pass"
+      DeadLetterQueue:
+        Type: SQS
+        TargetArn: !GetAtt WorkerDlq.Arn   # expect: LL307
+      Events:
+        FromJobs:
+          Type: SQS
+          Properties: {Queue: !GetAtt Jobs.Arn}
+```
+
+## Use instead
+```yaml
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  JobsDlq:
+    Type: AWS::SQS::Queue
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 60
+      RedrivePolicy: {deadLetterTargetArn: !GetAtt JobsDlq.Arn, maxReceiveCount: 5}
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(e, c): pass"
+      Events:
+        FromJobs:
+          Type: SQS
+          Properties: {Queue: !GetAtt Jobs.Arn}
+```
+
+## References
+- AWS Lambda API Reference, `DeadLetterConfig`: "A dead-letter queue configuration that specifies
+  the queue or topic where Lambda sends asynchronous events when they fail processing"
+  (constraints.md A6)
+- AWS Lambda Developer Guide, *Asynchronous invocation*: "If you're using Amazon SQS as an event
+  source, configure a dead-letter queue on the Amazon SQS queue itself and not on the Lambda
+  function." (constraints.md A6)
+- AWS SAM resource reference, `DeadLetterQueue` (same note) (constraints.md A6)
+"""
+from lambdalint.frontends.cloudformation import INVOCATION_OF_PRINCIPAL, principal_service
+from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.values import describe, known_str
+
+RULE = Rule(
+    id="LL307",
+    name="dlq-on-sync-only-function",
+    severity="warning",
+    summary="A DLQ is configured but the function is only invoked synchronously or by polling",
+)
+
+
+def _open_permission(model, fn, entities):
+    """(reason, undecided) when some Lambda permission lets a principal that may invoke
+    asynchronously call the function (an account, a service lambdalint does not classify)."""
+    for entity in entities:
+        for permission in model.permissions(entity):
+            for leaf in permission.principal.leaves():
+                text = known_str(leaf)
+                if text is None:
+                    return f"Principal of {permission.name} <- {describe(leaf)}", True
+                service = principal_service(leaf) if text.endswith(".amazonaws.com") else None
+                if service is None or service not in INVOCATION_OF_PRINCIPAL:
+                    return f"permission {permission.name} for {text}", False
+    return None, False
+
+
+def check(model, options):
+    for fn in model.functions():
+        value = fn.dead_letter_target
+        if value.absent:
+            continue
+        entities = [fn] + list(model.aliases(fn))
+        triggers = [t for e in entities for t in model.triggers(e)]
+        mappings = [m for e in entities for m in model.event_source_mappings(e)]
+        if not triggers and not mappings:
+            continue
+        if any(t.invocation != "sync" for t in triggers):
+            continue
+        reason, undecided = _open_permission(model, fn, entities)
+        if undecided:
+            yield Unsure(fn, reason, fn.source)
+        if reason:
+            continue
+        described = [f"{t.name} ({t.source_kind or 'push'}, synchronous)" for t in triggers]
+        described += [f"{m.name} ({m.source_kind or 'event source mapping'}, polling)" for m in mappings]
+        advice = ""
+        if any(m.source_kind == "sqs" for m in mappings):
+            advice = (" For an SQS source, put the dead-letter queue on the source queue (its redrive "
+                      "policy) instead.")
+        related = tuple(Link(t.source, f"{t.name} invokes {fn.name} synchronously", t.name) for t in triggers)
+        related += tuple(Link(m.source, f"{m.name} polls for {fn.name}", m.name) for m in mappings)
+        yield Issue(
+            fn,
+            f"{fn.name} has a dead-letter queue ({describe(value)}) but every invocation found is "
+            f"synchronous or by polling: {', '.join(described)}; Lambda uses the dead-letter queue only "
+            f"for asynchronous invocations, so it stays empty.{advice}",
+            value.source,
+            related=related,
+        )

@@ -1,0 +1,238 @@
+"""
+## What it does
+Checks the destinations of asynchronous invocations (event invoke config `OnSuccess` /
+`OnFailure`, in CloudFormation, SAM `EventInvokeConfig` and Terraform) and the on-failure
+destination of stream event source mappings. A destination must be the ARN of a standard SQS
+queue, a standard SNS topic, a Lambda function or an EventBridge event bus (an S3 bucket only
+for on-failure); for Kinesis, DynamoDB Streams and Kafka mappings an SQS queue, SNS topic or S3
+bucket. FIFO queues and topics, queue URLs and names are flagged, as is a SAM `Type` that does
+not match the destination. Finally the function's execution role must be allowed to write to
+it (`sqs:SendMessage`, `sns:Publish`, `lambda:InvokeFunction`, `events:PutEvents`,
+`s3:PutObject`); SAM's generated role gets these permissions itself.
+
+## Why is this bad?
+Lambda validates the destination when the configuration is saved: an unsupported type or a
+role without permission fails the deployment ("InvalidParameterValueException: The function's
+execution role does not have permissions to call Publish on arn:…", "The destination ARN … is
+invalid."). A FIFO queue or topic is accepted but every delivery fails
+(`DestinationDeliveryFailures`), so the records are lost.
+
+## Example
+```yaml
+Resources:
+  Failures:
+    Type: AWS::SQS::Queue
+    Properties:
+      FifoQueue: true
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+  WorkerInvokeConfig:
+    Type: AWS::Lambda::EventInvokeConfig
+    Properties:
+      FunctionName: !Ref Worker
+      Qualifier: $LATEST
+      DestinationConfig:
+        OnFailure:
+          Destination: !GetAtt Failures.Arn   # expect: LL308
+```
+
+## Use instead
+```yaml
+Resources:
+  Failures:
+    Type: AWS::SQS::Queue
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+      Policies:
+        - PolicyName: destinations
+          PolicyDocument:
+            Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: !GetAtt Failures.Arn}]
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: !GetAtt WorkerRole.Arn
+  WorkerInvokeConfig:
+    Type: AWS::Lambda::EventInvokeConfig
+    Properties:
+      FunctionName: !Ref Worker
+      Qualifier: $LATEST
+      DestinationConfig:
+        OnFailure:
+          Destination: !GetAtt Failures.Arn
+```
+
+## References
+- AWS Lambda Developer Guide, *Capturing records of Lambda asynchronous invocations*
+  (`invocation-async-retain-records`): standard SQS queue, standard SNS topic, Lambda function,
+  EventBridge bus, S3 bucket; FIFO is an "unsupported destination type" (constraints.md A7)
+- AWS Lambda API Reference, `FunctionEventInvokeConfig`: "S3 buckets are supported only for
+  on-failure destinations" (constraints.md A7)
+- Permissions needed per destination type, and SAM's generated policies (constraints.md A8);
+  API errors (constraints.md §16)
+- AWS CloudFormation User Guide, `AWS::Lambda::EventSourceMapping` `OnFailure.Destination`
+"""
+from lambdalint.model import EventInvokeConfig, EventSourceMapping, Function
+from lambdalint.model.targets import resolve, role_allows
+from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.values import Known, describe
+
+RULE = Rule(
+    id="LL308",
+    name="on-failure-destination-invalid",
+    severity="error",
+    summary="An invoke/mapping destination has an unsupported type, is FIFO, or the role cannot write to it",
+)
+
+LAMBDA_KINDS = ("lambda:function", "lambda:alias", "lambda:version")
+ACTION = {"sqs:queue": "sqs:SendMessage", "sns:topic": "sns:Publish", "lambda:function": "lambda:InvokeFunction",
+          "lambda:alias": "lambda:InvokeFunction", "lambda:version": "lambda:InvokeFunction",
+          "events:event-bus": "events:PutEvents", "s3:bucket": "s3:PutObject"}
+WORD = {"sqs:queue": "SQS queue", "sns:topic": "SNS topic", "lambda:function": "Lambda function",
+        "lambda:alias": "Lambda alias", "lambda:version": "Lambda version", "events:event-bus": "EventBridge bus",
+        "s3:bucket": "S3 bucket"}
+SAM_TYPES = {"SQS": ("sqs:queue",), "SNS": ("sns:topic",), "Lambda": LAMBDA_KINDS,
+             "EventBridge": ("events:event-bus",), "S3Bucket": ("s3:bucket",), "S3": ("s3:bucket",)}
+STREAM_SOURCES = ("kinesis", "dynamodb", "kafka", "")
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].upper() in "AEIOS" else "a ") + noun
+
+
+def _function_of(model, value):
+    for entity in model.targets(value):
+        if isinstance(entity, Function):
+            return entity
+        for target in model.targets(getattr(entity, "function", None)):  # an alias or version
+            if isinstance(target, Function):
+                return target
+    return None
+
+
+def _undecidable_ref(target) -> bool:
+    kind, attr = target.kind or "", target.attr or ""
+    return (kind.startswith(("unknown:", "cloudformation:", "serverless:", "custom:", "ssm:"))
+            or attr.startswith("outputs") or attr not in ("arn", "url", "name", "id", "ref") and not attr.endswith("arn"))
+
+
+def _check_destination(model, owner, owner_text, fn, label, destination_value, sam_type, allowed, hint):
+    """Findings for one destination value; ``allowed`` lists accepted kinds."""
+    for leaf in destination_value.leaves():
+        target = resolve(model, leaf)
+        if target.form == "absent":
+            continue
+        where = f"{label} destination of {owner_text}"
+        if target.form == "unknown":
+            yield Unsure(owner, f"{label} destination <- {target.unknown}", leaf.source)
+            continue
+        if target.form == "url":
+            yield Issue(owner, f"{where} is {target.text}, a queue URL, not an ARN; use the queue's ARN "
+                               f"(\"The destination ARN … is invalid.\").", leaf.source)
+            continue
+        if target.form == "text" and "kafka:cluster" in allowed and target.text.startswith("kafka://"):
+            continue  # a Kafka topic destination of a Kafka event source mapping
+        if target.form == "text":
+            yield Issue(owner, f"{where} is '{target.text}', which is not an ARN.", leaf.source)
+            continue
+        if target.form == "ref":
+            if _undecidable_ref(target):
+                yield Unsure(owner, f"{label} destination <- {target.text} (what it holds is not known)", leaf.source)
+                continue
+            if target.attr in ("name", "id") and target.kind in WORD:
+                yield Issue(owner, f"{where} is {target.text}, the name of {WORD[target.kind]} "
+                                   f"{target.entity.name}, not its ARN; use its ARN attribute.", leaf.source)
+                continue
+        kind = target.kind
+        related = (Link(target.entity.source, f"{target.entity.name} is {target.entity.native_type or kind}",
+                        target.entity.name),) if target.entity is not None else ()
+        if kind not in allowed:
+            what = WORD.get(kind) or (target.entity.native_type if target.entity else None) or kind
+            yield Issue(owner, f"{where} is {target.what()}, {_a(what)}; {hint}", leaf.source, related=related)
+            continue
+        if target.fifo:
+            yield Issue(owner, f"{where} is {target.what()}, a FIFO {WORD[kind]}; Lambda supports only standard "
+                               f"queues and topics as destinations (deliveries fail as DestinationDeliveryFailures).",
+                        leaf.source, related=related)
+            continue
+        if target.fifo is None and target.fifo_value is not None and not target.fifo_value.absent:
+            yield Unsure(owner, f"FIFO setting of {target.what()} <- {describe(target.fifo_value)}", leaf.source)
+        if sam_type is not None and not sam_type.absent:
+            type_text = sam_type.value if isinstance(sam_type, Known) else None
+            if type_text is not None and kind not in SAM_TYPES.get(str(type_text), ()):
+                yield Issue(owner, f"{where} has Type {type_text} but points at {target.what()}, {_a(WORD[kind])}; "
+                                   f"SAM accepts Type SQS, SNS, Lambda, EventBridge or S3Bucket matching the "
+                                   f"destination and grants the role the permission for that Type only.",
+                            sam_type.source, related=related)
+                continue
+        yield from _check_role(model, owner, where, fn, kind, leaf, target, related)
+
+
+def _check_role(model, owner, where, fn, kind, leaf, target, related):
+    if fn is None:
+        yield Unsure(owner, f"{where}: the function (and its role) is not in the linted templates", leaf.source)
+        return
+    role = model.role_of(fn)
+    if role is None:
+        yield Unsure(owner, f"Role of {fn.name} <- {describe(fn.role)} (role not in the linted templates)", leaf.source)
+        return
+    action = ACTION[kind]
+    decision = role_allows(model, role, action, leaf, "/*" if kind == "s3:bucket" else "")
+    if decision.allowed is None:
+        yield Unsure(owner, f"{action} on {target.what()} by role {role.name} <- {decision.reason}", leaf.source)
+        return
+    if decision.allowed:
+        return
+    origins = ", ".join(dict.fromkeys(s.origin for s in role.statements)) or "no policies"
+    links = [Link(role.source, f"execution role {role.name} of {fn.name}", role.name)] + list(related)
+    if decision.statement is not None and decision.statement.source is not None:
+        links.append(Link(decision.statement.source, decision.reason, role.name))
+    yield Issue(owner, f"{where} is {target.what()}, but execution role {role.name} of {fn.name} cannot {action} "
+                       f"on it ({decision.reason}; policies checked: {origins}); Lambda rejects the configuration "
+                       f"(\"The function's execution role does not have permissions to call …\").",
+                leaf.source, related=tuple(links))
+
+
+INVOKE_ALLOWED = {
+    "OnSuccess": ("sqs:queue", "sns:topic", "events:event-bus") + LAMBDA_KINDS,
+    "OnFailure": ("sqs:queue", "sns:topic", "events:event-bus", "s3:bucket") + LAMBDA_KINDS,
+}
+INVOKE_HINT = {
+    "OnSuccess": "an on-success destination must be a standard SQS queue, standard SNS topic, Lambda function "
+                 "or EventBridge bus (S3 buckets are supported only for on-failure destinations).",
+    "OnFailure": "an on-failure destination must be a standard SQS queue, standard SNS topic, Lambda function, "
+                 "EventBridge bus or S3 bucket.",
+}
+
+
+def check(model, options):
+    for config in model.of_type(EventInvokeConfig):
+        fn = _function_of(model, config.function)
+        owner_text = f"event invoke config {config.name}" + (f" (function {fn.name})" if fn else "")
+        for label, destination in (("OnSuccess", config.on_success), ("OnFailure", config.on_failure)):
+            if destination is None or destination.target.absent:
+                continue  # SAM creates the SQS queue / SNS topic itself when Destination is omitted
+            yield from _check_destination(model, config, owner_text, fn, label, destination.target,
+                                          destination.type, INVOKE_ALLOWED[label], INVOKE_HINT[label])
+    for mapping in model.of_type(EventSourceMapping):
+        if mapping.on_failure.absent or mapping.source_kind not in STREAM_SOURCES:
+            continue
+        fn = _function_of(model, mapping.function)
+        owner_text = f"event source mapping {mapping.name}" + (f" (function {fn.name})" if fn else "")
+        allowed = ("sqs:queue", "sns:topic", "s3:bucket")
+        if mapping.source_kind in ("kafka", ""):
+            allowed += ("kafka:cluster",)
+        yield from _check_destination(
+            model, mapping, owner_text, fn, "OnFailure", mapping.on_failure, None, allowed,
+            "the on-failure destination of a stream or Kafka event source mapping must be a standard SQS queue, "
+            "standard SNS topic or S3 bucket.")

@@ -1,0 +1,165 @@
+"""
+## What it does
+For each event source mapping that polls an SQS queue, a Kinesis stream or a DynamoDB stream,
+resolves the function's execution role (inline policies, `AWS::IAM::Policy`/`ManagedPolicy`
+resources, AWS managed policies, SAM policy templates, wildcards, `NotAction`, `Deny`) and
+checks that it allows the read actions Lambda performs with it on that source:
+
+- SQS: `sqs:ReceiveMessage`, `sqs:DeleteMessage`, `sqs:GetQueueAttributes`
+- Kinesis: `kinesis:DescribeStream`, `kinesis:GetRecords`, `kinesis:GetShardIterator`,
+  `kinesis:ListStreams`
+- DynamoDB Streams: `dynamodb:DescribeStream`, `dynamodb:GetRecords`,
+  `dynamodb:GetShardIterator`, `dynamodb:ListStreams` (on the stream ARN, `table/x/stream/*`,
+  not the table ARN)
+
+A SAM function without `Role` gets the matching managed policy from SAM: no finding.
+
+## Why is this bad?
+Lambda polls the source with the execution role. Without these permissions the event source
+mapping cannot be created ("Cannot access stream ... Please ensure the role can perform the
+GetRecords, GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM") or
+never delivers a message.
+
+## Example
+```yaml
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+  Other:
+    Type: AWS::SQS::Queue
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      Policies:
+        - PolicyName: poll
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: [sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes]
+                Resource: !GetAtt Other.Arn
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: !GetAtt WorkerRole.Arn
+  WorkerJobs:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Worker
+      EventSourceArn: !GetAtt Jobs.Arn   # expect: LL502
+```
+
+## Use instead
+```yaml
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: !GetAtt WorkerRole.Arn
+  WorkerJobs:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Worker
+      EventSourceArn: !GetAtt Jobs.Arn
+```
+
+## References
+- AWS Lambda Developer Guide, `with-sqs`, `with-kinesis`, `with-ddb`, `lambda-intro-execution-role`:
+  execution-role permissions per pull source and the managed policies
+  `AWSLambdaSQSQueueExecutionRole`, `AWSLambdaKinesisExecutionRole`,
+  `AWSLambdaDynamoDBExecutionRole` (constraints.md §8.1)
+- SAM `samtranslator/model/eventsources/pull.py` (the SQS/Kinesis/DynamoDB events attach those
+  managed policies to a generated role) and the policy templates `SQSPollerPolicy`,
+  `KinesisStreamReadPolicy`, `DynamoDBStreamReadPolicy` (constraints.md §8.1, §15)
+- Deploy error "Cannot access stream ... Please ensure the role can perform the GetRecords,
+  GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM":
+  aws-samples/lambda-refarch-webapp#7, alertlogic/cwe-collector#2, aws-amplify/amplify-cli#12965.
+  The Kinesis actions that only some consumers need (`DescribeStreamSummary`, `ListShards`,
+  `SubscribeToShard` for enhanced fan-out, all in `AWSLambdaKinesisExecutionRole`) are not
+  required here: SAM's own `KinesisStreamReadPolicy` omits `ListShards` and `SubscribeToShard`.
+"""
+from lambdalint.model import iam
+from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.values import Absent, Unknown, describe
+
+RULE = Rule(
+    id="LL502",
+    name="poll-source-role-missing-permissions",
+    severity="error",
+    summary="The execution role lacks the read permissions for its event source mapping (SQS, Kinesis, DynamoDB Streams)",
+)
+
+REQUIRED = {
+    "sqs": ("SQS queue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]),
+    "kinesis": ("Kinesis stream", ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator",
+                                   "kinesis:ListStreams"]),
+    "dynamodb": ("DynamoDB stream", ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                                     "dynamodb:ListStreams"]),
+}
+MANAGED = {"sqs": "AWSLambdaSQSQueueExecutionRole", "kinesis": "AWSLambdaKinesisExecutionRole",
+           "dynamodb": "AWSLambdaDynamoDBExecutionRole"}
+
+
+def check(model, options):
+    for fn in model.functions():
+        mappings = [esm for esm in model.event_source_mappings(fn) if esm.source_kind in REQUIRED]
+        if not mappings:
+            continue
+        role = model.role_of(fn)
+        if role is None:
+            for leaf in fn.role.leaves():
+                if isinstance(leaf, Absent):
+                    continue
+                what = leaf.reason if isinstance(leaf, Unknown) else f"role {describe(leaf)} is not in the linted templates"
+                yield Unsure(fn, f"Role <- {what}", leaf.source or fn.source)
+            continue
+        for esm in mappings:
+            label, actions = REQUIRED[esm.source_kind]
+            for leaf in esm.event_source.leaves():
+                if isinstance(leaf, Absent):
+                    continue
+                if isinstance(leaf, Unknown):
+                    yield Unsure(fn, f"event source of {esm.name} <- {leaf.reason}", leaf.source or esm.source)
+                    continue
+                targets = model.arn_candidates(leaf)
+                if not targets:
+                    yield Unsure(fn, f"event source of {esm.name} <- {describe(leaf)}", leaf.source or esm.source)
+                    continue
+                missing, undecided = iam.allows_all(role, actions, targets)
+                source_name = describe(leaf)
+                if not missing:
+                    if undecided:
+                        yield Unsure(fn, f"role {role.name} on {source_name}: {undecided}", leaf.source or esm.source)
+                    continue
+                maybe = f" (undecided for the rest: {undecided})" if undecided else ""
+                generated = " (generated by SAM)" if role.generated_by == "SAM" else ""
+                yield Issue(
+                    fn,
+                    f"execution role {role.name}{generated} of function {fn.name} does not allow "
+                    f"{', '.join(missing)} on {label} {source_name}, which {esm.name} polls{maybe}: Lambda "
+                    f"cannot read from it. Grant these actions on the {label.split()[-1]} (or attach "
+                    f"{MANAGED[esm.source_kind]}).",
+                    leaf.source or esm.source,
+                    related=(
+                        Link(role.source, f"execution role {role.name}", role.name),
+                        Link(fn.role.source or fn.source, f"role of function {fn.name}", fn.name),
+                    ),
+                )

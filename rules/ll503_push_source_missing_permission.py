@@ -1,0 +1,164 @@
+"""
+## What it does
+Finds push sources declared in the linted templates that invoke a function (S3 bucket
+notifications, SNS subscriptions, EventBridge rule targets, API Gateway integrations) and checks
+that a Lambda permission (`AWS::Lambda::Permission`, `aws_lambda_permission`) lets that
+service's principal (`s3.amazonaws.com`, `sns.amazonaws.com`, `events.amazonaws.com`,
+`apigateway.amazonaws.com`) invoke the function. SAM events create that permission themselves:
+no finding for them.
+
+## Why is this bad?
+A push source calls the function with the function's resource-based policy, not with a role.
+Without the permission the invocation is denied: S3 refuses the notification configuration
+("Unable to validate the following destination configurations"), while SNS, EventBridge and
+API Gateway fail at run time (messages dropped, `FailedInvocations`, HTTP 500), silently as far
+as the function is concerned.
+
+## Example
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+  Nightly:
+    Type: AWS::Events::Rule
+    Properties:
+      ScheduleExpression: rate(1 day)
+      Targets:
+        - Id: worker
+          Arn: !GetAtt Worker.Arn   # expect: LL503
+```
+
+## Use instead
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+  Nightly:
+    Type: AWS::Events::Rule
+    Properties:
+      ScheduleExpression: rate(1 day)
+      Targets:
+        - Id: worker
+          Arn: !GetAtt Worker.Arn
+  NightlyInvoke:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !Ref Worker
+      Action: lambda:InvokeFunction
+      Principal: events.amazonaws.com
+      SourceArn: !GetAtt Nightly.Arn
+```
+
+## References
+- AWS Lambda Developer Guide, *Using resource-based policies for Lambda*
+  (`access-control-resource-based`); CloudFormation `AWS::Lambda::Permission` (FunctionName,
+  Action, Principal required); principal per source as in cfn-lint W3664 (constraints.md R1)
+- SAM `samtranslator/model/eventsources/push.py`: S3, SNS, Api, HttpApi, Schedule,
+  CloudWatchEvent/EventBridgeRule, IoTRule, Cognito, AlexaSkill events generate the permission
+  (constraints.md R1)
+"""
+from lambdalint.model import Permission
+from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.values import Absent, Known, Unknown, describe, ref_of
+
+RULE = Rule(
+    id="LL503",
+    name="push-source-missing-permission",
+    severity="error",
+    summary="A push source targets the function but no Lambda permission lets its service principal invoke it",
+)
+
+PRINCIPALS = {
+    "s3": "s3.amazonaws.com",
+    "sns": "sns.amazonaws.com",
+    "events": "events.amazonaws.com",
+    "apigateway": "apigateway.amazonaws.com",
+}
+WHAT = {"s3": "S3 bucket notification", "sns": "SNS subscription", "events": "EventBridge rule target",
+        "apigateway": "API Gateway integration"}
+
+
+def _service(principal: str) -> str:
+    return principal.split(".", 1)[0] if principal.endswith(".amazonaws.com") else principal
+
+
+def _grants(permission, kind: str):
+    """True / False / Unknown leaf (undecided) for a permission and a source kind."""
+    undecided = None
+    for leaf in permission.principal.leaves():
+        if isinstance(leaf, Known) and isinstance(leaf.value, str):
+            if leaf.value == "*" or _service(leaf.value) == kind:
+                return True
+        elif not isinstance(leaf, Absent):
+            undecided = leaf
+    return undecided if undecided is not None else False
+
+
+def _permissions_of(model, fn):
+    """Permissions on the function itself, on one of its aliases or versions, or naming it
+    inside a longer string (``!Sub ${Fn.Arn}:live``, SAM's ``!Ref Fn.Alias``)."""
+    found = list(model.permissions(fn))
+    aliases = {a.node for a in model.aliases(fn)}
+    token = "${" + fn.node + "."
+    for permission in model.of_type(Permission):
+        if permission in found:
+            continue
+        for leaf in permission.function.leaves():
+            ref = ref_of(leaf)
+            if ref is not None and (ref.node in aliases or ref.name.startswith(fn.name + ".")
+                                    and ref.node.startswith(fn.node.rsplit("#", 1)[0] + "#")):
+                found.append(permission)
+                break
+            text = leaf.value if isinstance(leaf, Known) and isinstance(leaf.value, str) else ""
+            if token in text:
+                found.append(permission)
+                break
+    return found
+
+
+def check(model, options):
+    for fn in model.functions():
+        permissions = _permissions_of(model, fn)
+        # a SAM S3 event's permission has no SourceArn (SourceAccount only): it admits every bucket
+        sam_s3 = any(t.permission_generated and t.source_kind == "s3" for t in model.triggers(fn))
+        for trigger in model.triggers(fn):
+            if trigger.from_permission or trigger.permission_generated or trigger.source_kind not in PRINCIPALS:
+                continue
+            kind = trigger.source_kind
+            found, undecided = kind == "s3" and sam_s3, None
+            for permission in permissions:
+                answer = _grants(permission, kind)
+                if answer is True:
+                    found = True
+                    break
+                if answer is not False:
+                    undecided = (permission, answer)
+            if found:
+                continue
+            at = trigger.function.source or trigger.source
+            if undecided is not None:
+                permission, leaf = undecided
+                reason = leaf.reason if isinstance(leaf, Unknown) else describe(leaf)
+                yield Unsure(fn, f"Principal of {permission.name} <- {reason}", leaf.source or permission.source)
+                continue
+            principal = PRINCIPALS[kind]
+            others = ", ".join(f"{p.name} ({describe(p.principal)})" for p in permissions)
+            besides = f"; its permissions ({others}) are for other principals" if permissions else ""
+            yield Issue(
+                fn,
+                f"{WHAT[kind]} {trigger.name} invokes function {fn.name}, but no Lambda permission lets "
+                f"{principal} invoke it{besides}: the invocations are denied. Add a Lambda permission for "
+                f"{principal} with the source's ARN as SourceArn.",
+                at,
+                related=(Link(fn.source, f"function {fn.name}", fn.name),),
+            )

@@ -1,0 +1,194 @@
+"""
+## What it does
+Checks each event source mapping (`AWS::Lambda::EventSourceMapping`, SAM pull events,
+`aws_lambda_event_source_mapping`) against the limits Lambda enforces when it creates it:
+
+- `BatchSize` between 1 and 10,000, and at most 10 for an SQS FIFO queue;
+- an SQS `BatchSize` above 10 needs `MaximumBatchingWindowInSeconds` of at least 1;
+- no batching window on a FIFO queue;
+- `StartingPosition` set for Kinesis, DynamoDB Streams and Amazon MSK, not set for SQS
+  (and not `AT_TIMESTAMP` for DynamoDB Streams).
+
+## Why is this bad?
+Lambda rejects such a mapping and the deployment fails, e.g. "Invalid request provided: Batching
+window is not supported for FIFO queues" or "Invalid request provided: Maximum batch window in
+seconds must be greater than 0 if maximum batch size is greater than 10".
+
+## Example
+```yaml
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      FifoQueue: true
+      VisibilityTimeout: 60
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+  WorkerJobs:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Worker
+      EventSourceArn: !GetAtt Jobs.Arn
+      BatchSize: 50   # expect: LL504
+```
+
+## Use instead
+```yaml
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      FifoQueue: true
+      VisibilityTimeout: 60
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+  WorkerJobs:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Worker
+      EventSourceArn: !GetAtt Jobs.Arn
+      BatchSize: 10
+```
+
+## References
+- AWS Lambda API Reference, `CreateEventSourceMapping` (`BatchSize` 1-10,000, FIFO maximum 10;
+  "when you set BatchSize to a value greater than 10, you must set MaximumBatchingWindowInSeconds
+  to at least 1"; `StartingPosition` required for Kinesis, DynamoDB and MSK); `with-sqs`
+  (constraints.md E1-E5)
+- Deploy errors "Invalid request provided: Batching window is not supported for FIFO queues"
+  (aws/aws-lambda-dotnet#1758, constraints.md §16) and "Invalid request provided: Maximum batch
+  window in seconds must be greater than 0 if maximum batch size is greater than 10"
+  (serverless/serverless#8989). The API reference states the batching-window requirement for
+  streams too, but Kinesis and DynamoDB mappings deploy with their default batch size of 100 and
+  no window, so only SQS is checked for it.
+- cfn-lint E3633/E3634 (`StartingPosition`), E3705 (FIFO batch size)
+"""
+from lambdalint.model import Queue
+from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.values import Absent, Known, describe, known_bool, known_int, known_str
+
+RULE = Rule(
+    id="LL504",
+    name="event-source-mapping-invalid",
+    severity="error",
+    summary="An event source mapping breaks a limit Lambda enforces (batch size, batching window, StartingPosition)",
+)
+
+NEEDS_POSITION = {"kinesis": "Kinesis", "dynamodb": "DynamoDB Streams", "kafka": "Amazon MSK"}
+FIFO_WINDOW = "Invalid request provided: Batching window is not supported for FIFO queues"
+BATCH_WINDOW = ("Invalid request provided: Maximum batch window in seconds must be greater than 0 if maximum "
+                "batch size is greater than 10")
+
+
+def _fifo(model, esm):
+    """(True/False/None, queue entity or None) for an SQS mapping."""
+    answers, queue = set(), None
+    for leaf in esm.event_source.leaves():
+        target = model.entity(leaf)
+        if isinstance(target, Queue):
+            queue = target
+            for flag in target.fifo.leaves():
+                answers.add(known_bool(flag) if not isinstance(flag, Absent) else False)
+        elif isinstance(leaf, Known) and isinstance(leaf.value, str):
+            answers.add(leaf.value.endswith(".fifo"))
+        else:
+            answers.add(None)
+    if True in answers:
+        return True, queue
+    return (None if None in answers or not answers else False), queue
+
+
+def _ints(value):
+    """([(int, leaf)], [unknown leaves])"""
+    found, unknown = [], []
+    for leaf in value.leaves():
+        if isinstance(leaf, Absent):
+            continue
+        number = known_int(leaf)
+        if number is None:
+            unknown.append(leaf)
+        else:
+            found.append((number, leaf))
+    return found, unknown
+
+
+def _mapping_functions(model, esm):
+    return ", ".join(f.name for f in model.targets(esm.function)) or describe(esm.function)
+
+
+def check(model, options):
+    from lambdalint.model import EventSourceMapping
+
+    for esm in model.of_type(EventSourceMapping):
+        kind = esm.source_kind
+        if not kind:
+            continue
+        where = f"event source mapping {esm.name} (function {_mapping_functions(model, esm)})"
+        batches, unknown_batches = _ints(esm.batch_size)
+        windows, unknown_windows = _ints(esm.batching_window)
+        for leaf in unknown_batches:
+            yield Unsure(esm, f"BatchSize <- {describe(leaf)}", leaf.source or esm.source)
+        for leaf in unknown_windows:
+            yield Unsure(esm, f"MaximumBatchingWindowInSeconds <- {describe(leaf)}", leaf.source or esm.source)
+
+        fifo, queue = (None, None)
+        if kind == "sqs":
+            fifo, queue = _fifo(model, esm)
+        related = (Link(queue.source, f"FIFO queue {queue.name}", queue.name),) if queue is not None and fifo else ()
+
+        # batch size
+        for size, leaf in batches:
+            if size < 1 or size > 10000:
+                yield Issue(esm, f"{where} has BatchSize {size}; Lambda accepts 1 to 10,000.", leaf.source or esm.source)
+            elif kind == "sqs" and fifo and size > 10:
+                yield Issue(esm, f"{where} reads FIFO queue {queue.name if queue else describe(esm.event_source)} with "
+                                 f"BatchSize {size}; a FIFO queue allows at most 10.", leaf.source or esm.source,
+                            related=related)
+            elif kind == "sqs" and size > 10 and fifo is False and not unknown_windows:
+                window = max([w for w, _ in windows] or [0])
+                if window < 1:
+                    at = windows[0][1].source if windows else None
+                    yield Issue(esm, f"{where} has BatchSize {size} on an SQS queue without a batching window of at "
+                                     f"least 1 s: Lambda rejects it ('{BATCH_WINDOW}'). Set "
+                                     f"MaximumBatchingWindowInSeconds, or a BatchSize of at most 10.",
+                                leaf.source or esm.source,
+                                related=(Link(at, f"batching window {window} s", esm.name),) if at else ())
+            if kind == "sqs" and size > 10 and fifo is None and queue is None:
+                yield Unsure(esm, f"whether queue {describe(esm.event_source)} is FIFO", esm.source)
+
+        # batching window on FIFO
+        if kind == "sqs" and fifo:
+            for window, leaf in windows:
+                if window > 0:
+                    yield Issue(esm, f"{where} sets MaximumBatchingWindowInSeconds {window} on FIFO queue "
+                                     f"{queue.name if queue else describe(esm.event_source)}: Lambda rejects it "
+                                     f"('{FIFO_WINDOW}').", leaf.source or esm.source, related=related)
+
+        # starting position
+        position = esm.starting_position
+        if kind in NEEDS_POSITION and not (kind == "kafka" and esm.event_source.absent):
+            if position.absent or any(isinstance(leaf, Absent) for leaf in position.leaves()):
+                yield Issue(esm, f"{where} reads a {NEEDS_POSITION[kind]} source but sets no StartingPosition "
+                                 f"(TRIM_HORIZON, LATEST{', AT_TIMESTAMP' if kind == 'kinesis' else ''}), which it "
+                                 f"requires.", esm.source)
+        if kind == "sqs" and not position.absent:
+            for leaf in position.leaves():
+                if not isinstance(leaf, Absent):
+                    yield Issue(esm, f"{where} reads an SQS queue but sets StartingPosition "
+                                     f"{describe(leaf)}; it must not be provided for SQS.", leaf.source or esm.source)
+                    break
+        if kind == "dynamodb":
+            for leaf in position.leaves():
+                if known_str(leaf) == "AT_TIMESTAMP":
+                    yield Issue(esm, f"{where} uses StartingPosition AT_TIMESTAMP on a DynamoDB stream; only "
+                                     f"TRIM_HORIZON and LATEST are supported.", leaf.source or esm.source)

@@ -1,0 +1,127 @@
+"""
+## What it does
+Flags a Lambda permission (`AWS::Lambda::Permission`, `aws_lambda_permission`) whose principal
+is an AWS service (`*.amazonaws.com`) but that sets no `SourceArn`, and, for
+`s3.amazonaws.com`, one that sets no `SourceAccount`. Permissions that SAM generates for its
+events are not checked.
+
+## Why is this bad?
+Without `SourceArn` the permission lets any resource of that service invoke the function, "even
+if that resource is from another account" (the confused-deputy problem): anyone can point their
+own bucket, topic, rule or API at the function. S3 bucket ARNs carry no account ID, so for S3
+only `SourceAccount` ties the permission to your account (a bucket name freed by a deletion can
+be taken by someone else).
+
+## Example
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+  SnsInvoke:   # expect: LL505
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !Ref Worker
+      Action: lambda:InvokeFunction
+      Principal: sns.amazonaws.com
+```
+
+## Use instead
+```yaml
+Resources:
+  Alerts:
+    Type: AWS::SNS::Topic
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+  SnsInvoke:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !Ref Worker
+      Action: lambda:InvokeFunction
+      Principal: sns.amazonaws.com
+      SourceArn: !Ref Alerts
+```
+
+## References
+- Terraform `aws_lambda_permission.source_arn`: "Without this, any resource from `principal` will
+  be granted permission – even if that resource is from another account" (constraints.md R2)
+- AWS Lambda Developer Guide, `access-control-resource-based`: specify the ARN with `source-arn`;
+  for S3 "Use the `source-account` option with your account ID to ensure that only resources in
+  your account can invoke the function" (constraints.md R2, R3)
+- cfn-lint W3663 (SourceAccount for S3); tfsec/trivy "restrict source ARN" (aquasecurity/tfsec#570)
+"""
+from lambdalint.model import Permission
+from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.values import Absent, Known, Unknown, describe
+
+RULE = Rule(
+    id="LL505",
+    name="permission-without-source-restriction",
+    severity="warning",
+    summary="A service-principal Lambda permission without SourceArn (S3: without SourceAccount)",
+)
+
+
+def _absent_leaf(value):
+    """The value itself when unset, or an Fn::If branch that leaves it unset; else None."""
+    if value.absent:
+        return value
+    for leaf in value.leaves():
+        if isinstance(leaf, Absent):
+            return leaf
+    return None
+
+
+def check(model, options):
+    for permission in model.of_type(Permission):
+        if permission.generated_by == "SAM":
+            continue
+        services = []
+        for leaf in permission.principal.leaves():
+            if isinstance(leaf, Known) and isinstance(leaf.value, str):
+                if leaf.value.endswith(".amazonaws.com") and leaf.value not in services:
+                    services.append(leaf.value)
+            elif isinstance(leaf, Unknown):
+                yield Unsure(permission, f"Principal <- {leaf.reason}", leaf.source or permission.source)
+        functions = model.targets(permission.function)
+        target = ", ".join(f.name for f in functions) or describe(permission.function)
+        related = tuple(Link(f.source, f"function {f.name}", f.name) for f in functions)
+        for principal in services:
+            missing_arn = _absent_leaf(permission.source_arn)
+            missing_account = _absent_leaf(permission.source_account) if principal == "s3.amazonaws.com" else None
+            if missing_arn is None and missing_account is None:
+                continue
+            service = principal.split(".", 1)[0]
+            if missing_arn is not None and missing_account is not None:
+                what = "neither SourceArn nor SourceAccount"
+                scope = f"any S3 bucket in any account can invoke {target}"
+            elif missing_arn is not None:
+                what = "no SourceArn"
+                account = permission.source_account
+                holder = "this account" if "AWS::AccountId" in describe(account) else f"account {describe(account)}"
+                scope = (f"any {service} resource in {holder} can invoke {target}"
+                         if not account.absent else f"any {service} resource in any account can invoke {target}")
+            else:
+                what = "no SourceAccount"
+                scope = f"a bucket of that name in another account could invoke {target} (S3 ARNs carry no account ID)"
+            whole = permission.source_arn if missing_arn is not None else permission.source_account
+            # unset: the permission's header; an Fn::If branch that leaves it unset: that branch
+            at = permission.source if whole.absent else ((missing_arn or missing_account).source or permission.source)
+            fix = " and ".join(name for name, gap in (("SourceArn (the invoking resource's ARN)", missing_arn),
+                                                      ("SourceAccount", missing_account)) if gap is not None)
+            yield Issue(
+                permission,
+                f"permission {permission.name} lets {principal} invoke {target} with {what}: {scope}. "
+                f"Set {fix}.",
+                at,
+                related=related,
+            )

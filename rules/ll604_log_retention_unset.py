@@ -1,0 +1,103 @@
+"""
+## What it does
+Opt-in. Finds the log group each function writes to (`LoggingConfig.LogGroup`, else
+`/aws/lambda/<function name>`) among the declared log groups and flags a function whose log
+group is not declared at all (Lambda then creates it with no retention) or is declared
+without a retention period.
+
+## Why is this bad?
+A log group without `RetentionInDays` keeps its logs forever: storage cost grows without
+bound and old logs (possibly with personal data) are never deleted. The group Lambda creates
+on first invocation has no retention either, and a template cannot change it afterwards
+unless it declares the group.
+
+## Example
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+  WorkerLogs:   # expect: LL604
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: !Sub /aws/lambda/${Worker}
+```
+
+## Use instead
+```yaml
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Role: arn:aws:iam::123456789012:role/worker
+  WorkerLogs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: !Sub /aws/lambda/${Worker}
+      RetentionInDays: 30
+```
+
+## References
+- AWS Lambda Developer Guide, *Sending Lambda function logs to CloudWatch Logs*
+  (`monitoring-cloudwatchlogs`): default log group `/aws/lambda/<function name>`,
+  `LoggingConfig.LogGroup` (constraints.md §11 L2, L4)
+- CloudFormation `AWS::Logs::LogGroup.RetentionInDays` (constraints.md §11 L3; "unset means
+  kept indefinitely" is marked there as stated by third-party sources)
+"""
+from lambdalint.model.logs import function_logs
+from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.values import Unknown
+
+RULE = Rule(
+    id="LL604",
+    name="log-retention-unset",
+    severity="info",
+    summary="The function's log group is not declared with a retention period (logs kept forever)",
+    opt_in=True,
+)
+
+
+def check(model, options):
+    users: dict = {}  # log group node -> (group, [functions])
+    for fn in model.functions():
+        logs = function_logs(model, fn)
+        if logs.declared:
+            for group in logs.declared:
+                users.setdefault(group.node, (group, []))[1].append(fn)
+            continue
+        if logs.unknown:
+            reason, source = logs.unknown[0]
+            yield Unsure(fn, reason, source)
+            continue
+        if logs.explicit:
+            yield Unsure(fn, f"log group {logs.display(fn)} is not declared in the linted templates "
+                             f"(its retention is set elsewhere)", fn.log_group.source)
+            continue
+        yield Issue(
+            fn,
+            f"no log group is declared for {fn.name} ({logs.display(fn)}): Lambda creates it on first "
+            f"invocation without retention, so its logs are kept forever. Declare the log group with "
+            f"a retention period.",
+            fn.source,
+        )
+    for group, functions in users.values():
+        names = ", ".join(f.name for f in functions)
+        for leaf in group.retention.leaves():
+            if isinstance(leaf, Unknown):
+                yield Unsure(group, f"RetentionInDays <- {leaf.reason}", leaf.source)
+            elif leaf.absent:
+                yield Issue(
+                    group,
+                    f"log group {group.name} of {names} has no retention period: its logs are kept "
+                    f"forever. Set a retention (e.g. 30 days).",
+                    group.source,
+                    related=tuple(Link(f.source, f"function {f.name}", f.name) for f in functions),
+                )
+                break

@@ -74,7 +74,25 @@ class Model:
                 entity.inline_documents = [(o, substitute(d), s) for o, d, s in entity.inline_documents]
                 entity.managed_arns = [substitute(a) for a in entity.managed_arns]
 
+    def _main_route_tables(self) -> None:
+        """A route or association on a VPC's main route table (``!GetAtt Vpc.MainRouteTableId``,
+        ``aws_vpc.x.main_route_table_id``) gets that table as an entity, so the subnets that use
+        the main table (no explicit association) see its routes."""
+        from .entities import Vpc
+
+        for holder in self.by_class[Route] + self.by_class[RouteTableAssociation]:
+            target = self.entity(holder.route_table)
+            if not isinstance(target, Vpc):
+                continue
+            node = target.node + "/main-route-table"
+            if node not in self.entities:
+                self.add(RouteTable(node, f"{target.name} main route table", "ec2:route-table", target.source,
+                                    native_type="main route table", vpc=Known(ResourceRef(target.node, "id", target.name), target.source),
+                                    main_for_vpc=Known(ResourceRef(target.node, "id", target.name), target.source)))
+            holder.route_table = Known(ResourceRef(node, "id", f"{target.name} main route table"), holder.route_table.source)
+
     def build(self) -> "Model":
+        self._main_route_tables()
         for entity in list(self.entities.values()):
             for reason, value in entity.links():
                 for target in self.targets(value):

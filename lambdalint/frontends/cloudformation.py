@@ -429,9 +429,12 @@ def _subscription(fe, lid, props, path):
                       invocation="async", event_source=get("TopicArn"))]
 
 
-def _function_refs(value: Value) -> list[Value]:
-    """References to a function in a push source's target: a ResourceRef, or the tokens
-    ``${<node>.arn}`` inside an integration URI built with Sub/Join."""
+LAMBDA_TARGET_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version")
+
+
+def _function_refs(fe, value: Value) -> list[Value]:
+    """References to a function (or its alias/version) in a push source's target: a
+    ResourceRef, or the tokens ``${<node>.arn}`` inside an integration URI built with Sub/Join."""
     import re
 
     found = []
@@ -442,7 +445,7 @@ def _function_refs(value: Value) -> list[Value]:
             for token in re.findall(r"\$\{([^}]*#[^}]*)\}", leaf.value):
                 node, _, attr = token.rpartition(".")
                 found.append(Known(ResourceRef(node, attr, node.rsplit("#", 1)[-1]), leaf.source))
-    return found
+    return [ref for ref in found if fe.r.resource_type(ref.value.name) in LAMBDA_TARGET_TYPES]
 
 
 def _push_triggers(fe, lid, functions: list, kind: str, invocation: str, source: Value) -> list:
@@ -457,7 +460,7 @@ def _bucket(fe, lid, props, path):
     functions = []
     if isinstance(configurations, Known) and isinstance(configurations.value, list):
         for item in configurations.value:
-            functions.extend(_function_refs(fe.sub(item, "Function")))
+            functions.extend(_function_refs(fe, fe.sub(item, "Function")))
     self_ref = Known(ResourceRef(fe.r.node(lid), "arn", lid), fe.header(lid))
     return [m.Resource(fe.r.node(lid), lid, "s3:bucket", fe.header(lid))] + _push_triggers(
         fe, lid, functions, "s3", "async", self_ref)
@@ -468,7 +471,7 @@ def _events_rule(fe, lid, props, path):
     functions = []
     if isinstance(targets, Known) and isinstance(targets.value, list):
         for item in targets.value:
-            functions.extend(_function_refs(fe.sub(item, "Arn")))
+            functions.extend(_function_refs(fe, fe.sub(item, "Arn")))
     self_ref = Known(ResourceRef(fe.r.node(lid), "arn", lid), fe.header(lid))
     return [m.Resource(fe.r.node(lid), lid, "events:rule", fe.header(lid))] + _push_triggers(
         fe, lid, functions, "events", "async", self_ref)
@@ -476,7 +479,7 @@ def _events_rule(fe, lid, props, path):
 
 def _api_method(fe, lid, props, path):
     integration = fe.get(props, "Integration", path, lid)
-    functions = _function_refs(fe.sub(integration, "Uri"))
+    functions = _function_refs(fe, fe.sub(integration, "Uri"))
     # a non-proxy integration may ask for an asynchronous invoke (X-Amz-Invocation-Type: 'Event')
     parameters = fe.sub(integration, "RequestParameters")
     invocation_type = known_str(fe.sub(parameters, "integration.request.header.X-Amz-Invocation-Type")) or ""
@@ -486,7 +489,7 @@ def _api_method(fe, lid, props, path):
 
 
 def _api_v2_integration(fe, lid, props, path):
-    functions = _function_refs(fe.get(props, "IntegrationUri", path, lid))
+    functions = _function_refs(fe, fe.get(props, "IntegrationUri", path, lid))
     return [m.Resource(fe.r.node(lid), lid, "apigateway:integration", fe.header(lid))] + _push_triggers(
         fe, lid, functions, "apigateway", "sync", fe.get(props, "ApiId", path, lid))
 

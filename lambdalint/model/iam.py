@@ -194,6 +194,8 @@ def _statement_covers(stmt: Statement, action: str, targets: list[str]) -> bool 
             if not any(matches):
                 return True if all(m is False for m in matches) else None
             results.append(False)
+    if stmt.unknown:
+        return None  # the action matches and part of the resource could not be resolved
     return None if any(r is None for r in results) else False
 
 

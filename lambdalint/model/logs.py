@@ -8,6 +8,7 @@ Format-neutral: only model entities are read.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from ..values import Known, ResourceRef, Unknown, describe, known_str
@@ -36,11 +37,23 @@ class FunctionLogs:
         stream in it, and references to a declared log group resource."""
         out = []
         literal = [n for n in self.names if "${" not in n]
-        for name in literal or self.names:
-            out += [ARN_PREFIX + name, ARN_PREFIX + name + ":*", ARN_PREFIX + name + ":log-stream:" + SAMPLE_STREAM]
-        for group in self.declared:
+        names = list(literal or self.names)
+        for group in self.declared:  # policies may name the group by reference: ${Group}
+            names.append("${" + group.node + ".name}")
             out.append("${" + group.node + ".arn}")
+        for name in names:
+            out += [ARN_PREFIX + name, ARN_PREFIX + name + ":*", ARN_PREFIX + name + ":log-stream:" + SAMPLE_STREAM]
         return out
+
+
+def _same_unit(a, b) -> bool:
+    """Same template, or same Terraform module directory: where a log group whose name is
+    not known could still be this function's."""
+    da, db = a.source.doc, b.source.doc
+    if da is db:
+        return True
+    tf = da.format.startswith("tf") and db.format.startswith("tf")
+    return tf and os.path.dirname(da.path) == os.path.dirname(db.path)
 
 
 def _group_names(group: LogGroup) -> list:
@@ -81,6 +94,6 @@ def function_logs(model, fn: Function) -> FunctionLogs:
             if text is not None and text in wanted:
                 result.declared.append(group)
                 break
-            if isinstance(leaf, Unknown):
+            if isinstance(leaf, Unknown) and _same_unit(group, fn):
                 result.unknown.append((f"log group {group.name} name <- {leaf.reason}", leaf.source))
     return result

@@ -1,0 +1,88 @@
+"""Terraform module directories of one run: load, evaluate, add to the model.
+
+Each directory holding ``.tf``/``.tf.json`` files is one module.  A directory that another linted
+module uses as a local child module (``source = "./modules/x"``) is linted through its caller,
+with the caller's inputs, and not a second time on its own (its resources would otherwise be
+counted twice, e.g. in the concurrency pool).  A file that cannot be parsed is LL001; the other
+files of its module are still evaluated.
+"""
+from __future__ import annotations
+
+import os
+
+from ...document import ParseError
+
+
+def _load_file(full: str, shown: str):
+    from ...load.hcl import load_hcl
+    from ...load.tfjson import load_tfjson
+
+    try:
+        with open(full, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except UnicodeDecodeError as error:
+        return ParseError(shown, f"not UTF-8 text ({error.reason})")
+    except OSError as error:
+        return ParseError(shown, f"cannot read file: {error.strerror}")
+    try:
+        return load_tfjson(text, shown) if full.endswith(".tf.json") else load_hcl(text, shown)
+    except ParseError as error:
+        return error
+    except RecursionError:
+        return ParseError(shown, "nesting too deep")
+
+
+class _Loader:
+    """Loads each directory once; remembers which directories were read as child modules."""
+
+    def __init__(self, display_path):
+        self.display_path = display_path
+        self.cache: dict[str, tuple[list, list]] = {}
+        self.children: set[str] = set()
+
+    def load(self, directory: str) -> tuple[list, list]:
+        key = os.path.abspath(directory)
+        if key not in self.cache:
+            docs, errors = [], []
+            for name in sorted(os.listdir(directory)):
+                full = os.path.join(directory, name)
+                if (name.endswith(".tf") or name.endswith(".tf.json")) and os.path.isfile(full):
+                    loaded = _load_file(full, self.display_path(full))
+                    (errors if isinstance(loaded, ParseError) else docs).append(loaded)
+            self.cache[key] = (docs, errors)
+        return self.cache[key]
+
+    def read_child(self, directory: str) -> list:
+        self.children.add(os.path.abspath(directory))
+        docs, errors = self.load(directory)
+        if errors and not docs:
+            raise errors[0]
+        return docs
+
+
+def evaluate_directories(directories, model, parameters: dict, display_path, add_resources):
+    from ...runner import parameters_for
+    from .evaluate import evaluate_module_ex
+
+    loader = _Loader(lambda p: display_path(__import__("pathlib").Path(p)))
+    results = []
+    for directory in directories:
+        docs, errors = loader.load(directory)
+        yield from errors
+        if not docs:
+            continue
+        shown = loader.display_path(directory)
+        variables = parameters_for(parameters, shown) if parameters else {}
+        try:
+            evaluation = evaluate_module_ex(docs, shown, variables, read_module=loader.read_child)
+        except RecursionError:
+            yield ParseError(shown, "module nested too deeply to evaluate")
+            continue
+        results.append((directory, docs, evaluation))
+    for directory, docs, evaluation in results:
+        if os.path.abspath(directory) in loader.children:
+            continue  # linted through the module that calls it
+        add_resources(evaluation.resources, model)
+        for ref in evaluation.undeclared:
+            model.unresolved_refs.append((ref.source, f"reference to undeclared {ref.kind} {ref.name}"))
+        yield from docs

@@ -5,7 +5,8 @@ naming the function) on the metrics that show a function failing: `Errors` and `
 always, `DeadLetterErrors` when the function has a dead-letter queue, `IteratorAge` when a
 Kinesis or DynamoDB stream triggers it. The finding lists the metrics without an alarm. An
 `AWS/Lambda` alarm without dimensions (all functions of the account) counts for every
-function.
+function. Alarms built from metric math (`Metrics`) are not analysed: a template with one
+leaves the check undecided.
 
 ## Why is this bad?
 Lambda failures are silent unless something watches them: errors and throttles only show up
@@ -143,6 +144,10 @@ def check(model, options):
         if undecided:
             names = ", ".join(a.name for a in undecided)
             yield Unsure(fn, f"alarms {names}: FunctionName dimension cannot be resolved", undecided[0].source)
+            continue
+        math = [a for a in alarms if a.metric.absent and a.namespace.absent and a.source.doc is fn.source.doc]
+        if math:
+            yield Unsure(fn, f"alarm {math[0].name} uses metric math (Metrics), which is not analysed", math[0].source)
             continue
         why = []
         if "DeadLetterErrors" in missing:

@@ -76,6 +76,8 @@ def _suggestion(source, text: str) -> str:
         if isinstance(data.get(section), dict):
             names.extend(str(k) for k in data[section])
     wanted = match.group(1).split(".", 1)[0]
+    if len(names) > 300:
+        return ""  # a suggestion is not worth a quadratic scan of a huge template
     limit = 1 if len(wanted) < 6 else 2
     close = sorted((_distance(wanted, name), name) for name in names)
     return f" (did you mean '{close[0][1]}'?)" if close and close[0][0] <= limit else ""

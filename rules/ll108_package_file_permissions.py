@@ -176,10 +176,10 @@ def _walk(path: str, shown_path: str, roots: list[str], added: int):
                 continue
             if not stat.S_ISREG(info.st_mode):
                 continue
+            if _problem("", info.st_mode, False, added) is None:
+                continue  # the common case: no need to build the name shown in a message
             shown = os.path.join(shown_path, os.path.relpath(full, path)).replace(os.sep, "/")
-            problem = _problem(shown, info.st_mode, False, added)
-            if problem:
-                problems.append(problem)
+            problems.append(_problem(shown, info.st_mode, False, added))
     return problems, None
 
 

@@ -17,7 +17,8 @@ from bisect import bisect_right
 from json.decoder import WHITESPACE, scanstring
 from json.scanner import make_scanner
 
-from lambdalint.document import Document, ParseError, Span
+from lambdalint.document import Document, ParseError
+from lambdalint.load.json_locate import json_locator
 
 KEY = "__key__"
 
@@ -54,23 +55,7 @@ def load_json(text: str, path: str) -> Document:
         raise ParseError(path, f"duplicate key {key!r} (first at line {first_line})",
                          line, column) from None
 
-    starts: list[int] = []  # line start offsets, computed on the first locate()
-    walked: dict = {}
-
-    def locate(p) -> Span | None:
-        if not starts:
-            starts.extend(_line_starts(text))
-        try:
-            found = _seek(text, tuple(p), walked)
-        except (StopIteration, ValueError, IndexError):  # not reachable on valid JSON; be safe
-            return None
-        if found is None:
-            return None
-        start, end = found
-        line, column = _line_col(starts, start)
-        end_line, end_column = _line_col(starts, end)
-        return Span(path, line, column, end_line, end_column)
-
+    locate = json_locator(text, path)
     return Document(path=path, format="cfn-json", data=data, text=text, locate=locate)
 
 
@@ -87,58 +72,6 @@ def _line_starts(text: str) -> list[int]:
 def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
     index = bisect_right(starts, offset) - 1
     return index + 1, offset - starts[index] + 1
-
-
-def _seek(text: str, path: tuple, cache: dict):
-    """(start, end) offsets of the value (or, for a trailing "__key__", the key) at ``path``.
-
-    ``cache`` maps path prefixes already walked to (value offset, key span), so the findings of
-    one resource do not each re-read the text from the top.
-    """
-    pos, key_span, done = _ws(text, 0).end(), None, 0
-    for done in range(len(path), 0, -1):
-        hit = cache.get(path[:done])
-        if hit is not None:
-            pos, key_span = hit
-            break
-    else:
-        done = 0
-    last = len(path) - 1
-    for depth in range(done, len(path)):
-        step = path[depth]
-        if step == KEY and key_span is not None:
-            return key_span if depth == last else None
-        key_span = None
-        char = text[pos:pos + 1]
-        if char == "{" and isinstance(step, str):
-            pos = _ws(text, pos + 1).end()
-            while text[pos:pos + 1] == '"':
-                key, end = scanstring(text, pos + 1)
-                here = (pos, end)
-                pos = _ws(text, _ws(text, end).end() + 1).end()  # past ':'
-                if key == step:
-                    key_span = here
-                    break
-                pos = _ws(text, _scan(text, pos)[1]).end()
-                if text[pos:pos + 1] == ",":
-                    pos = _ws(text, pos + 1).end()
-            else:
-                return None
-        elif char == "[" and isinstance(step, int) and not isinstance(step, bool) and step >= 0:
-            pos = _ws(text, pos + 1).end()
-            for _ in range(step):
-                if text[pos:pos + 1] == "]":
-                    return None
-                pos = _ws(text, _scan(text, pos)[1]).end()
-                if text[pos:pos + 1] != ",":
-                    return None
-                pos = _ws(text, pos + 1).end()
-            if text[pos:pos + 1] == "]":
-                return None
-        else:
-            return None
-        cache[path[:depth + 1]] = (pos, key_span)
-    return pos, _scan(text, pos)[1]
 
 
 def _find_duplicate(text: str):

@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import re
 
-from ..document import Document, ParseError, Span
+from ..document import Document, ParseError
 from .hcl import Block, Literal, ObjectExpr, TupleExpr, parse_expression, parse_template
-from .json_locate import LineIndex, value_range
+from .json_locate import LineIndex, json_locator, value_range
 
 TOP_LEVEL = ("terraform", "resource", "data", "variable", "locals", "output", "module", "provider",
              "moved", "import", "check", "removed")
@@ -203,19 +203,5 @@ def expr(value, path):
 def make_locator(doc: Document):
     """Spans via ``json_locate`` (shared with the CloudFormation and plan loaders); a block's
     span is its first line, like an HCL block header."""
-    lines: list = []
+    return json_locator(doc.text, doc.path, blocks_as_first_line=True)
 
-    def locate(path):
-        hit = value_range(doc.text, tuple(path))
-        if hit is None:
-            return None
-        if not lines:
-            lines.append(LineIndex(doc.text))
-        start, end = hit
-        line, col = lines[0].position(start)
-        end_line, end_col = lines[0].position(end)
-        if end_line != line and doc.text[start] in "{[":  # a block: its first line only
-            end_line, end_col = line, col + 1
-        return Span(doc.path, line, col, end_line, end_col)
-
-    return locate

@@ -62,7 +62,6 @@ def _group_names(group: LogGroup) -> list:
 
 def function_logs(model, fn: Function) -> FunctionLogs:
     result = FunctionLogs()
-    groups = model.of_type(LogGroup)
     if not fn.log_group.absent:
         result.explicit = True
         for leaf in fn.log_group.leaves():
@@ -85,15 +84,29 @@ def function_logs(model, fn: Function) -> FunctionLogs:
             if text:
                 candidates.insert(0, "/aws/lambda/" + text)
         result.names = candidates
-    wanted = set(result.names)
-    for group in groups:
-        if group in result.declared:
-            continue
-        for leaf in _group_names(group):
-            text = known_str(leaf)
-            if text is not None and text in wanted:
+    by_name, unknown_named = _group_index(model)
+    for name in result.names:
+        for group in by_name.get(name, ()):
+            if group not in result.declared:
                 result.declared.append(group)
-                break
-            if isinstance(leaf, Unknown) and _same_unit(group, fn):
-                result.unknown.append((f"log group {group.name} name <- {leaf.reason}", leaf.source))
+    for group, leaf in unknown_named:
+        if group not in result.declared and _same_unit(group, fn):
+            result.unknown.append((f"log group {group.name} name <- {leaf.reason}", leaf.source))
     return result
+
+
+def _group_index(model):
+    """(literal log group name -> groups, [(group, Unknown name leaf)]), built once per model:
+    matching every function against every log group would be quadratic on a large run."""
+    cached = getattr(model, "_log_group_index", None)
+    if cached is None:
+        by_name, unknown_named = {}, []
+        for group in model.of_type(LogGroup):
+            for leaf in _group_names(group):
+                text = known_str(leaf)
+                if text is not None:
+                    by_name.setdefault(text, []).append(group)
+                elif isinstance(leaf, Unknown):
+                    unknown_named.append((group, leaf))
+        cached = model._log_group_index = (by_name, unknown_named)
+    return cached

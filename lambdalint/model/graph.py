@@ -132,7 +132,10 @@ class Model:
                     continue
                 other = self.entities[pred]
                 if isinstance(other, Policy):
-                    more, why = iam.statements_from_document(other.document, f"{other.native_type or 'policy'} {other.name}")
+                    # a Terraform address already starts with its type: no "aws_iam_role_policy aws_iam_role_policy.x"
+                    kind = other.native_type or "policy"
+                    origin = other.name if other.name.startswith(kind + ".") else f"{kind} {other.name}"
+                    more, why = iam.statements_from_document(other.document, origin)
                     statements += more
                     problems += why
                 elif isinstance(other, RoleAttachment):

@@ -29,6 +29,9 @@ class Inputs:
     cfn_files: list = field(default_factory=list)  # (path, explicit)
     tf_dirs: list = field(default_factory=list)  # directories holding .tf / .tf.json
     plan_candidates: list = field(default_factory=list)
+    # ("cfn", index into cfn_files) / ("tf", directory) in the order found: the order the model
+    # gets them in (LL401 adds reservations up in this order)
+    order: list = field(default_factory=list)
 
 
 def display_path(path: Path) -> str:
@@ -51,8 +54,11 @@ def discover(paths: list[str], exclude: list[str]) -> Inputs:
         if not explicit and excluded(rel):
             return
         if name.endswith(".tf") or name.endswith(".tf.json"):
-            tf_dirs.setdefault(str(file.parent))
+            if str(file.parent) not in tf_dirs:
+                tf_dirs[str(file.parent)] = None
+                found.order.append(("tf", str(file.parent)))
         elif name.endswith(CFN_SUFFIXES):
+            found.order.append(("cfn", len(found.cfn_files)))
             found.cfn_files.append((file, explicit))
 
     for raw in paths:
@@ -66,6 +72,7 @@ def discover(paths: list[str], exclude: list[str]) -> Inputs:
                 for name in sorted(files):
                     consider(Path(folder) / name, False)
         else:
+            found.order.append(("cfn", len(found.cfn_files)))
             found.cfn_files.append((path, True))  # reported as unreadable
     found.tf_dirs = list(tf_dirs)
     return found
@@ -138,7 +145,25 @@ def build_model(paths: list[str], config: Config, parameters: dict | None = None
     model.parse_errors = []
     docs: list[Document] = []
     inputs = discover(paths, config.exclude)
-    for path, explicit in inputs.cfn_files:
+    modules = {}
+    if inputs.tf_dirs:
+        from .frontends.terraform.mapping import add_resources
+        from .frontends.terraform.modules import add_module, evaluate_modules
+
+        errors, modules = evaluate_modules(inputs.tf_dirs, parameters, display_path)
+        for error in errors:
+            model.parse_errors.append(error)
+            model.files.append(error.file)
+    # files and Terraform module directories in the order found (arguments order, then walk order)
+    for kind, item in inputs.order:
+        if kind == "tf":
+            if item in modules:
+                for doc in add_module(*modules[item], model, add_resources):
+                    docs.append(doc)
+                    if doc.path not in model.files:
+                        model.files.append(doc.path)
+            continue
+        path, explicit = inputs.cfn_files[item]
         loaded = load_cfn_file(path, explicit)
         if loaded is None:
             continue
@@ -157,17 +182,6 @@ def build_model(paths: list[str], config: Config, parameters: dict | None = None
                 CfnFrontend(loaded, model, parameters_for(parameters, loaded.path)).run()
         except RecursionError:
             model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))
-    if inputs.tf_dirs:
-        from .frontends.terraform.mapping import add_modules
-
-        for doc_or_error in add_modules(inputs.tf_dirs, model, parameters, display_path):
-            if isinstance(doc_or_error, ParseError):
-                model.parse_errors.append(doc_or_error)
-                model.files.append(doc_or_error.file)
-            else:
-                docs.append(doc_or_error)
-                if doc_or_error.path not in model.files:
-                    model.files.append(doc_or_error.path)
     model.resolve_imports()
     model.build()
     return model, docs

@@ -96,13 +96,37 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+def _owners(model) -> dict:
+    """(document, header path) -> the first entity declared there, to name the resource that
+    holds a reference whatever the format (a resource's header path is a prefix of its values')."""
+    owners = {}
+    for entity in getattr(model, "entities", {}).values():
+        src = getattr(entity, "source", None)
+        path = tuple(src.path) if src is not None else ()
+        if path and path[-1] == "__key__":  # a header located at its key line
+            path = path[:-1]
+        if path:
+            owners.setdefault((id(src.doc), path), entity)
+    return owners
+
+
+def _owner(owners: dict, source):
+    path = tuple(source.path)
+    for end in range(1, len(path) + 1):  # the outermost resource (a SAM function, not its event)
+        entity = owners.get((id(source.doc), path[:end]))
+        if entity is not None:
+            return entity
+    return None
+
+
 def check(model, options):
     seen = set()
+    owners = None
     for source, text in getattr(model, "unresolved_refs", ()) or ():
         span = source.span  # a SAM policy template may resolve the same text twice
         if (span.file, span.line, span.column, text) in seen:
             continue
         seen.add((span.file, span.line, span.column, text))
-        path = source.path
-        resource = str(path[1]) if len(path) > 1 and path[0] == "Resources" else None
-        yield Issue(resource, text + _suggestion(source, text), source)
+        owners = _owners(model) if owners is None else owners
+        owner = _owner(owners, source)
+        yield Issue(owner.name if owner is not None else None, text + _suggestion(source, text), source)

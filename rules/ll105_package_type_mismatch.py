@@ -109,4 +109,5 @@ def _key(source, key):
 
 def _explicit(fn) -> set:
     source = fn.package_type.source
-    return {"PackageType"} if source is not None and source.path and source.path[-1] == "PackageType" else set()
+    key = str(source.path[-1]).replace("_", "").lower() if source is not None and source.path else ""
+    return {"PackageType"} if key == "packagetype" else set()

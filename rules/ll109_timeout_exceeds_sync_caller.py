@@ -65,7 +65,6 @@ RULE = Rule(
 
 LIMIT = 29
 HTTP_LIMIT = 30
-HTTP_CALLERS = ("SAM HttpApi event", "AWS::ApiGatewayV2::Integration")
 
 
 def _callers(model, fn):
@@ -84,7 +83,7 @@ def check(model, options):
         if not callers:
             continue
         # HTTP APIs (SAM HttpApi events, API Gateway v2 integrations) wait 30 s, REST APIs 29 s
-        limit = HTTP_LIMIT if all(t.native_type in HTTP_CALLERS for t in callers) else LIMIT
+        limit = HTTP_LIMIT if all(t.http_api for t in callers) else LIMIT
         worst, worst_leaf = None, None
         for leaf in fn.timeout.leaves():
             if isinstance(leaf, Absent):

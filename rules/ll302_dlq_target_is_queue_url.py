@@ -78,8 +78,8 @@ def check(model, options):
                 yield Issue(
                     fn,
                     f"dead-letter target of {fn.name} is {target.text}, the URL of queue {queue.name}, not "
-                    f"its ARN; use the queue's ARN attribute (CloudFormation `!GetAtt {queue.name}.Arn`, "
-                    f"Terraform `.arn`).",
+                    f"its ARN; use the queue's ARN attribute (CloudFormation `!GetAtt Queue.Arn`, "
+                    f"Terraform `aws_sqs_queue.name.arn`).",
                     leaf.source,
                     related=(Link(queue.source, f"queue {queue.name}", queue.name),),
                 )

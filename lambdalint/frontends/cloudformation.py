@@ -490,8 +490,10 @@ def _api_method(fe, lid, props, path):
 
 def _api_v2_integration(fe, lid, props, path):
     functions = _function_refs(fe, fe.get(props, "IntegrationUri", path, lid))
-    return [m.Resource(fe.r.node(lid), lid, "apigateway:integration", fe.header(lid))] + _push_triggers(
-        fe, lid, functions, "apigateway", "sync", fe.get(props, "ApiId", path, lid))
+    triggers = _push_triggers(fe, lid, functions, "apigateway", "sync", fe.get(props, "ApiId", path, lid))
+    for trigger in triggers:
+        trigger.http_api = True
+    return [m.Resource(fe.r.node(lid), lid, "apigateway:integration", fe.header(lid))] + triggers
 
 
 BUILDERS = {

@@ -290,7 +290,8 @@ def _event(fe, lid, fn, name, event: Value, pull_types: list) -> list:
             return found
         found.append(m.Trigger(node, display, "lambda:trigger", event.source, function=function_ref, source_kind=kind,
                                invocation=invocation, event_source=fe.sub(props, source) if source else Absent(event.source),
-                               permission_generated=True, native_type=f"SAM {etype} event"))
+                               permission_generated=True, native_type=f"SAM {etype} event",
+                               http_api=etype == "HttpApi"))
         return found
     return []
 

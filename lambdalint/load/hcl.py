@@ -579,6 +579,8 @@ def syntax_error(root, src: bytes, path: str, what: str = "HCL") -> ParseError:
     if bad.is_missing:
         following = src[bad.start_byte:].lstrip()[:20].decode("utf-8", "replace").split("\n")[0]
         expected = bad.type if not bad.type.isidentifier() else "an expression" if bad.type == "identifier" else bad.type
+        if bad.type in ("<<", "<<-"):  # error recovery's guess of a heredoc where any expression fits
+            expected = "an expression"
         if following:
             reason = f"invalid {what}: unexpected '{following.split()[0]}', expected '{expected}'"
         else:

@@ -189,8 +189,8 @@ def expr(value, path):
             return parse_template(value)
         except (ValueError, RecursionError):
             raise _Invalid(f"invalid template {value[:40]!r}", path) from None
-    if isinstance(value, dict):
-        return ObjectExpr(None, [(Literal(None, k), expr(v, path + (k,))) for k, v in value.items()])
+    if isinstance(value, dict):  # property names of an object expression are templates too
+        return ObjectExpr(None, [(expr(k, path + (k,)), expr(v, path + (k,))) for k, v in value.items()])
     if isinstance(value, list):
         return TupleExpr(None, [expr(v, path + (i,)) for i, v in enumerate(value)])
     return Literal(None, value)

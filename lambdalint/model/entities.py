@@ -266,6 +266,7 @@ class Trigger(Entity):
     event_source: Value = field(default_factory=_absent)
     permission_generated: bool = False  # SAM events create their own Lambda permission
     from_permission: bool = False  # derived from a Lambda permission itself (not a source needing one)
+    http_api: bool = False  # an API Gateway v2 (HTTP API) integration: 30 s integration timeout, not 29
 
     def links(self):
         yield "triggers", self.function

@@ -58,6 +58,9 @@ def statements_from_document(document: Value, origin: str) -> tuple[list[Stateme
     if not isinstance(document, Known) or not isinstance(document.value, dict):
         if isinstance(document, Unknown):
             problems.append(f"{origin}: {document.reason}")
+        elif isinstance(document, Known) and document.value is not None:
+            # e.g. a reference to a policy known only after apply: unreadable, not empty
+            problems.append(f"{origin}: document {describe(document)} cannot be read")
         return [], problems
     raw_statements = document.value.get("Statement")
     if raw_statements is None:

@@ -41,6 +41,8 @@ class FunctionLogs:
         for group in self.declared:  # policies may name the group by reference: ${Group}
             names.append("${" + group.node + ".name}")
             out.append("${" + group.node + ".arn}")
+            # an ARN attribute without the ":*" suffix (Terraform's) is written "${arn}:*"
+            out.append("${" + group.node + ".arn}:*")
         for name in names:
             out += [ARN_PREFIX + name, ARN_PREFIX + name + ":*", ARN_PREFIX + name + ":log-stream:" + SAMPLE_STREAM]
         return out

@@ -86,8 +86,32 @@ class _Attrs:
         return Known(default, self.header) if default is not None else Absent(self.header)
 
 
+def _unconfigured(r: TfResource, *path: str) -> bool:
+    """Plan only: the attribute (``"logging_config", "log_group"`` for one in a block) is not in
+    the configuration, so a "known after apply" value there is what the provider computes
+    (Optional+Computed attributes), not something the user set."""
+    expressions = r.extra.get("configured")
+    if not isinstance(expressions, dict):
+        return False  # HCL / JSON, or no configuration in the plan
+    for key in path:
+        if isinstance(expressions, list):
+            expressions = expressions[0] if expressions else {}
+        if not isinstance(expressions, dict) or key not in expressions:
+            return True
+        expressions = expressions[key]
+    return False
+
+
 def _entity(cls, r: TfResource, kind: str | None = None, **fields):
     return cls(r.node, r.address, kind or _kind(r.type), r.source, native_type=r.type, **fields)
+
+
+def _written_empty(block: Value, name: str, value: Value) -> Value:
+    """``name = []`` in ``block`` (null in a plan) as ``Known([])`` at that line; else ``value``."""
+    raw = block.value.get(name) if value.absent and isinstance(block, Known) and isinstance(block.value, dict) else None
+    if isinstance(raw, Known) and raw.value in (None, []) and raw.source is not None:
+        return Known([], raw.source)
+    return value
 
 
 def _function(r: TfResource, a: _Attrs):
@@ -95,25 +119,62 @@ def _function(r: TfResource, a: _Attrs):
     subnets, groups = a.sub(vpc, "subnet_ids"), a.sub(vpc, "security_group_ids")
     if subnets.absent and groups.absent:
         vpc = Absent(a.header)  # Terraform: empty subnet and security group lists = no VPC
+    else:  # one list given, the other written empty (a plan shows null): keep it, findings point at it
+        subnets, groups = _written_empty(vpc, "subnet_ids", subnets), _written_empty(vpc, "security_group_ids", groups)
     reserved = a("reserved_concurrent_executions")
     if known_int(reserved) == -1:
         reserved = Absent(reserved.source)  # -1 means unreserved in Terraform
     code = a("filename")
+    log_group = a.sub(a.block("logging_config"), "log_group")
+    if isinstance(log_group, Unknown) and _unconfigured(r, "logging_config", "log_group"):
+        log_group = Absent(a.header)  # plan: the provider computes /aws/lambda/<function_name>
+    storage = a.sub(a.block("ephemeral_storage"), "size")
+    if isinstance(storage, Unknown) and _unconfigured(r, "ephemeral_storage", "size"):
+        storage = Absent(a.header)  # plan: not configured, the provider computes AWS's default 512 MB
     return [_entity(
         m.Function, r, function_name=a("function_name"), runtime=a("runtime"), handler=a("handler"),
         package_type=a("package_type", "Zip"), image_uri=a("image_uri"), code_path=code,
         timeout=a("timeout", 3), memory=a("memory_size", 128),
-        ephemeral_storage=a.sub(a.block("ephemeral_storage"), "size"),
+        ephemeral_storage=storage,
         environment=a.sub(a.block("environment"), "variables"), layers=a("layers"), role=a("role"),
         vpc_config=vpc, subnets=subnets, security_groups=groups,
         dead_letter_target=a.sub(a.block("dead_letter_config"), "target_arn"),
         tracing=a.sub(a.block("tracing_config"), "mode"), reserved_concurrency=reserved,
         capacity_provider=a.block("capacity_provider_config"),
-        log_group=a.sub(a.block("logging_config"), "log_group"))]
+        log_group=log_group)]
+
+
+# data "aws_iam_policy_document" resources by node, set by add_resources: a plan leaves the
+# ``json`` of a document with unknown arguments unknown, but lists the arguments themselves.
+_POLICY_DOCUMENTS: dict[str, TfResource] = {}
+
+
+def _unset(value) -> bool:
+    return isinstance(value, Known) and (value.value is None or value.value == [])
+
+
+def _document_of(value: Value) -> Value | None:
+    """``data.aws_iam_policy_document.x.json`` (a reference left by a plan) -> the policy tree."""
+    ref = value.value
+    r = _POLICY_DOCUMENTS.get(ref.node)
+    if r is None or ref.attr not in ("json", "minified_json"):
+        return None
+    from .evaluate import _policy
+
+    def clean(v):
+        if isinstance(v, Known) and isinstance(v.value, dict):
+            return Known({k: clean(x) for k, x in v.value.items() if not _unset(x)}, v.source)
+        if isinstance(v, Known) and isinstance(v.value, list):
+            return Known([clean(x) for x in v.value], v.source)
+        return v
+
+    return _policy({k: clean(v) for k, v in r.values.items() if not _unset(v)}, r.source)
 
 
 def _policy_value(value: Value) -> Value:
     """Policy attributes are JSON strings (heredoc, file) or, from jsonencode, structures."""
+    if isinstance(value, Known) and isinstance(value.value, ResourceRef):
+        return _document_of(value) or value
     if isinstance(value, Known) and isinstance(value.value, str):
         import json
 
@@ -141,6 +202,10 @@ def _role(r, a):
         if not document.absent:
             role.inline_documents.append((f"inline policy {name} of {r.address}", document, block.source))
     arns = a("managed_policy_arns")
+    if isinstance(arns, Unknown) and _unconfigured(r, "managed_policy_arns"):
+        # plan: not configured, so "known after apply" only lists the attachments made elsewhere
+        # (aws_iam_role_policy_attachment, mapped on their own)
+        arns = Absent(arns.source)
     if isinstance(arns, Known) and isinstance(arns.value, list):
         role.managed_arns.extend(arns.value)
     elif isinstance(arns, Unknown):
@@ -229,9 +294,16 @@ def _vpc(r, a):
 
 
 def _endpoint(r, a):
+    def get(name, default=None):
+        value = a(name, default)
+        if isinstance(value, Unknown) and _unconfigured(r, name):
+            # plan: Optional+Computed and not configured; the provider creates the endpoint with
+            # private DNS off and no route tables/subnets (separate association resources add them)
+            return Known(default, a.header) if default is not None else Absent(a.header)
+        return value
     return [_entity(m.VpcEndpoint, r, "ec2:vpc-endpoint", vpc=a("vpc_id"), service_name=a("service_name"),
-                    endpoint_type=a("vpc_endpoint_type", "Gateway"), route_tables=a("route_table_ids"),
-                    subnets=a("subnet_ids"), private_dns=a("private_dns_enabled", False))]
+                    endpoint_type=a("vpc_endpoint_type", "Gateway"), route_tables=get("route_table_ids"),
+                    subnets=get("subnet_ids"), private_dns=get("private_dns_enabled", False))]
 
 
 def _queue(r, a):
@@ -268,7 +340,8 @@ def _invoke_config(r, a):
 
 
 def _alias(r, a):
-    return [_entity(m.Alias, r, "lambda:alias", function=a("function_name"), qualifier=a("name"))]
+    return [_entity(m.Alias, r, "lambda:alias", function=a("function_name"), qualifier=a("name"),
+                    version=a("function_version"))]
 
 
 def _provisioned(r, a):
@@ -292,7 +365,10 @@ def _permission(r, a):
 
 
 def _log_group(r, a):
-    return [_entity(m.LogGroup, r, "logs:log-group", log_group_name=a("name"), retention=a("retention_in_days"))]
+    retention = a("retention_in_days")
+    if known_int(retention) == 0:
+        retention = Absent(retention.source)  # 0 (the default, shown by plans) means never expire
+    return [_entity(m.LogGroup, r, "logs:log-group", log_group_name=a("name"), retention=retention)]
 
 
 def _alarm(r, a):
@@ -321,8 +397,16 @@ def _event_target(r, a):
 
 
 def _api_integration(r, a):
-    uri = a("uri") if r.type == "aws_api_gateway_integration" else a("integration_uri")
-    return [_trigger(r, a, uri, "apigateway", "sync", a("rest_api_id") if r.type == "aws_api_gateway_integration" else a("api_id"))]
+    if r.type != "aws_api_gateway_integration":
+        trigger = _trigger(r, a, a("integration_uri"), "apigateway", "sync", a("api_id"))
+        trigger.http_api = True  # API Gateway v2 (HTTP API): 30 s integration timeout
+        return [trigger]
+    # a non-proxy integration may ask for an asynchronous invoke (X-Amz-Invocation-Type: 'Event')
+    parameters = a("request_parameters")
+    header = parameters.value.get("integration.request.header.X-Amz-Invocation-Type") if isinstance(
+        parameters, Known) and isinstance(parameters.value, dict) else None
+    invocation = "async" if (known_str(header) or "").strip("'\"") == "Event" else "sync"
+    return [_trigger(r, a, a("uri"), "apigateway", invocation, a("rest_api_id"))]
 
 
 BUILDERS = {
@@ -363,6 +447,8 @@ def add_resources(resources: list[TfResource], model) -> None:
     (main route table associations, endpoint-route-table associations, archive_file sources)."""
     kinds = {r.node: _kind(r.type) for r in resources}
     by_node = {r.node: r for r in resources}
+    _POLICY_DOCUMENTS.clear()
+    _POLICY_DOCUMENTS.update((r.node, r) for r in resources if r.type == "aws_iam_policy_document")
     deferred = []
     for r in resources:
         a = _Attrs(r)
@@ -371,7 +457,8 @@ def add_resources(resources: list[TfResource], model) -> None:
             continue
         if r.type == "aws_lambda_event_source_mapping":
             entities = _esm(r, a, kinds)
-        elif r.type in ("aws_main_route_table_association", "aws_vpc_endpoint_route_table_association"):
+        elif r.type in ("aws_main_route_table_association", "aws_vpc_endpoint_route_table_association",
+                        "aws_vpc_endpoint_private_dns"):
             deferred.append((r, a))
             entities = [_entity(m.Resource, r)]
         else:
@@ -386,9 +473,16 @@ def add_resources(resources: list[TfResource], model) -> None:
         if r.type == "aws_main_route_table_association" and isinstance(table, m.RouteTable):
             table.main_for_vpc = a("vpc_id")
         endpoint = model.entity(a("vpc_endpoint_id"))
+        if r.type == "aws_vpc_endpoint_private_dns" and isinstance(endpoint, m.VpcEndpoint):
+            endpoint.private_dns = a("private_dns_enabled")  # turns private DNS on/off after creation
         if r.type == "aws_vpc_endpoint_route_table_association" and isinstance(endpoint, m.VpcEndpoint):
             tables = endpoint.route_tables.value if isinstance(endpoint.route_tables, Known) and isinstance(endpoint.route_tables.value, list) else []
             endpoint.route_tables = Known(tables + [a("route_table_id")], a.header)
+    for config in model.of_type(m.Alias):
+        # a provisioned concurrency config on an alias runs on the version the alias points to
+        alias = model.entity(config.qualifier) if config.kind == "lambda:provisioned-concurrency-config" else None
+        if isinstance(alias, m.Alias) and alias.kind == "lambda:alias" and config.version.absent:
+            config.version = alias.version
     for function in model.of_type(m.Function):
         archive = by_node.get(getattr(function.code_path.value, "node", None)) if isinstance(function.code_path, Known) else None
         if archive is not None and archive.type == "archive_file":

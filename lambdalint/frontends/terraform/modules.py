@@ -60,15 +60,18 @@ class _Loader:
         return docs
 
 
-def evaluate_directories(directories, model, parameters: dict, display_path, add_resources):
+def evaluate_modules(directories, parameters: dict, display_path):
+    """Evaluate the module directories of one run together (a directory another one uses as a
+    child module is not linted on its own).  Returns (ParseErrors, {directory: (docs, evaluation)})
+    for the directories to add to the model, which the caller adds in its own order."""
     from ...runner import parameters_for
     from .evaluate import evaluate_module_ex
 
     loader = _Loader(lambda p: display_path(__import__("pathlib").Path(p)))
-    results = []
+    errors, results = [], []
     for directory in directories:
-        docs, errors = loader.load(directory)
-        yield from errors
+        docs, failed = loader.load(directory)
+        errors.extend(failed)
         if not docs:
             continue
         shown = loader.display_path(directory)
@@ -76,13 +79,23 @@ def evaluate_directories(directories, model, parameters: dict, display_path, add
         try:
             evaluation = evaluate_module_ex(docs, shown, variables, read_module=loader.read_child)
         except RecursionError:
-            yield ParseError(shown, "module nested too deeply to evaluate")
+            errors.append(ParseError(shown, "module nested too deeply to evaluate"))
             continue
         results.append((directory, docs, evaluation))
-    for directory, docs, evaluation in results:
-        if os.path.abspath(directory) in loader.children:
-            continue  # linted through the module that calls it
-        add_resources(evaluation.resources, model)
-        for ref in evaluation.undeclared:
-            model.unresolved_refs.append((ref.source, f"reference to undeclared {ref.kind} {ref.name}"))
-        yield from docs
+    return errors, {directory: (docs, evaluation) for directory, docs, evaluation in results
+                    if os.path.abspath(directory) not in loader.children}  # children: linted through their caller
+
+
+def add_module(docs, evaluation, model, add_resources) -> list:
+    """Add one evaluated module's resources to the model; returns its Documents."""
+    add_resources(evaluation.resources, model)
+    for ref in evaluation.undeclared:
+        model.unresolved_refs.append((ref.source, f"reference to undeclared {ref.kind} {ref.name}"))
+    return list(docs)
+
+
+def evaluate_directories(directories, model, parameters: dict, display_path, add_resources):
+    errors, modules = evaluate_modules(directories, parameters, display_path)
+    yield from errors
+    for docs, evaluation in modules.values():
+        yield from add_module(docs, evaluation, model, add_resources)

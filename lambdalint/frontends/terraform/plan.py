@@ -58,8 +58,16 @@ def index_suffix(index: Any) -> str:
     return "[" + json.dumps(str(index)) + "]"
 
 
+class _Key(str):
+    """A string index (``each["a"]``) in a parsed reference, told apart from attribute names."""
+
+
+def _is_name(step) -> bool:
+    return isinstance(step, str) and not isinstance(step, _Key)
+
+
 def _parse_ref(text: str) -> list | None:
-    """``aws_subnet.a[0].id`` -> ["aws_subnet", "a", 0, "id"] (string keys stay str)."""
+    """``aws_subnet.a[0].id`` -> ["aws_subnet", "a", 0, "id"] (string keys become _Key)."""
     head = _HEAD.match(text)
     if not head:
         return None
@@ -73,7 +81,7 @@ def _parse_ref(text: str) -> list | None:
             steps.append(step.group(1))
         else:
             raw = step.group(2)
-            steps.append(int(raw) if raw.isdigit() else json.loads(raw))
+            steps.append(int(raw) if raw.isdigit() else _Key(json.loads(raw)))
         pos = step.end()
     return steps
 
@@ -197,6 +205,9 @@ class _PlanReader:
         relative = resource.extra["base"][len(module) + 1 if module else 0:]
         config = self.config_resources.get((static, relative))
         if config is not None:
+            # attributes written in the configuration: an Optional+Computed one that is not is
+            # "known after apply" only because the provider reads it back (mapping.py decides)
+            resource.extra["configured"] = _dict(config.get("expressions"))
             self._link_block(resource, _dict(config.get("expressions")), Known(resource.values), (),
                              module + "." if module else "")
 
@@ -213,6 +224,8 @@ class _PlanReader:
             elif isinstance(expr, dict) and "references" in expr:
                 targets = self._targets(_list(expr["references"]), prefix, resource.count_index,
                                         _implied_attr(name))
+                if name in _POLICY_ATTRS:  # jsonencode({... aws_sqs_queue.q.arn}) is not that ARN
+                    targets = [t for t in targets if t.attr in ("json", "minified_json")]
                 if targets:
                     linked = self._apply(resource, targets, current, at + (name,))
                     if linked is not None:
@@ -239,16 +252,21 @@ class _PlanReader:
                     out.extend(self._module_output(steps, prefix, self_index, implied, depth))
                 continue
             head = 3 if steps[0] == "data" else 2
-            if len(steps) < head or not all(isinstance(s, str) for s in steps[:head]):
+            if len(steps) < head or not all(_is_name(s) for s in steps[:head]):
                 continue
             base = prefix + ".".join(steps[:head])
             rest = steps[head:]
-            index = rest.pop(0) if rest and not isinstance(rest[0], str) else None
-            attr = rest[0] if rest and isinstance(rest[0], str) else None
+            index = rest.pop(0) if rest and not _is_name(rest[0]) else None
+            attr = rest[0] if rest and _is_name(rest[0]) else None
             key = (base, index)
             if per_base.get(key) is None:
                 per_base[key] = attr
+        # Terraform lists every prefix of a reference: aws_sqs_queue.q[1].arn also gives
+        # aws_sqs_queue.q[1] and aws_sqs_queue.q; the bare prefix is not a use of every instance.
+        indexed = {base for base, index in per_base if index is not None}
         for (base, index), attr in per_base.items():
+            if index is None and base in indexed:
+                continue
             instances = self.instances.get(base)
             if not instances:
                 continue
@@ -268,8 +286,8 @@ class _PlanReader:
                        depth: int) -> list[ResourceRef]:
         """``module.x.out`` -> the resources that output references, inside that module."""
         name, rest = steps[1], steps[2:]
-        key = rest.pop(0) if rest and not isinstance(rest[0], str) else None  # module.x[0].out
-        if not isinstance(name, str) or not rest or not isinstance(rest[0], str):
+        key = rest.pop(0) if rest and not _is_name(rest[0]) else None  # module.x[0].out
+        if not _is_name(name) or not rest or not _is_name(rest[0]):
             return []  # the whole module object: we cannot tell which output is used
         output = rest[0]
         child_static = _INDEX.sub("", prefix) + f"module.{steps[1]}."

@@ -25,6 +25,8 @@ ATTRIBUTE_ALIASES: dict[tuple[str, str], str] = {
     ("aws_iam_policy", "id"): "arn",
     ("aws_cloudwatch_log_group", "id"): "name",
     ("aws_dynamodb_table", "id"): "name",
+    ("aws_dynamodb_table", "stream_arn"): "streamarn",  # CloudFormation's !GetAtt Table.StreamArn
+    ("aws_dynamodb_table", "stream_label"): "streamlabel",
     ("aws_s3_bucket", "id"): "name",
     ("aws_s3_bucket", "bucket"): "name",
     ("aws_kinesis_stream", "id"): "arn",

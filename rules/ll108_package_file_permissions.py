@@ -1,8 +1,8 @@
 """
 ## What it does
 Looks at each function's local deployment package (a SAM `CodeUri` directory or zip, a
-CloudFormation `Code` path used before `aws cloudformation package`, a Terraform `filename`)
-and flags files that are not world-readable and directories or executables that are not
+CloudFormation `Code` path used before `aws cloudformation package`, a Terraform `filename`,
+or the `source_dir`/`source_file` of the `archive_file` that builds it) and flags files that are not world-readable and directories or executables that are not
 world-readable and world-executable. Directories are read with `lstat`, never following a
 symlink out of the project; zip files are read from their central directory only (each
 entry's Unix mode in its external attributes), nothing is extracted and no file is opened.
@@ -103,6 +103,9 @@ def _check_package(fn, value, added: int):
         return
     base = os.path.dirname(value.source.doc.path) or "."
     path = os.path.normpath(os.path.join(base, shown_path))
+    if os.path.isabs(shown_path):  # e.g. built from Terraform's path.module: show it from here
+        relative = os.path.relpath(path)
+        shown_path = shown_path if relative.startswith("..") else relative
     if not os.path.exists(path):
         yield Unsure(fn, f"code path {shown_path} does not exist (not built yet?)", value.source)
         return
@@ -112,6 +115,12 @@ def _check_package(fn, value, added: int):
     elif shown_path.lower().endswith(ZIP_SUFFIXES) or zipfile.is_zipfile(path):
         problems, unsure = _zip_entries(path)
         remedy = "Rebuild the zip from files made readable with `chmod -R o+rX`."
+    elif os.path.isfile(path):
+        # a single file that the packager zips with its mode (Terraform archive_file source_file,
+        # `aws cloudformation package` of a file path)
+        problem = _problem(shown_path, os.stat(path).st_mode, False, added)
+        problems, unsure = [problem] if problem else [], None
+        remedy = f"Run `chmod o+r {shown_path}` before packaging."
     else:
         return
     if unsure:

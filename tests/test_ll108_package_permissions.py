@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -213,3 +214,125 @@ def test_relative_to_template_directory(tmp_path, monkeypatch):
     assert len(found) == 1
     assert "../src/app.py is 0600" in found[0].message
     assert found[0].span.file == "infra/template.yaml"
+
+
+# -- Terraform: `filename`, and data "archive_file" sources behind it ---------------------------
+
+TF_FUNCTION = """\
+resource "aws_lambda_function" "worker" {{
+  function_name = "worker"
+  role          = "arn:aws:iam::123456789012:role/worker"
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = {filename}
+}}
+"""
+
+TF_ARCHIVE = """\
+data "archive_file" "worker" {{
+  type        = "zip"
+  {source}
+  output_path = "${{path.module}}/build/worker.zip"
+}}
+
+"""
+
+
+def _tf_json(source: dict | None, filename: str) -> str:
+    doc = {"resource": {"aws_lambda_function": {"worker": {
+        "function_name": "worker", "role": "arn:aws:iam::123456789012:role/worker", "runtime": "python3.12",
+        "handler": "app.handler", "filename": filename}}}}
+    if source is not None:
+        doc["data"] = {"archive_file": {"worker": {"type": "zip", **source,
+                                                   "output_path": "${path.module}/build/worker.zip"}}}
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def _lint_tf(tmp_path, flavour, source_key=None, source=None, filename=None):
+    """flavour tf-hcl / tf-json; either an archive_file (source_key = source) or a plain filename.
+    Returns the findings and the line of the attribute they must point at."""
+    module = tmp_path / "infra"
+    module.mkdir(exist_ok=True)
+    if flavour == "tf-hcl":
+        if source_key:
+            text = TF_ARCHIVE.format(source=f'{source_key} = "{source}"') + TF_FUNCTION.format(
+                filename="data.archive_file.worker.output_path")
+        else:
+            text = TF_FUNCTION.format(filename=json.dumps(filename))
+        (module / "main.tf").write_text(text)
+        needle = f"{source_key} =" if source_key else "filename"
+    else:
+        if source_key:
+            text = _tf_json({source_key: source}, "${data.archive_file.worker.output_path}")
+        else:
+            text = _tf_json(None, filename)
+        (module / "main.tf.json").write_text(text)
+        needle = f'"{source_key}"' if source_key else '"filename"'
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if needle in t)
+    report = lint([str(module)], Config(select=["LL108"]))
+    return [f for f in report.findings if f.rule == "LL108"], line, report
+
+
+@pytest.mark.parametrize("flavour", ["tf-hcl", "tf-json"])
+def test_terraform_archive_source_dir_fires(tmp_path, flavour):
+    # archive_file keeps each file's mode: the unreadable source file reaches Lambda as 0600
+    _package(tmp_path, {"app.py": 0o600, "lib/util.py": 0o644})
+    found, line, _ = _lint_tf(tmp_path, flavour, "source_dir", "${path.module}/../src")
+    assert [f.span.line for f in found] == [line]
+    assert "src/app.py is 0600; Lambda needs o+r (644)" in found[0].message
+    assert "util.py" not in found[0].message
+    assert found[0].resource == "aws_lambda_function.worker"
+
+
+@pytest.mark.parametrize("flavour", ["tf-hcl", "tf-json"])
+def test_terraform_archive_source_file_fires(tmp_path, flavour):
+    _package(tmp_path, {"bootstrap": 0o700})
+    found, line, _ = _lint_tf(tmp_path, flavour, "source_file", "../src/bootstrap")
+    assert [f.span.line for f in found] == [line]
+    assert "../src/bootstrap is 0700, an executable; Lambda needs o+rx (755)" in found[0].message
+
+
+@pytest.mark.parametrize("flavour", ["tf-hcl", "tf-json"])
+def test_terraform_readable_archive_source_is_silent(tmp_path, flavour):
+    _package(tmp_path, {"app.py": 0o644, "bin/tool": 0o755}, dirs={"bin": 0o755})
+    found, _, _ = _lint_tf(tmp_path, flavour, "source_dir", "../src")
+    assert found == []
+    found, _, _ = _lint_tf(tmp_path, flavour, "source_file", "../src/app.py")
+    assert found == []
+
+
+@pytest.mark.parametrize("flavour", ["tf-hcl", "tf-json"])
+def test_terraform_filename_zip_entries_fire(tmp_path, flavour):
+    _zip(tmp_path, [("app.py", 0o100600), ("lib/", 0o040755), ("lib/util.py", 0o100644)])
+    found, line, _ = _lint_tf(tmp_path, flavour, filename="../fn.zip")
+    assert [f.span.line for f in found] == [line]
+    assert "entry app.py is 0600; Lambda needs o+r (644)" in found[0].message
+    assert "util.py" not in found[0].message
+
+
+@pytest.mark.parametrize("flavour", ["tf-hcl", "tf-json"])
+def test_terraform_filename_readable_zip_is_silent(tmp_path, flavour):
+    _zip(tmp_path, [("app.py", 0o100644), ("lib/", None), ("lib/util.py", None)])
+    found, _, _ = _lint_tf(tmp_path, flavour, filename="${path.module}/../fn.zip")
+    assert found == []
+
+
+def test_terraform_plan_filename_is_read_beside_the_plan(tmp_path):
+    """A real plan (fixtures/LL108/remote_code.plan.json, made from remote_code_tf/) names
+    ``filename = "build/not_built.zip"``; Terraform ran in the plan's directory, so the zip is
+    looked up beside the plan file.  (A plan holds ``filename`` as the archive's output_path: the
+    archive_file data source itself is in prior_state, so the built zip is what is checked.)"""
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "LL108" / "remote_code.plan.json"
+    plan = tmp_path / "plan.json"
+    plan.write_text(fixture.read_text())
+    line = next(n for n, t in enumerate(plan.read_text().splitlines(), 1) if '"filename": "build/not_built.zip"' in t)
+    report = lint([str(plan)], Config(select=["LL108"]))
+    assert [f for f in report.findings if f.rule == "LL108"] == []
+    assert any("does not exist" in u.reason for u in report.unknowns if u.rule == "LL108")
+    (tmp_path / "build").mkdir()
+    _zip(tmp_path / "build", [("app.py", 0o100600)])
+    os.rename(tmp_path / "build" / "fn.zip", tmp_path / "build" / "not_built.zip")
+    report = lint([str(plan)], Config(select=["LL108"]))
+    found = [f for f in report.findings if f.rule == "LL108"]
+    assert [(f.span.line, f.resource) for f in found] == [(line, "aws_lambda_function.not_built")]
+    assert "entry app.py is 0600" in found[0].message

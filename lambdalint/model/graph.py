@@ -7,6 +7,7 @@ route-table associations.  All of that is format-neutral: no native property nam
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import networkx as nx
@@ -19,6 +20,7 @@ from .entities import (
 )
 
 ARN_SERVICE_OF_KIND = {"sqs:queue": "sqs", "sns:topic": "sns"}
+_FN_NAME_TOKEN = re.compile(r"\$\{[^}]*\.name\}")
 
 
 class Model:
@@ -98,6 +100,13 @@ class Model:
                 for target in self.targets(value):
                     self.graph.add_edge(entity.node, target.node, reason=reason)
         self._index_routes()
+        # "${fn.name}" in a policy is the function's name when that name is a literal: policies
+        # often spell a log group as /aws/lambda/${fn.name} while the function sets its name
+        self._function_names = {}
+        for fn in self.by_class[Function]:
+            name = known_str(fn.function_name)
+            if name and "${" not in name:
+                self._function_names["${" + fn.node + ".name}"] = name
         for role in self.by_class[Role]:
             self._resolve_role(role)
         return self
@@ -160,6 +169,13 @@ class Model:
                     continue
                 for raw in entry["statements"]:
                     statements.append(_managed_statement(raw, name, leaf))
+        if self._function_names:
+            for stmt in statements:
+                for attr in ("resources", "not_resources"):
+                    patterns = getattr(stmt, attr)
+                    if patterns and any("${" in p for p in patterns):
+                        setattr(stmt, attr, [_FN_NAME_TOKEN.sub(lambda m: self._function_names.get(m.group(0), m.group(0)), p)
+                                             for p in patterns])
         role.statements = statements
         role.unresolved = list(dict.fromkeys(problems))
 

@@ -9,12 +9,14 @@ Format-neutral: only model entities are read.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from ..values import Known, ResourceRef, Unknown, describe, known_str
 from .entities import Function, LogGroup
 
 ARN_PREFIX = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+_NODE_TOKEN = re.compile(r"\$\{[^}#]*#([^}]*)\}")
 SAMPLE_STREAM = "2024/01/01/[$LATEST]0123456789abcdef0123456789abcdef"
 
 
@@ -24,13 +26,16 @@ class FunctionLogs:
     declared: list = field(default_factory=list)  # LogGroup entities that are this log group
     explicit: bool = False  # LoggingConfig.LogGroup is set
     unknown: list = field(default_factory=list)  # (reason, source) that kept a match undecided
+    maybe: list = field(default_factory=list)  # LogGroup entities whose unknown name may be this one
 
     def display(self, fn: Function) -> str:
         if not self.names:
             return "its log group"
         name = self.names[0]
         token = "${" + fn.node + ".name}"
-        return name.replace(token, f"<{fn.name}'s generated name>") if token in name else name
+        what = "generated name" if fn.function_name.absent else "function name"
+        name = name.replace(token, f"<{fn.name}'s {what}>")
+        return _NODE_TOKEN.sub(r"${\1}", name)  # ${file#Res.attr} -> ${Res.attr}
 
     def arn_targets(self) -> list[str]:
         """ARNs a logs:* statement is compared with: the group (with and without ``:*``), a
@@ -38,7 +43,7 @@ class FunctionLogs:
         out = []
         literal = [n for n in self.names if "${" not in n]
         names = list(literal or self.names)
-        for group in self.declared:  # policies may name the group by reference: ${Group}
+        for group in self.declared + self.maybe:  # policies may name the group by reference: ${Group}
             names.append("${" + group.node + ".name}")
             out.append("${" + group.node + ".arn}")
             # an ARN attribute without the ":*" suffix (Terraform's) is written "${arn}:*"
@@ -94,6 +99,8 @@ def function_logs(model, fn: Function) -> FunctionLogs:
     for group, leaf in unknown_named:
         if group not in result.declared and _same_unit(group, fn):
             result.unknown.append((f"log group {group.name} name <- {leaf.reason}", leaf.source))
+            if group not in result.maybe:
+                result.maybe.append(group)
     return result
 
 

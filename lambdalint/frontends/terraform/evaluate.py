@@ -793,13 +793,15 @@ class _Evaluator:
         elif root in ("count", "each"):
             return _Invalid(f"{root}.{first} used outside count/for_each", src)
         elif root == "path":
+            # absolute, so a path built from it (filename, source_dir) resolves from any module's
+            # file and from any working directory; relative paths stay relative to the file
             if first == "module":
-                value = Known(module.directory, src)
+                value = Known(os.path.abspath(module.directory), src)
             elif first == "root":
                 top = module
                 while top.parent is not None:
                     top = top.parent
-                value = Known(top.directory, src)
+                value = Known(os.path.abspath(top.directory), src)
             else:
                 value = Unknown(f"path.{first}", src)
             start = 1

@@ -7,6 +7,8 @@ strings and empty lists, which plans use for unset attributes, count as absent.
 """
 from __future__ import annotations
 
+import re
+
 from ...document import Source
 from ...model import entities as m
 from ...values import Absent, Known, ResourceRef, Unknown, Value, known_int, known_str
@@ -168,7 +170,17 @@ def _document_of(value: Value) -> Value | None:
             return Known([clean(x) for x in v.value], v.source)
         return v
 
-    return _policy({k: clean(v) for k, v in r.values.items() if not _unset(v)}, r.source)
+    document = _policy({k: clean(v) for k, v in r.values.items() if not _unset(v)}, r.source)
+    # A plan lists `"${aws_s3_bucket.b.arn}/*"` and `aws_s3_bucket.b.arn` alike: a reference put
+    # into a resource pattern may have text after it, which stays unknown.
+    for stmt in document.value["Statement"].value:
+        body = stmt.value if isinstance(stmt, Known) and isinstance(stmt.value, dict) else {}
+        for key in ("Resource", "NotResource"):
+            items = body[key].value if isinstance(body.get(key), Known) and isinstance(body[key].value, list) else []
+            for i, item in enumerate(items):
+                if isinstance(item, Known) and isinstance(item.value, ResourceRef):
+                    items[i] = Known(item.value.token() + "${known after apply}", item.source)
+    return document
 
 
 def _policy_value(value: Value) -> Value:
@@ -235,8 +247,24 @@ def _policy_attachment(r, a):
     return found
 
 
+_ZONE_LIST = re.compile(r"(?:^|\.)data\.aws_availability_zones\.[^.]+$")
+_ZONE_ITEM = re.compile(r"(names|zone_ids)\.(\d+)")
+
+
+def _zone(value: Value) -> Value:
+    """``data.aws_availability_zones.x.names[1]`` (known only at plan/apply time) as the placeholder
+    ``${data.aws_availability_zones.x.names[1]}``: equal indexes are the same zone, different
+    indexes different zones (as ``!Select [1, !GetAZs ""]`` is ``${AZ1}`` for CloudFormation)."""
+    ref = value.value if isinstance(value, Known) else None
+    if isinstance(ref, ResourceRef) and _ZONE_LIST.search(ref.name):
+        item = _ZONE_ITEM.fullmatch(ref.attr)
+        if item:
+            return Known(f"${{{ref.name}.{item.group(1)}[{item.group(2)}]}}", value.source)
+    return value
+
+
 def _subnet(r, a):
-    return [_entity(m.Subnet, r, "ec2:subnet", vpc=a("vpc_id"), availability_zone=a("availability_zone"))]
+    return [_entity(m.Subnet, r, "ec2:subnet", vpc=a("vpc_id"), availability_zone=_zone(a("availability_zone")))]
 
 
 ROUTE_TARGETS = ("transit_gateway_id", "vpc_peering_connection_id", "vpc_endpoint_id", "network_interface_id",
@@ -345,8 +373,12 @@ def _alias(r, a):
 
 
 def _provisioned(r, a):
+    qualifier = a("qualifier")  # an alias name or a version number (aws_lambda_function.x.version)
+    is_version = (known_str(qualifier) or "").isdigit() or (
+        isinstance(qualifier, Known) and isinstance(qualifier.value, ResourceRef) and qualifier.value.attr == "version")
     return [_entity(m.Alias, r, "lambda:provisioned-concurrency-config", function=a("function_name"),
-                    qualifier=a("qualifier"), provisioned_concurrency=a("provisioned_concurrent_executions"))]
+                    qualifier=qualifier, provisioned_concurrency=a("provisioned_concurrent_executions"),
+                    is_version=is_version)]
 
 
 def _permission(r, a):
@@ -428,6 +460,9 @@ BUILDERS = {
     "aws_vpc_endpoint": _endpoint,
     "aws_sqs_queue": _queue,
     "aws_sns_topic": _topic,
+    # only ever referenced; the name is what an IAM resource pattern may spell out
+    "aws_dynamodb_table": lambda r, a: [_entity(m.Resource, r, physical_name=a("name"))],
+    "aws_kinesis_stream": lambda r, a: [_entity(m.Resource, r, physical_name=a("name"))],
     "aws_lambda_function_event_invoke_config": _invoke_config,
     "aws_lambda_alias": _alias,
     "aws_lambda_provisioned_concurrency_config": _provisioned,

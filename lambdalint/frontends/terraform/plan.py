@@ -258,6 +258,8 @@ class _PlanReader:
             rest = steps[head:]
             index = rest.pop(0) if rest and not _is_name(rest[0]) else None
             attr = rest[0] if rest and _is_name(rest[0]) else None
+            if attr is not None and len(rest) > 1 and not _is_name(rest[1]):
+                attr = f"{attr}.{rest[1]}"  # data.aws_availability_zones.a.names[1]: "names.1", as in HCL
             key = (base, index)
             if per_base.get(key) is None:
                 per_base[key] = attr

@@ -590,7 +590,20 @@ class _Evaluator:
         return Known(expr.value, src)
 
     def e_tuple(self, expr: TupleExpr, scope, src):
-        return Known([self.eval(item, scope, src.child(i)) for i, item in enumerate(expr.items)], src)
+        items = []
+        for i, item in enumerate(expr.items):
+            value = self.eval(item, scope, src.child(i))
+            if isinstance(item, Template) and len(item.parts) == 1 and not isinstance(
+                    item.parts[0], (str, TemplateIf, TemplateFor)):
+                # Terraform 0.11: ["${var.ids}"] flattens a list into the outer list (0.12+ rejects
+                # a nested list there), so an unknown "${...}" item may be any number of items
+                if isinstance(value, Known) and isinstance(value.value, list):
+                    items.extend(value.value)
+                    continue
+                if isinstance(value, Unknown) and not isinstance(value, _Invalid):
+                    return Unknown(f"{value.reason} (\"${{...}}\" in a list: may be a list itself)", src)
+            items.append(value)
+        return Known(items, src)
 
     def e_object(self, expr: ObjectExpr, scope, src):
         out = {}

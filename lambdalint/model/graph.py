@@ -15,6 +15,7 @@ import networkx as nx
 from ..values import Either, Known, ResourceRef, Unknown, Value, describe, known_str
 from . import iam
 from .entities import (
+    Queue, Topic,
     Alias, Entity, EventInvokeConfig, EventSourceMapping, Function, Permission, Policy, Role,
     RoleAttachment, Route, RouteTable, RouteTableAssociation, Subnet, Trigger, VpcEndpoint,
 )
@@ -100,13 +101,16 @@ class Model:
                 for target in self.targets(value):
                     self.graph.add_edge(entity.node, target.node, reason=reason)
         self._index_routes()
-        # "${fn.name}" in a policy is the function's name when that name is a literal: policies
-        # often spell a log group as /aws/lambda/${fn.name} while the function sets its name
+        # "${x.name}" in a policy is x's name when that name is a literal: policies often spell
+        # a log group as /aws/lambda/${fn.name} or a queue via SAM's ${Queue.QueueName} while the
+        # resource sets its name; comparing literal with literal lets a policy on another,
+        # named resource decide "not allowed" instead of "cannot tell"
         self._function_names = {}
-        for fn in self.by_class[Function]:
-            name = known_str(fn.function_name)
+        for entity in self.by_class[Function] + self.by_class[Queue] + self.by_class[Topic]:
+            name = known_str(getattr(entity, "function_name", None) or getattr(entity, "queue_name", None)
+                             or getattr(entity, "topic_name", None) or Unknown(""))
             if name and "${" not in name:
-                self._function_names["${" + fn.node + ".name}"] = name
+                self._function_names["${" + entity.node + ".name}"] = name
         for role in self.by_class[Role]:
             self._resolve_role(role)
         return self
@@ -332,8 +336,9 @@ class Model:
             service = ARN_SERVICE_OF_KIND.get(target.kind) if target else None
             if service:
                 name = known_str(getattr(target, "queue_name", None) or getattr(target, "topic_name", None) or Unknown(""))
-                # the literal name when set, and the ${node.name} placeholder a policy may use
-                for each in dict.fromkeys(n for n in (name, "${" + ref.node + ".name}") if n):
+                # the literal name when set (policies' ${node.name} were replaced by it), else the
+                # ${node.name} placeholder a policy may use for the generated name
+                for each in ([name] if name and "${" not in name else ["${" + ref.node + ".name}"]):
                     out.append(f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{each}")
             return out
         text = known_str(leaf)

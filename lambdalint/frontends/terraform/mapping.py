@@ -428,17 +428,40 @@ def _event_target(r, a):
     return [_trigger(r, a, a("arn"), "events", "async", a("rule"))]
 
 
+_EMBEDDED_REF = re.compile(r"\$\{([^}]*#[^}]*)\}")
+_FUNCTION_TYPES = ("aws_lambda_function", "aws_lambda_alias")
+
+
+def _integration_uri(value: Value) -> list[Value]:
+    """The function(s) an integration URI names: ``aws_lambda_function.f.invoke_arn`` itself, or
+    references inside the long form ``"arn:aws:apigateway:${region}:lambda:path/2015-03-31/
+    functions/${aws_lambda_function.f.arn}/invocations"`` (kept as ``${node.attr}`` tokens)."""
+    if not (isinstance(value, Known) and isinstance(value.value, str)):
+        return [value]
+    found = []
+    for token in _EMBEDDED_REF.findall(value.value):
+        node, _, attr = token.rpartition(".")
+        address = node.rsplit("#", 1)[-1]
+        parts = re.sub(r"\[[^\]]*\]", "", address).split(".")
+        if len(parts) >= 2 and parts[-2] in _FUNCTION_TYPES:
+            found.append(Known(ResourceRef(node, attr, address), value.source))
+    return found or [value]
+
+
 def _api_integration(r, a):
     if r.type != "aws_api_gateway_integration":
-        trigger = _trigger(r, a, a("integration_uri"), "apigateway", "sync", a("api_id"))
-        trigger.http_api = True  # API Gateway v2 (HTTP API): 30 s integration timeout
-        return [trigger]
+        triggers = [_trigger(r, a, uri, "apigateway", "sync", a("api_id"), f"/uri[{i}]" if i else "")
+                    for i, uri in enumerate(_integration_uri(a("integration_uri")))]
+        for trigger in triggers:
+            trigger.http_api = True  # API Gateway v2 (HTTP API): 30 s integration timeout
+        return triggers
     # a non-proxy integration may ask for an asynchronous invoke (X-Amz-Invocation-Type: 'Event')
     parameters = a("request_parameters")
     header = parameters.value.get("integration.request.header.X-Amz-Invocation-Type") if isinstance(
         parameters, Known) and isinstance(parameters.value, dict) else None
     invocation = "async" if (known_str(header) or "").strip("'\"") == "Event" else "sync"
-    return [_trigger(r, a, a("uri"), "apigateway", invocation, a("rest_api_id"))]
+    return [_trigger(r, a, uri, "apigateway", invocation, a("rest_api_id"), f"/uri[{i}]" if i else "")
+            for i, uri in enumerate(_integration_uri(a("uri")))]
 
 
 BUILDERS = {

@@ -117,8 +117,13 @@ class Model:
 
     def _index_routes(self) -> None:
         for route in self.by_class[Route]:
+            default = known_str(route.destination) == "0.0.0.0/0"
             for table in self.targets(route.route_table):
                 self._routes_of_table[table.node].append(route)
+                if default:  # the edge `lambdalint graph` shows for a table's way out
+                    for value in (route.gateway, route.nat_gateway, route.instance, route.other_target):
+                        for target in self.targets(value):
+                            self.graph.add_edge(table.node, target.node, reason="routes-default-to")
         associations = defaultdict(list)
         for assoc in self.by_class[RouteTableAssociation]:
             for subnet in self.targets(assoc.subnet):

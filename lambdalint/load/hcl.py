@@ -571,7 +571,7 @@ def _line_starts(src: bytes) -> list[int]:
     return starts
 
 
-def syntax_error(root, src: bytes, path: str, what: str = "HCL") -> ParseError:
+def syntax_error(root, src: bytes, path: str) -> ParseError:
     bad = _first_error(root) or root
     row, byte_col = bad.start_point
     starts = _line_starts(src)
@@ -582,12 +582,12 @@ def syntax_error(root, src: bytes, path: str, what: str = "HCL") -> ParseError:
         if bad.type in ("<<", "<<-"):  # error recovery's guess of a heredoc where any expression fits
             expected = "an expression"
         if following:
-            reason = f"invalid {what}: unexpected '{following.split()[0]}', expected '{expected}'"
+            reason = f"invalid HCL: unexpected '{following.split()[0]}', expected '{expected}'"
         else:
-            reason = f"invalid {what}: unexpected end of file, expected '{expected}'"
+            reason = f"invalid HCL: unexpected end of file, expected '{expected}'"
     else:
         text = bad.text.decode("utf-8", "replace").strip().split("\n")[0][:30]
-        reason = f"invalid {what}: unexpected '{text}'" if text else f"invalid {what}: unexpected input"
+        reason = f"invalid HCL: unexpected '{text}'" if text else "invalid HCL: unexpected input"
     return ParseError(path, reason, row + 1, column)
 
 

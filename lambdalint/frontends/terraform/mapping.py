@@ -161,7 +161,7 @@ def _document_of(value: Value) -> Value | None:
     r = _POLICY_DOCUMENTS.get(ref.node)
     if r is None or ref.attr not in ("json", "minified_json"):
         return None
-    from .evaluate import _policy
+    from .policy_document import policy_tree
 
     def clean(v):
         if isinstance(v, Known) and isinstance(v.value, dict):
@@ -170,7 +170,7 @@ def _document_of(value: Value) -> Value | None:
             return Known([clean(x) for x in v.value], v.source)
         return v
 
-    document = _policy({k: clean(v) for k, v in r.values.items() if not _unset(v)}, r.source)
+    document = policy_tree({k: clean(v) for k, v in r.values.items() if not _unset(v)}, r.source)
     # A plan lists `"${aws_s3_bucket.b.arn}/*"` and `aws_s3_bucket.b.arn` alike: a reference put
     # into a resource pattern may have text after it, which stays unknown.
     for stmt in document.value["Statement"].value:

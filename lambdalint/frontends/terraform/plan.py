@@ -36,8 +36,8 @@ _POLICY_ATTRS = frozenset({"policy", "assume_role_policy"})
 _STEP = re.compile(r'\.([A-Za-z_][\w-]*)|\[(\d+|"(?:[^"\\]|\\.)*")\]')
 _HEAD = re.compile(r"[A-Za-z_][\w-]*")
 _INDEX = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]')
-# Reference roots that are never resources.
 _SCALARS = frozenset({str, int, float, bool})
+# Reference roots that are never resources.
 _NOT_RESOURCES = frozenset({"var", "local", "count", "each", "path", "terraform", "self"})
 
 
@@ -332,8 +332,6 @@ class _PlanReader:
         if isinstance(current, Known):
             match = self._match(current, refs)
             return Known(match, current.source) if match is not None else None
-        if isinstance(current, Known) and isinstance(current.value, dict):
-            return self._fill(current, refs)
         if isinstance(current, Unknown) and current.reason == AFTER_APPLY:
             shape = self._shape(resource, at)
             if shape == "list":

@@ -1,0 +1,389 @@
+"""Evaluation of HCL expressions (``load/hcl.py`` AST) into Values, independent of where names
+come from.
+
+:class:`ExpressionEvaluator` implements literals, collections, conditionals, templates,
+operators, ``for`` expressions and function calls; resolving a name (``var.x``,
+``aws_s3_bucket.b.arn``) needs the module and is left to a subclass (``e_traversal``).
+
+* Every Value produced for an expression carries ``Source(doc, path)`` of that expression.
+* A conditional whose condition is not known becomes ``Either``; operations and functions are
+  distributed over its options (:meth:`ExpressionEvaluator.lift`), up to ``MAX_EITHER`` options.
+* Nothing raises on weird input: errors become ``Unknown`` (or :class:`Invalid` where Terraform
+  itself would reject the expression).
+"""
+from __future__ import annotations
+
+import math
+
+from ...document import Source
+from ...load.hcl import (BinOp, Call, Conditional, ForExpr, Literal, ObjectExpr, Template, TemplateFor,
+                         TemplateIf, Traversal, TupleExpr, UnOp)
+from ...values import Either, Known, ResourceRef, Unknown, Value
+from .functions import FUNCTIONS
+from .limits import MAX_DEPTH, MAX_EITHER
+from .tfvalues import Invalid, NotPlain, blocked, located, to_bool, to_number, to_plain, to_str
+
+
+class Scope:
+    """Where an expression is evaluated: its module instance and the names bound around it
+    (``count``, ``each``, ``for`` and ``dynamic`` iterators)."""
+
+    __slots__ = ("module", "bindings")
+
+    def __init__(self, module, bindings):
+        self.module, self.bindings = module, bindings
+
+
+# AST node type -> evaluating method, by name so a subclass's e_traversal is the one called.
+_METHODS = {
+    Literal: "e_literal",
+    TupleExpr: "e_tuple",
+    ObjectExpr: "e_object",
+    Conditional: "e_conditional",
+    Template: "e_template",
+    BinOp: "e_binop",
+    UnOp: "e_unop",
+    ForExpr: "e_for",
+    Traversal: "e_traversal",
+    Call: "e_call",
+    TemplateIf: "e_template_directive",
+    TemplateFor: "e_template_directive",
+}
+
+
+class ExpressionEvaluator:
+    def __init__(self):
+        self.depth = 0  # nesting of eval() calls, bounded by MAX_DEPTH
+        cls = type(self)
+        self._methods = {node_type: getattr(cls, name) for node_type, name in _METHODS.items()}
+
+    def eval(self, expr, scope: Scope, src: Source) -> Value:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                return Unknown("expression nested too deeply", src)
+            method = self._methods.get(type(expr))
+            if method is None:
+                return Unknown("unsupported expression", src)
+            return method(self, expr, scope, src)
+        except RecursionError:
+            raise
+        except Exception as exc:  # never let odd input escape as a traceback
+            return Unknown(f"could not evaluate ({type(exc).__name__})", src)
+        finally:
+            self.depth -= 1
+
+    def e_literal(self, expr: Literal, scope, src):
+        return Known(expr.value, src)
+
+    def e_tuple(self, expr: TupleExpr, scope, src):
+        items = []
+        for i, item in enumerate(expr.items):
+            value = self.eval(item, scope, src.child(i))
+            if isinstance(item, Template) and len(item.parts) == 1 and not isinstance(
+                    item.parts[0], (str, TemplateIf, TemplateFor)):
+                # Terraform 0.11: ["${var.ids}"] flattens a list into the outer list (0.12+ rejects
+                # a nested list there), so an unknown "${...}" item may be any number of items
+                if isinstance(value, Known) and isinstance(value.value, list):
+                    items.extend(value.value)
+                    continue
+                if isinstance(value, Unknown) and not isinstance(value, Invalid):
+                    return Unknown(f"{value.reason} (\"${{...}}\" in a list: may be a list itself)", src)
+            items.append(value)
+        return Known(items, src)
+
+    def e_object(self, expr: ObjectExpr, scope, src):
+        out = {}
+        for kexpr, vexpr in expr.items:
+            if isinstance(kexpr, Literal):
+                key = to_str(kexpr.value)
+            else:
+                kval = self.eval(kexpr, scope, src)
+                key = to_str(kval.value) if isinstance(kval, Known) and not isinstance(kval.value, ResourceRef) else None
+                if key is None:
+                    return Unknown(kval.reason if isinstance(kval, Unknown) else "object key known only after apply", src)
+            if key is None:
+                return Invalid("object key is not a string", src)
+            out[key] = self.eval(vexpr, scope, src.child(key))
+        return Known(out, src)
+
+    def e_conditional(self, expr: Conditional, scope, src):
+        cond = self.eval(expr.cond, scope, src.child(0))
+        if isinstance(cond, Known):
+            flag = to_bool(cond.value)
+            if flag is None:
+                return Invalid(f"condition {expr.text} is not a bool", src)
+            return located(self.eval(expr.then if flag else expr.else_, scope, src.child(1 if flag else 2)), src)
+        if isinstance(cond, Invalid):
+            return Invalid(cond.reason, src)
+        if isinstance(cond, Either):
+            flags = {to_bool(v.value) if isinstance(v, Known) else None for v in cond.leaves()}
+            if len(flags) == 1 and None not in flags:
+                flag = flags.pop()
+                return located(self.eval(expr.then if flag else expr.else_, scope, src.child(1 if flag else 2)), src)
+        then = self.eval(expr.then, scope, src.child(1))
+        else_ = self.eval(expr.else_, scope, src.child(2))
+        if _same(then, else_):  # the condition does not matter
+            return located(then, src)
+        return Either(expr.text, (then, else_), src)
+
+    def e_template(self, expr: Template, scope, src):
+        parts = expr.parts
+        if len(parts) == 1 and not isinstance(parts[0], (str, TemplateIf, TemplateFor)):
+            return located(self.eval(parts[0], scope, src), src)  # "${x}" is x itself
+        pieces: list = []
+        for part in parts:
+            if isinstance(part, str):
+                pieces.append(Known(part, src))
+            else:
+                pieces.append(self.template_part(part, scope, src))
+        return self.lift(lambda vals: self._join_pieces(vals, src), pieces, src)
+
+    def template_part(self, part, scope, src) -> Value:
+        if isinstance(part, TemplateIf):
+            cond = self.eval(part.cond, scope, src)
+            flag = to_bool(cond.value) if isinstance(cond, Known) else None
+            if flag is None:
+                return cond if isinstance(cond, Unknown) else Unknown("template %{if} condition", src)
+            return self._sub_template(part.then if flag else part.else_, scope, src)
+        if isinstance(part, TemplateFor):
+            coll = self.eval(part.coll, scope, src)
+            if not isinstance(coll, Known) or not isinstance(coll.value, (list, dict)):
+                return coll if isinstance(coll, Unknown) else Unknown("template %{for} collection", src)
+            raw = coll.value
+            pairs = list(raw.items()) if isinstance(raw, dict) else list(enumerate(raw))
+            out = []
+            for key, value in pairs:
+                bindings = dict(scope.bindings)
+                bindings[part.val_var] = value
+                if part.key_var:
+                    bindings[part.key_var] = Known(key, src)
+                piece = self._sub_template(part.parts, Scope(scope.module, bindings), src)
+                if not isinstance(piece, Known):
+                    return piece
+                out.append(piece.value)
+            return Known("".join(out), src)
+        return self.eval(part, scope, src)
+
+    def _sub_template(self, parts, scope, src):
+        if not parts:
+            return Known("", src)
+        return self.e_template(Template(None, list(parts) + [""]), scope, src)
+
+    @staticmethod
+    def _join_pieces(vals, src):
+        out = []
+        for v in vals:
+            if isinstance(v, Unknown):
+                return v if v.source is src else (Invalid if isinstance(v, Invalid) else Unknown)(v.reason, src)
+            if not isinstance(v, Known):
+                return Unknown("template part not set", src)
+            text = to_str(v.value)
+            if text is None:
+                if v.value is None:
+                    return Invalid("null value in a string template", src)
+                return Invalid("a list or map in a string template", src)
+            out.append(text)
+        return Known("".join(out), src)
+
+    def e_binop(self, expr: BinOp, scope, src):
+        left = self.eval(expr.left, scope, src)
+        right = self.eval(expr.right, scope, src)
+        op = expr.op
+        if op in ("&&", "||"):  # false && unknown is false, true || unknown is true
+            for side in (left, right):
+                flag = to_bool(side.value) if isinstance(side, Known) else None
+                if flag is (op == "||"):
+                    return Known(flag, src)
+        return self.lift(lambda vals: _binary(op, vals[0], vals[1], src), [left, right], src)
+
+    def e_unop(self, expr: UnOp, scope, src):
+        value = self.eval(expr.operand, scope, src)
+
+        def apply(vals):
+            v = vals[0]
+            if not isinstance(v, Known):
+                return blocked(v, expr.op, src)
+            if expr.op == "!":
+                flag = to_bool(v.value)
+                return Known(not flag, src) if flag is not None else Invalid("! of a non-bool", src)
+            number = to_number(v.value)
+            return Known(-number, src) if number is not None else Invalid("- of a non-number", src)
+
+        return self.lift(apply, [value], src)
+
+    def e_for(self, expr: ForExpr, scope, src):
+        coll = self.eval(expr.coll, scope, src)
+        if isinstance(coll, Either):
+            return self.lift(lambda vals: self._for(expr, scope, src, vals[0]), [coll], src)
+        return self._for(expr, scope, src, coll)
+
+    def _for(self, expr: ForExpr, scope, src, coll):
+        if not isinstance(coll, Known):
+            return blocked(coll, "for expression", src)
+        raw = coll.value
+        if isinstance(raw, dict):
+            pairs = list(raw.items())
+        elif isinstance(raw, list):
+            pairs = list(enumerate(raw))
+        elif raw is None:
+            return Invalid("for expression over null", src)
+        elif isinstance(raw, ResourceRef):
+            return Unknown(f"for expression over {raw.name}.{raw.attr} (known only after apply)", src)
+        else:
+            return Invalid("for expression over a scalar", src)
+        items: list = []
+        obj: dict = {}
+        for i, (key, value) in enumerate(pairs):
+            bindings = dict(scope.bindings)
+            if expr.val_var:
+                bindings[expr.val_var] = value
+            if expr.key_var:
+                bindings[expr.key_var] = Known(key, src)
+            inner = Scope(scope.module, bindings)
+            if expr.cond is not None:
+                keep = self.eval(expr.cond, inner, src)
+                flag = to_bool(keep.value) if isinstance(keep, Known) else None
+                if flag is None:
+                    return blocked(keep, "for expression condition", src) if not isinstance(keep, Known) \
+                        else Invalid("for expression condition is not a bool", src)
+                if not flag:
+                    continue
+            if expr.is_object:
+                kval = self.eval(expr.key, inner, src)
+                ktext = to_str(kval.value) if isinstance(kval, Known) and not isinstance(kval.value, ResourceRef) else None
+                if ktext is None:
+                    return blocked(kval, "for expression key", src)
+                vval = self.eval(expr.value, inner, src.child(ktext))
+                if expr.group:
+                    obj.setdefault(ktext, Known([], src)).value.append(vval)
+                else:
+                    obj[ktext] = vval
+            else:
+                items.append(self.eval(expr.value, inner, src.child(len(items))))
+        return Known(obj if expr.is_object else items, src)
+
+    # -- function calls
+    def e_call(self, expr: Call, scope, src):
+        name = expr.name
+        if name in ("try", "can"):
+            return self._try(expr, scope, src) if name == "try" else self._can(expr, scope, src)
+        args = [self.eval(a, scope, src.child(i)) for i, a in enumerate(expr.args)]
+        if expr.expand and args:
+            last = args[-1]
+            if isinstance(last, Known) and isinstance(last.value, list):
+                args = args[:-1] + list(last.value)
+            else:
+                return blocked(last, f"{name}(...)", src)
+        impl = FUNCTIONS.get(name)
+        if impl is None:
+            for a in args:
+                if isinstance(a, Invalid):
+                    return Invalid(a.reason, src)
+            return Unknown(f"{name}(...)", src)
+        return self.lift(lambda vals: impl(vals, src), args, src)
+
+    def _try(self, expr, scope, src):
+        last = None
+        for i, a in enumerate(expr.args):
+            value = self.eval(a, scope, src.child(i))
+            if not isinstance(value, Invalid):
+                return located(value, src)
+            last = value
+        return Invalid(last.reason if last else "try() without arguments", src)
+
+    def _can(self, expr, scope, src):
+        if not expr.args:
+            return Invalid("can() without arguments", src)
+        value = self.eval(expr.args[0], scope, src.child(0))
+        if isinstance(value, Invalid):
+            return Known(False, src)
+        if isinstance(value, Unknown):
+            return Unknown(value.reason, src)
+        return Known(True, src)
+
+    def lift(self, fn, args: list, src) -> Value:
+        """Apply ``fn`` to argument values, distributing over conditionals (Either)."""
+        for i, a in enumerate(args):
+            if isinstance(a, Either):
+                if len(a.options) > MAX_EITHER:
+                    return Unknown(a.condition, src)
+                options = tuple(self.lift(fn, args[:i] + [opt] + args[i + 1:], src) for opt in a.options)
+                if all(_same(options[0], o) for o in options[1:]):
+                    return options[0]
+                return Either(a.condition, options, src)
+        return fn(args)
+
+    def e_template_directive(self, expr, scope, src):
+        return self._sub_template([expr], scope, src)
+
+    def e_traversal(self, expr: Traversal, scope, src) -> Value:
+        """A name and the steps after it; resolved against the module by the subclass."""
+        raise NotImplementedError
+
+
+def _same(a: Value, b: Value) -> bool:
+    """Whether two options are the same value, so a conditional between them does not matter."""
+    if isinstance(a, Unknown) and isinstance(b, Unknown):
+        return a.reason == b.reason and type(a) is type(b)
+    if isinstance(a, Known) and isinstance(b, Known):
+        if isinstance(a.value, ResourceRef) or isinstance(b.value, ResourceRef):
+            return a.value == b.value
+        try:
+            return to_plain(a) == to_plain(b) and type(a.value) is type(b.value)
+        except NotPlain:
+            return False
+    return False
+
+
+def _binary(op, left, right, src) -> Value:
+    """A binary operator on evaluated operands (``&&``/``||`` short-circuiting is done by the caller)."""
+    for side in (left, right):
+        if not isinstance(side, Known):
+            return blocked(side, op, src)
+    a, b = left.value, right.value
+    if op in ("==", "!="):
+        try:
+            equal = to_plain(left) == to_plain(right)
+        except NotPlain:
+            if isinstance(a, ResourceRef) or isinstance(b, ResourceRef):
+                return Unknown("comparison with a value known only after apply", src)
+            return Unknown("comparison of partly unknown values", src)
+        return Known(equal if op == "==" else not equal, src)
+    if op in ("&&", "||"):
+        x, y = to_bool(a), to_bool(b)
+        if x is None or y is None:
+            return Invalid(f"{op} of non-bool values", src)
+        return Known((x and y) if op == "&&" else (x or y), src)
+    x, y = to_number(a), to_number(b)
+    if x is None or y is None:
+        if isinstance(a, ResourceRef) or isinstance(b, ResourceRef):
+            return Unknown("arithmetic on a value known only after apply", src)
+        return Invalid(f"{op} of non-numbers", src)
+    if op == "+":
+        r = x + y
+    elif op == "-":
+        r = x - y
+    elif op == "*":
+        r = x * y
+    elif op == "/":
+        if y == 0:
+            return Invalid("division by zero", src)
+        r = x / y
+    elif op == "%":
+        if y == 0:
+            return Invalid("modulo by zero", src)
+        r = math.fmod(x, y)
+    elif op == "<":
+        return Known(x < y, src)
+    elif op == ">":
+        return Known(x > y, src)
+    elif op == "<=":
+        return Known(x <= y, src)
+    elif op == ">=":
+        return Known(x >= y, src)
+    else:
+        return Invalid(f"operator {op}", src)
+    if isinstance(r, float) and r.is_integer() and abs(r) < 2 ** 53:
+        r = int(r)
+    return Known(r, src)

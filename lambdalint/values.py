@@ -192,3 +192,89 @@ def plain(value: Value) -> Any:
             return {k: plain(v) for k, v in raw.items()}
         return raw
     return None
+
+
+# Where a resource's properties start, and which path keys are not property names
+_TF_BLOCKS = ("resource", "data")
+_CONDITIONAL = "Fn::If"
+
+
+def native_name(value: Value, fallback: str) -> str:
+    """The property ``value`` sits in, spelled as the user wrote it: ``Timeout``,
+    ``DeadLetterConfig.TargetArn`` (CloudFormation, SAM), ``timeout``,
+    ``dead_letter_config.target_arn`` (Terraform HCL, JSON and plans).  ``fallback`` when the
+    value has no property of its own: a default or an unset value (its source is the resource
+    header), or a value written elsewhere (a parameter default, a Terraform variable or local).
+
+    This is the one place that reads value paths for names, so rules never branch on formats."""
+    source = getattr(value, "source", None)
+    if source is None:
+        return fallback
+    names = _property_names(source.doc, tuple(source.path))
+    return ".".join(names) if names else fallback
+
+
+def _property_names(doc, path: tuple) -> list[str]:
+    fmt = getattr(doc, "format", "")
+    if fmt == "tf-hcl":
+        return _hcl_names(getattr(doc, "data", None), path)
+    if fmt == "tf-json":
+        return _tf_json_names(path)
+    if fmt == "tf-plan":
+        body = path[path.index("values") + 1:] if "values" in path else ()
+        return [key for key in body if isinstance(key, str) and key != "__key__"]
+    # CloudFormation / SAM: below a resource's (or a SAM event's) Properties, or SAM Globals
+    if path[:1] == ("Globals",):
+        body = path[2:]
+    elif "Properties" in path:
+        body = path[len(path) - path[::-1].index("Properties"):]
+    else:
+        return []
+    names = []
+    for key in body:
+        if key == _CONDITIONAL or not isinstance(key, str) or key == "__key__":
+            continue  # an Fn::If branch holds a property value: go on inside it
+        if key == "Ref" or key.startswith("Fn::"):
+            break  # the arguments of an intrinsic function are no property names
+        names.append(key)
+    return names
+
+
+def _hcl_names(root, path: tuple) -> list[str]:
+    """Block types (the label of a ``dynamic`` block), then the attribute and object keys."""
+    blocks = getattr(root, "blocks", None)
+    if not path or not isinstance(path[0], int) or blocks is None or not 0 <= path[0] < len(blocks):
+        return []
+    block = blocks[path[0]]
+    if block.type not in _TF_BLOCKS:
+        return []  # a variable default, a local, a module argument
+    names = []
+    for key in path[1:]:
+        if block is not None and isinstance(key, int):
+            if not 0 <= key < len(block.blocks):
+                break
+            parent, block = block, block.blocks[key]
+            if block.type == "dynamic" and block.labels:
+                names.append(block.labels[0])
+            elif not (block.type == "content" and parent.type == "dynamic"):
+                names.append(block.type)
+        elif isinstance(key, str) and key != "__key__":
+            block = None  # into the attribute's expression: object keys follow
+            names.append(key)
+    return names
+
+
+def _tf_json_names(path: tuple) -> list[str]:
+    if path[:1] not in (("resource",), ("data",)):
+        return []
+    keys = [key for key in path[1:] if isinstance(key, str) and key != "__key__"][2:]  # past type and name
+    names, dynamic = [], False
+    for key in keys:
+        if key == "dynamic" and not dynamic:
+            dynamic = True
+            continue
+        if dynamic and key == "content":
+            dynamic = False
+            continue
+        names.append(key)
+    return names

@@ -43,8 +43,9 @@ Split longer work into steps (Step Functions, SQS) or use a container service.
 - Terraform `aws_lambda_function.timeout`: "Valid between 1 and 900"
 - Lambda Managed Instances (capacity provider config): up to 5400 seconds (spec/rules.md LL101)
 """
+from lambdalint.rulehelpers import has_capacity_provider
 from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import Known, Unknown, known_int
+from lambdalint.values import Known, Unknown, known_int, native_name
 
 RULE = Rule(
     id="LL101",
@@ -57,25 +58,22 @@ MAXIMUM = 900
 MANAGED_INSTANCES_MAXIMUM = 5400
 
 
-def has_capacity_provider(fn) -> bool:
-    return any(not leaf.absent for leaf in fn.capacity_provider.leaves())
-
-
 def check(model, options):
     for fn in model.functions():
         managed = has_capacity_provider(fn)
         maximum = MANAGED_INSTANCES_MAXIMUM if managed else MAXIMUM
         inherited = " (inherited from SAM Globals)" if "Timeout" in fn.inherited else ""
         for leaf in fn.timeout.leaves():
+            name = native_name(leaf, "Timeout")
             if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"Timeout <- {leaf.reason}", leaf.source)
+                yield Unsure(fn, f"{name} <- {leaf.reason}", leaf.source)
                 continue
             if not isinstance(leaf, Known):
                 continue
             seconds = known_int(leaf)
             if seconds is None:
                 if isinstance(leaf.value, float):  # 2.5: not an integer number of seconds
-                    yield Issue(fn, f"{fn.name}: Timeout {leaf.value}{inherited} is not a whole number of seconds", leaf.source)
+                    yield Issue(fn, f"{fn.name}: {name} {leaf.value}{inherited} is not a whole number of seconds", leaf.source)
                 continue
             if 1 <= seconds <= maximum:
                 continue
@@ -88,4 +86,4 @@ def check(model, options):
                        f"with a capacity provider config (Lambda Managed Instances)")
             else:
                 why = f"the maximum is {MAXIMUM} seconds (15 minutes)"
-            yield Issue(fn, f"{fn.name}: Timeout {seconds} s{inherited} is out of range: {why}", leaf.source)
+            yield Issue(fn, f"{fn.name}: {name} {seconds} s{inherited} is out of range: {why}", leaf.source)

@@ -39,8 +39,9 @@ Resources:
 - constraints.md F2 ⚠ CONFLICT: the 2026 Lambda API model and Terraform allow up to 32768 MB,
   which lambdalint accepts only with a capacity provider config (Lambda Managed Instances)
 """
+from lambdalint.rulehelpers import has_capacity_provider
 from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import Known, Unknown, known_int
+from lambdalint.values import Known, Unknown, known_int, native_name
 
 RULE = Rule(
     id="LL102",
@@ -54,12 +55,13 @@ MINIMUM, MAXIMUM, MANAGED_INSTANCES_MAXIMUM = 128, 10240, 32768
 
 def check(model, options):
     for fn in model.functions():
-        managed = any(not leaf.absent for leaf in fn.capacity_provider.leaves())
+        managed = has_capacity_provider(fn)
         maximum = MANAGED_INSTANCES_MAXIMUM if managed else MAXIMUM
         inherited = " (inherited from SAM Globals)" if "MemorySize" in fn.inherited else ""
         for leaf in fn.memory.leaves():
+            name = native_name(leaf, "MemorySize")
             if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"MemorySize <- {leaf.reason}", leaf.source)
+                yield Unsure(fn, f"{name} <- {leaf.reason}", leaf.source)
                 continue
             megabytes = known_int(leaf) if isinstance(leaf, Known) else None
             if megabytes is None or MINIMUM <= megabytes <= maximum:
@@ -71,4 +73,4 @@ def check(model, options):
             else:
                 why = (f"the maximum is {MAXIMUM} MB; up to {MANAGED_INSTANCES_MAXIMUM} MB only with a capacity "
                        f"provider config (Lambda Managed Instances)")
-            yield Issue(fn, f"{fn.name}: MemorySize {megabytes} MB{inherited} is out of range: {why}", leaf.source)
+            yield Issue(fn, f"{fn.name}: {name} {megabytes} MB{inherited} is out of range: {why}", leaf.source)

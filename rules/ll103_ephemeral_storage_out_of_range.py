@@ -41,7 +41,7 @@ Resources:
   `ephemeral_storage.size` (`IntBetween(512, 10240)`)
 """
 from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import Known, Unknown, known_int
+from lambdalint.values import Known, Unknown, known_int, native_name
 
 RULE = Rule(
     id="LL103",
@@ -58,10 +58,11 @@ def check(model, options):
         inherited = " (inherited from SAM Globals)" if "EphemeralStorage" in fn.inherited else ""
         for leaf in fn.ephemeral_storage.leaves():
             if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"EphemeralStorage.Size <- {leaf.reason}", leaf.source)
+                yield Unsure(fn, f"{native_name(leaf, 'EphemeralStorage.Size')} <- {leaf.reason}", leaf.source)
                 continue
             size = known_int(leaf) if isinstance(leaf, Known) else None
             if size is None or MINIMUM <= size <= MAXIMUM:
                 continue
-            yield Issue(fn, f"{fn.name}: ephemeral storage (/tmp) size {size} MB{inherited} is outside "
+            yield Issue(fn, f"{fn.name}: ephemeral storage (/tmp) {native_name(leaf, 'EphemeralStorage.Size')} "
+                            f"{size} MB{inherited} is outside "
                             f"{MINIMUM}..{MAXIMUM} MB", leaf.source)

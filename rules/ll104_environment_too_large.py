@@ -52,8 +52,9 @@ Manager, AppConfig or S3 and pass only its name.
 """
 from lambdalint import data
 from lambdalint.document import Source
+from lambdalint.rulehelpers import key_source
 from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import Known, ResourceRef, Unknown, describe
+from lambdalint.values import Known, ResourceRef, Unknown, describe, native_name
 
 RULE = Rule(
     id="LL104",
@@ -105,21 +106,13 @@ def _key_source(variables: Known, key: str, value) -> Source | None:
     return src
 
 
-def _header(variables: Known) -> Source | None:
-    """The ``Variables:`` key line (a block mapping's own span starts at its first entry)."""
-    src = variables.source
-    if src is not None and src.path and src.path[-1] == "Variables":
-        return Source(src.doc, src.path + ("__key__",))
-    return src
-
-
 def check(model, options):
     reserved = data.reserved_env_keys()
     for fn in model.functions():
         inherited = " (partly inherited from SAM Globals)" if "Environment" in fn.inherited else ""
         for variables in fn.environment.leaves():
             if isinstance(variables, Unknown):
-                yield Unsure(fn, f"Environment.Variables <- {variables.reason}", variables.source)
+                yield Unsure(fn, f"{native_name(variables, 'Environment.Variables')} <- {variables.reason}", variables.source)
                 continue
             if not isinstance(variables, Known) or not isinstance(variables.value, dict):
                 continue
@@ -139,6 +132,6 @@ def check(model, options):
                 at_least = "at least " if unknown else ""
                 yield Issue(fn, f"{fn.name}: environment variables total {at_least}{total} characters (keys plus "
                                 f"values){inherited}, over Lambda's 4 KB ({LIMIT}) limit; largest: {largest}",
-                            _header(variables))
+                            key_source(variables.source, "Variables"))
             elif unknown:
                 yield Unsure(fn, f"environment size: {total} characters known, {unknown}", variables.source)

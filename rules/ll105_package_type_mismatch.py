@@ -47,9 +47,9 @@ Resources:
 - CloudFormation *AWS::Lambda::Function Code*: `ImageUri` for container images; API error "Using
   the ZipFile attribute requires a runtime to be specified" (constraints.md P4)
 """
-from lambdalint.document import Source
+from lambdalint.rulehelpers import key_source
 from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import Either, Known, Unknown, items, known_str
+from lambdalint.values import Either, Known, Unknown, items, known_str, native_name
 
 RULE = Rule(
     id="LL105",
@@ -68,8 +68,9 @@ def _globals(fn, key: str) -> str:
 def check(model, options):
     for fn in model.functions():
         package = fn.package_type
+        package_name = native_name(package, "PackageType")
         if isinstance(package, Unknown):
-            yield Unsure(fn, f"PackageType <- {package.reason}", package.source)
+            yield Unsure(fn, f"{package_name} <- {package.reason}", package.source)
             continue
         if isinstance(package, Either) or not isinstance(package, Known):
             continue  # a conditional package type: handler/runtime are usually conditional too
@@ -78,36 +79,28 @@ def check(model, options):
             for attr, key in IMAGE_EXCLUDED:
                 for leaf in getattr(fn, attr).leaves():
                     if not leaf.absent:
-                        yield Issue(fn, f"{fn.name}: {key}{_globals(fn, key)} is set on a container image function "
-                                        f"(PackageType Image); an image carries its own runtime and entry point "
-                                        f"(use ImageConfig to override the command)", leaf.source)
+                        yield Issue(fn, f"{fn.name}: {native_name(leaf, key)}{_globals(fn, key)} is set on a container "
+                                        f"image function ({package_name} Image); an image carries its own runtime "
+                                        f"and entry point (use ImageConfig to override the command)", leaf.source)
                         break
             for leaf in fn.layers.leaves():
                 if not leaf.absent and items(leaf) != []:
-                    yield Issue(fn, f"{fn.name}: Layers{_globals(fn, 'Layers')} are set on a container image "
-                                    f"function; layers work only with .zip packages (add their content to the image)",
-                                _key(leaf.source, "Layers"))
+                    yield Issue(fn, f"{fn.name}: {native_name(leaf, 'Layers')}{_globals(fn, 'Layers')} are set on a "
+                                    f"container image function; layers work only with .zip packages (add their "
+                                    f"content to the image)", key_source(leaf.source, "Layers"))
                     break
+            image_name = native_name(fn.image_uri, "ImageUri")
             if isinstance(fn.image_uri, Unknown):
-                yield Unsure(fn, f"image URI <- {fn.image_uri.reason}", fn.image_uri.source)
+                yield Unsure(fn, f"image URI ({image_name}) <- {fn.image_uri.reason}", fn.image_uri.source)
             elif all(leaf.absent for leaf in fn.image_uri.leaves()):
-                yield Issue(fn, f"{fn.name}: PackageType is Image but no image URI is given (ImageUri)", fn.source)
+                yield Issue(fn, f"{fn.name}: {package_name} is Image but no image URI is given ({image_name})",
+                            fn.source)
         elif kind == "zip":
-            missing = [key for attr, key in IMAGE_EXCLUDED if all(leaf.absent for leaf in getattr(fn, attr).leaves())]
+            missing = [native_name(getattr(fn, attr), key) for attr, key in IMAGE_EXCLUDED
+                       if all(leaf.absent for leaf in getattr(fn, attr).leaves())]
             if missing:
                 what = " and ".join(missing)
-                yield Issue(fn, f"{fn.name}: a .zip function (PackageType Zip{'' if 'PackageType' in _explicit(fn) else ', the default'}) "
-                                f"needs {what}; {what} {'is' if len(missing) == 1 else 'are'} not set", fn.source)
-
-
-def _key(source, key):
-    """The key line of a block list (its own span starts at the first item)."""
-    if source is not None and source.path and source.path[-1] == key:
-        return Source(source.doc, source.path + ("__key__",))
-    return source
-
-
-def _explicit(fn) -> set:
-    source = fn.package_type.source
-    key = str(source.path[-1]).replace("_", "").lower() if source is not None and source.path else ""
-    return {"PackageType"} if key == "packagetype" else set()
+                # a package type without a property of its own is the format's default
+                default = "" if native_name(package, "") else ", the default"
+                yield Issue(fn, f"{fn.name}: a .zip function ({package_name} Zip{default}) needs {what}; {what} "
+                                f"{'is' if len(missing) == 1 else 'are'} not set", fn.source)

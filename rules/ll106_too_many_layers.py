@@ -48,8 +48,9 @@ Merge layers, or move to a container image for large dependency sets.
 - AWS SAM, *Globals*: list properties such as `Layers` are concatenated with the function's own
 """
 from lambdalint.document import Source
+from lambdalint.rulehelpers import key_source
 from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import Known, Unknown, items
+from lambdalint.values import Known, Unknown, items, native_name
 
 RULE = Rule(
     id="LL106",
@@ -61,17 +62,11 @@ RULE = Rule(
 MAXIMUM = 5
 
 
-def _key(source):
-    if source is not None and source.path and source.path[-1] == "Layers":
-        return Source(source.doc, source.path + ("__key__",))
-    return source
-
-
 def check(model, options):
     for fn in model.functions():
         for leaf in fn.layers.leaves():
             if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"Layers <- {leaf.reason}", leaf.source)
+                yield Unsure(fn, f"{native_name(leaf, 'Layers')} <- {leaf.reason}", leaf.source)
                 continue
             layers = items(leaf) if isinstance(leaf, Known) else None
             if layers is None or len(layers) <= MAXIMUM:
@@ -82,4 +77,4 @@ def check(model, options):
             at = leaf.source
             if from_globals == len(layers) and layers[0].source is not None:
                 at = Source(layers[0].source.doc, layers[0].source.path[:-1])
-            yield Issue(fn, f"{fn.name} has {len(layers)} layers{origin}; Lambda allows at most {MAXIMUM}", _key(at))
+            yield Issue(fn, f"{fn.name} has {len(layers)} layers{origin}; Lambda allows at most {MAXIMUM}", key_source(at, "Layers"))

@@ -46,7 +46,7 @@ import datetime
 
 from lambdalint import data
 from lambdalint.rulekit import Issue, Option, Rule, Unsure
-from lambdalint.values import Known, Unknown, known_str
+from lambdalint.values import Known, Unknown, known_str, native_name
 
 RULE = Rule(
     id="LL107",
@@ -76,7 +76,7 @@ def check(model, options):
         inherited = " (inherited from SAM Globals)" if "Runtime" in fn.inherited else ""
         for leaf in fn.runtime.leaves():
             if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"Runtime <- {leaf.reason}", leaf.source)
+                yield Unsure(fn, f"{native_name(leaf, 'Runtime')} <- {leaf.reason}", leaf.source)
                 continue
             name = known_str(leaf) if isinstance(leaf, Known) else None
             entry = table.get(name) if name else None

@@ -71,7 +71,7 @@ import stat
 import zipfile
 
 from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import Known, Unknown
+from lambdalint.values import Known, Unknown, native_name
 
 RULE = Rule(
     id="LL108",
@@ -90,7 +90,7 @@ def check(model, options):
     for fn in model.functions():
         for leaf in fn.code_path.leaves():
             if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"code path <- {leaf.reason}", leaf.source)
+                yield Unsure(fn, f"code path ({native_name(leaf, 'Code')}) <- {leaf.reason}", leaf.source)
                 continue
             if not isinstance(leaf, Known) or not isinstance(leaf.value, str) or leaf.source is None:
                 continue

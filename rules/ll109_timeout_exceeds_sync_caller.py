@@ -54,7 +54,7 @@ Resources:
 - Prior art: sls-mentor rule `lambdaTimeoutInferiorToApiGatewayTimeout`
 """
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Absent, describe, known_int
+from lambdalint.values import Absent, describe, known_int, native_name
 
 RULE = Rule(
     id="LL109",
@@ -90,7 +90,7 @@ def check(model, options):
                 continue
             seconds = known_int(leaf)
             if seconds is None:
-                yield Unsure(fn, f"Timeout <- {describe(leaf)}", leaf.source or fn.source)
+                yield Unsure(fn, f"{native_name(leaf, 'Timeout')} <- {describe(leaf)}", leaf.source or fn.source)
                 continue
             if worst is None or seconds > worst:
                 worst, worst_leaf = seconds, leaf
@@ -100,7 +100,7 @@ def check(model, options):
         inherited = " (from SAM Globals)" if "Timeout" in fn.inherited else ""
         yield Issue(
             fn,
-            f"function {fn.name} has a timeout of {worst} s{inherited} but API Gateway invokes it synchronously "
+            f"function {fn.name} has a timeout ({native_name(worst_leaf, 'Timeout')}) of {worst} s{inherited} but API Gateway invokes it synchronously "
             f"({names}) and gives up after {limit} s: callers get 504 while the function keeps running. "
             f"Keep the timeout at {limit} s or less, or hand long work to an asynchronous path.",
             worst_leaf.source or fn.source,

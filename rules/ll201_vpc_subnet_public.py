@@ -54,6 +54,7 @@ that sits in a public subnet (or use VPC endpoints for the AWS services it calls
 from lambdalint.model import Subnet
 from lambdalint.model.network import egress
 from lambdalint.rulekit import Issue, Rule, Unsure
+from lambdalint.values import native_name
 
 RULE = Rule(
     id="LL201",
@@ -66,7 +67,7 @@ RULE = Rule(
 def check(model, options):
     for fn in model.functions():
         for unknown in model.unknown_parts(fn.subnets):
-            yield Unsure(fn, f"SubnetIds <- {unknown.reason}", unknown.source)
+            yield Unsure(fn, f"{native_name(unknown, 'SubnetIds')} <- {unknown.reason}", unknown.source)
         for reference, subnet in model.linked(fn.subnets):
             if not isinstance(subnet, Subnet):
                 continue

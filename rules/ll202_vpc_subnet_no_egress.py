@@ -108,8 +108,9 @@ Resources:
 from lambdalint import data
 from lambdalint.model import VpcEndpoint, Subnet, iam
 from lambdalint.model.network import egress
+from lambdalint.rulehelpers import execution_roles, role_link
 from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure
-from lambdalint.values import Known, describe, known_bool, known_str
+from lambdalint.values import describe, known_bool, known_str, native_name
 
 RULE = Rule(
     id="LL202",
@@ -274,50 +275,52 @@ def check(model, options):
             if strict:
                 yield Issue(fn, f"{fn.name}: {why}; nothing outside the VPC is reachable from it (strict mode).", reference.source, related=tuple(links))
                 continue
-            role = model.role_of(fn)
-            if role is None:
-                if isinstance(fn.role, Known):
-                    yield Unsure(fn, f"Role <- {describe(fn.role)} (a role outside the linted templates)", fn.role.source)
-                elif not fn.role.absent:
-                    yield Unsure(fn, f"Role <- {describe(fn.role)}", fn.role.source)
-                continue
-            undecided = list(role.unresolved) + [s.unknown for s in role.statements if s.unknown]
-            calls = needed_calls(model, fn, role)
-            candidates = model.endpoints_for(subnet, path.table)
-            unserved, unsure, notes = {}, [], []
-            for service, uses in calls.items():
-                if service == ANY:
-                    unserved[service] = uses
+            for found in execution_roles(model, fn):
+                if isinstance(found, Unsure):
+                    yield found
                     continue
-                for alternatives in _endpoint_names(service, [p for p, _ in uses]):
-                    served = False
-                    for endpoint in candidates:
-                        if not any(_serves(endpoint, suffix) for suffix in alternatives):
-                            if any(_serves(endpoint, suffix) is None for suffix in alternatives):
-                                unsure.append(f"VPC endpoint {endpoint.name} service name <- "
-                                              f"{describe(endpoint.service_name)}")
-                            continue
-                        gateway = (known_str(endpoint.endpoint_type) or "Gateway").lower() == "gateway"
-                        dns = known_bool(endpoint.private_dns)
-                        if gateway or dns is True:
-                            served = True
-                            break
-                        if dns is None:
-                            unsure.append(f"PrivateDnsEnabled of {endpoint.name} <- {describe(endpoint.private_dns)}")
-                        else:
-                            notes.append(f"interface endpoint {endpoint.name} has private DNS disabled")
-                    if not served:
-                        unserved.setdefault(service, [])
-                        unserved[service] += [u for u in uses if u not in unserved[service]]
-                        if alternatives:
-                            unsure += _undecided_endpoints(model, subnet, candidates, alternatives)
-            if unserved and not unsure:
-                yield _issue(fn, role, subnet, reference, why, links, unserved, notes)
-            elif unsure:
-                yield Unsure(fn, f"subnet {subnet.name} has no egress; {unsure[0]}", reference.source)
-            elif undecided and not unserved:
-                yield Unsure(fn, f"subnet {subnet.name} has no egress; role {role.name}: {undecided[0]}",
-                             reference.source)
+                yield from _check_role(model, fn, found[0], subnet, path, reference, why, links)
+
+
+def _check_role(model, fn, role, subnet, path, reference, why, links):
+    undecided = list(role.unresolved) + [s.unknown for s in role.statements if s.unknown]
+    calls = needed_calls(model, fn, role)
+    candidates = model.endpoints_for(subnet, path.table)
+    unserved, unsure, notes = {}, [], []
+    for service, uses in calls.items():
+        if service == ANY:
+            unserved[service] = uses
+            continue
+        for alternatives in _endpoint_names(service, [p for p, _ in uses]):
+            served = False
+            for endpoint in candidates:
+                if not any(_serves(endpoint, suffix) for suffix in alternatives):
+                    if any(_serves(endpoint, suffix) is None for suffix in alternatives):
+                        unsure.append(f"{native_name(endpoint.service_name, 'ServiceName')} of VPC endpoint "
+                                      f"{endpoint.name} <- {describe(endpoint.service_name)}")
+                    continue
+                gateway = (known_str(endpoint.endpoint_type) or "Gateway").lower() == "gateway"
+                dns = known_bool(endpoint.private_dns)
+                if gateway or dns is True:
+                    served = True
+                    break
+                if dns is None:
+                    unsure.append(f"{native_name(endpoint.private_dns, 'PrivateDnsEnabled')} of {endpoint.name} <- "
+                                  f"{describe(endpoint.private_dns)}")
+                else:
+                    notes.append(f"interface endpoint {endpoint.name} has private DNS disabled")
+            if not served:
+                unserved.setdefault(service, [])
+                unserved[service] += [u for u in uses if u not in unserved[service]]
+                if alternatives:
+                    unsure += _undecided_endpoints(model, subnet, candidates, alternatives)
+    if unserved and not unsure:
+        yield _issue(fn, role, subnet, reference, why, links, unserved, notes)
+    elif unsure:
+        yield Unsure(fn, f"subnet {subnet.name} has no egress; {unsure[0]}", reference.source)
+    elif undecided and not unserved:
+        yield Unsure(fn, f"subnet {subnet.name} has no egress; role {role.name}: {undecided[0]}",
+                     reference.source)
 
 
 def _undecided_endpoints(model, subnet, candidates, alternatives) -> list[str]:
@@ -364,7 +367,7 @@ def _issue(fn, role, subnet, reference, why, links, unserved, notes):
             hints.append(f"a NAT route for {', '.join(none)} (no VPC endpoint known)")
         endpoint_hint = " (" + "; ".join(hints) + ")"
     note = f" Note: {'; '.join(notes)}." if notes else ""
-    related = list(links) + [Link(role.source, f"execution role {role.name}", role.name)]
+    related = list(links) + [role_link(role)]
     seen = set()
     for uses in unserved.values():
         for pattern, stmt in uses:

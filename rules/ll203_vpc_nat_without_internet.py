@@ -63,7 +63,7 @@ Put the NAT gateway in a public subnet: associate `NatSubnet` with a route table
 from lambdalint.model import Instance, NatGateway, Subnet
 from lambdalint.model.network import egress
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import describe, known_str
+from lambdalint.values import describe, known_str, native_name
 
 RULE = Rule(
     id="LL203",
@@ -101,7 +101,8 @@ def check(model, options):
             nat_subnet = model.entity(nat.subnet)
             if not isinstance(nat_subnet, Subnet):
                 if not nat.subnet.absent and not known_str(nat.subnet):
-                    yield Unsure(fn, f"subnet of {label} {nat.name} <- {describe(nat.subnet)}", nat.subnet.source)
+                    yield Unsure(fn, f"{native_name(nat.subnet, 'SubnetId')} of {label} {nat.name} <- {describe(nat.subnet)}",
+                                 nat.subnet.source)
                 continue
             outer = egress(model, nat_subnet)
             if outer.kind == "unknown":

@@ -67,8 +67,9 @@ Resources:
   template `VPCAccessPolicy` grants them too (constraints.md V1)
 """
 from lambdalint.model import iam
+from lambdalint.rulehelpers import execution_roles, policies_checked, role_link
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Known, Unknown, describe
+from lambdalint.values import Known, Unknown
 
 RULE = Rule(
     id="LL204",
@@ -90,44 +91,34 @@ def in_vpc(fn) -> bool:
     return False
 
 
-def checked(role) -> str:
-    origins = []
-    for stmt in role.statements:
-        if stmt.origin not in origins:
-            origins.append(stmt.origin)
-    return ", ".join(origins) if origins else "no policies at all"
-
-
 def check(model, options):
     for fn in model.functions():
         if fn.vpc_config.absent or not in_vpc(fn):
             continue
-        role = model.role_of(fn)
-        if role is None:
-            if isinstance(fn.role, Known):
-                yield Unsure(fn, f"Role <- {describe(fn.role)} (a role outside the linted templates)", fn.role.source)
-            elif not fn.role.absent:
-                yield Unsure(fn, f"Role <- {describe(fn.role)}", fn.role.source)
-            continue
-        missing, undecided = iam.allows_all(role, ENI_ACTIONS, ["*"])
-        if not missing:
-            if undecided:
-                yield Unsure(fn, f"role {role.name}: {undecided}", fn.role.source)
-            continue
-        related = [Link(role.source, f"execution role {role.name}", role.name)]
-        denied = []
-        for action in missing:
-            decision = iam.allows(role, action, ["*"])
-            if decision.statement is not None and decision.statement.effect == "Deny":
-                denied.append(f"{action} is denied by {decision.statement.origin}")
-                related.append(Link(decision.statement.source, f"Deny {action}", role.name))
-        why = f" ({'; '.join(denied)})" if denied else ""
-        yield Issue(
-            fn,
-            f"{fn.name} is placed in subnets, but its execution role {role.name} does not allow "
-            f"{', '.join(missing)} on '*'{why}. Checked: {checked(role)}. Lambda needs these to manage "
-            f"the function's network interfaces; attach AWSLambdaVPCAccessExecutionRole (or "
-            f"AWSLambdaENIManagementAccess).",
-            fn.role.source or fn.source,
-            related=tuple(related),
-        )
+        for found in execution_roles(model, fn):
+            if isinstance(found, Unsure):
+                yield found
+                continue
+            role, reference = found
+            missing, undecided = iam.allows_all(role, ENI_ACTIONS, ["*"])
+            if not missing:
+                if undecided:
+                    yield Unsure(fn, f"role {role.name}: {undecided}", reference.source)
+                continue
+            related = [role_link(role)]
+            denied = []
+            for action in missing:
+                decision = iam.allows(role, action, ["*"])
+                if decision.statement is not None and decision.statement.effect == "Deny":
+                    denied.append(f"{action} is denied by {decision.statement.origin}")
+                    related.append(Link(decision.statement.source, f"Deny {action}", role.name))
+            why = f" ({'; '.join(denied)})" if denied else ""
+            yield Issue(
+                fn,
+                f"{fn.name} is placed in subnets, but its execution role {role.name} does not allow "
+                f"{', '.join(missing)} on '*'{why}. Checked: {policies_checked(role)}. Lambda needs these to "
+                f"manage the function's network interfaces; attach AWSLambdaVPCAccessExecutionRole (or "
+                f"AWSLambdaENIManagementAccess).",
+                reference.source or fn.source,
+                related=tuple(related),
+            )

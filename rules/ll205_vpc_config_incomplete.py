@@ -47,7 +47,7 @@ Resources:
   (`configuration-vpc`): a VPC function is configured with subnets and security groups
 """
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Either, Known, Unknown, describe
+from lambdalint.values import Either, Known, Unknown, describe, native_name
 
 RULE = Rule(
     id="LL205",
@@ -111,7 +111,7 @@ def check(model, options):
                 when = f" when {when}" if when else ""
                 if "unknown" in pair:
                     blocked = subnets if have_subnets == "unknown" else groups
-                    label = "SubnetIds" if blocked is subnets else "SecurityGroupIds"
+                    label = native_name(blocked, "SubnetIds" if blocked is subnets else "SecurityGroupIds")
                     yield Unsure(fn, f"{label} <- {describe(blocked)}", blocked.source)
                     continue
                 if have_subnets == "some":

@@ -66,7 +66,7 @@ Resources:
 """
 from lambdalint.model import Subnet
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Known, describe, known_str
+from lambdalint.values import Known, describe, known_str, native_name
 
 RULE = Rule(
     id="LL206",
@@ -87,7 +87,7 @@ def check(model, options):
         for subnets in fn.subnets.leaves():
             if not isinstance(subnets, Known) or not isinstance(subnets.value, list) or not subnets.value:
                 if not subnets.absent and not isinstance(subnets, Known):
-                    yield Unsure(fn, f"SubnetIds <- {describe(subnets)}", subnets.source)
+                    yield Unsure(fn, f"{native_name(subnets, 'SubnetIds')} <- {describe(subnets)}", subnets.source)
                 continue
             present = [leaf for item in subnets.value for leaf in item.leaves() if not leaf.absent]
             if len(subnets.value) == 1 and len(present) == 1 and present[0] is subnets.value[0]:
@@ -120,7 +120,8 @@ def check(model, options):
                     if zone is None:
                         why = ("not set: AWS picks one" if subnet.availability_zone.absent
                                else describe(subnet.availability_zone))
-                        blocked = blocked or (f"AvailabilityZone of {subnet.name} <- {why}",
+                        zone_name = native_name(subnet.availability_zone, "AvailabilityZone")
+                        blocked = blocked or (f"{zone_name} of {subnet.name} <- {why}",
                                               subnet.availability_zone.source or subnet.source)
                         continue
                     zones.setdefault(zone, []).append(subnet)

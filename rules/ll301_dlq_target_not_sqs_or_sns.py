@@ -52,8 +52,9 @@ Resources:
   (`invocation-async-retain-records`): "you can configure a standard Amazon SQS queue or standard
   Amazon SNS topic as a dead-letter queue" (constraints.md A4)
 """
-from lambdalint.model.targets import resolve
+from lambdalint.model.targets import dead_letter_targets
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.values import native_name
 
 RULE = Rule(
     id="LL301",
@@ -65,33 +66,19 @@ RULE = Rule(
 VALID = ("sqs:queue", "sns:topic")
 
 
-def _undecidable_ref(target) -> bool:
-    """References whose value is not the entity's own identity (nested stack outputs, custom
-    resources, parameters stored in SSM): what they hold is unknown here."""
-    kind = target.kind or ""
-    attr = target.attr or ""
-    return (kind.startswith(("unknown:", "cloudformation:", "serverless:", "custom:", "ssm:"))
-            or attr.startswith("outputs") or attr not in ("arn", "url", "name", "id", "ref") and not attr.endswith("arn"))
-
-
 def check(model, options):
     for fn in model.functions():
-        value = fn.dead_letter_target
-        if value.absent:
-            continue
-        for leaf in value.leaves():
-            target = resolve(model, leaf)
-            if target.form == "absent":
-                continue
-            if target.form == "unknown":
-                yield Unsure(fn, f"DeadLetterConfig.TargetArn <- {target.unknown}", leaf.source)
+        for target in dead_letter_targets(model, fn):
+            if isinstance(target, Unsure):
+                yield target
                 continue
             if target.form == "url" or target.kind in VALID:
                 continue  # a queue URL is LL302's finding
+            leaf = target.value
             if target.form == "ref":
-                if _undecidable_ref(target):
-                    yield Unsure(fn, f"DeadLetterConfig.TargetArn <- {target.text} (what it holds is not known)",
-                                 leaf.source)
+                if target.undecidable:
+                    yield Unsure(fn, f"{native_name(leaf, 'DeadLetterConfig.TargetArn')} <- {target.text} "
+                                     f"(what it holds is not known)", leaf.source)
                     continue
                 entity = target.entity
                 yield Issue(

@@ -48,8 +48,9 @@ Resources:
   `Fn::GetAtt Arn` the ARN; `AWS::SNS::Topic` `Ref` returns the topic ARN
 - Terraform AWS provider, `aws_sqs_queue`: `id` and `url` are the queue URL, `arn` the ARN
 """
-from lambdalint.model.targets import resolve
+from lambdalint.model.targets import dead_letter_targets
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.values import native_name
 
 RULE = Rule(
     id="LL302",
@@ -61,15 +62,9 @@ RULE = Rule(
 
 def check(model, options):
     for fn in model.functions():
-        value = fn.dead_letter_target
-        if value.absent:
-            continue
-        for leaf in value.leaves():
-            target = resolve(model, leaf)
-            if target.form == "absent":
-                continue
-            if target.form == "unknown":
-                yield Unsure(fn, f"DeadLetterConfig.TargetArn <- {target.unknown}", leaf.source)
+        for target in dead_letter_targets(model, fn):
+            if isinstance(target, Unsure):
+                yield target
                 continue
             if target.form != "url":
                 continue
@@ -77,16 +72,18 @@ def check(model, options):
                 queue = target.entity
                 yield Issue(
                     fn,
-                    f"dead-letter target of {fn.name} is {target.text}, the URL of queue {queue.name}, not "
+                    f"dead-letter target ({native_name(target.value, 'DeadLetterConfig.TargetArn')}) of {fn.name} "
+                    f"is {target.text}, the URL of queue {queue.name}, not "
                     f"its ARN; use the queue's ARN attribute (CloudFormation `!GetAtt Queue.Arn`, "
                     f"Terraform `aws_sqs_queue.name.arn`).",
-                    leaf.source,
+                    target.source,
                     related=(Link(queue.source, f"queue {queue.name}", queue.name),),
                 )
             else:
                 yield Issue(
                     fn,
-                    f"dead-letter target of {fn.name} is the queue URL {target.text}, not an ARN; use "
+                    f"dead-letter target ({native_name(target.value, 'DeadLetterConfig.TargetArn')}) of {fn.name} "
+                    f"is the queue URL {target.text}, not an ARN; use "
                     f"the queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME).",
-                    leaf.source,
+                    target.source,
                 )

@@ -47,9 +47,9 @@ Resources:
   (`invocation-async-retain-records`): "you can configure a standard Amazon SQS queue or standard
   Amazon SNS topic as a dead-letter queue" (constraints.md A4)
 """
-from lambdalint.model.targets import resolve
+from lambdalint.model.targets import dead_letter_targets
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import describe
+from lambdalint.values import describe, native_name
 
 RULE = Rule(
     id="LL303",
@@ -61,15 +61,9 @@ RULE = Rule(
 
 def check(model, options):
     for fn in model.functions():
-        value = fn.dead_letter_target
-        if value.absent:
-            continue
-        for leaf in value.leaves():
-            target = resolve(model, leaf)
-            if target.form == "absent":
-                continue
-            if target.form == "unknown":
-                yield Unsure(fn, f"DeadLetterConfig.TargetArn <- {target.unknown}", leaf.source)
+        for target in dead_letter_targets(model, fn):
+            if isinstance(target, Unsure):
+                yield target
                 continue
             if target.kind not in ("sqs:queue", "sns:topic"):
                 continue
@@ -78,14 +72,15 @@ def check(model, options):
                 entity = target.entity
                 if target.fifo is None:
                     if target.fifo_value is not None and not target.fifo_value.absent:
-                        yield Unsure(fn, f"FIFO setting of {entity.name} <- {describe(target.fifo_value)}", leaf.source)
+                        setting = native_name(target.fifo_value, "FIFO setting")
+                        yield Unsure(fn, f"{setting} of {entity.name} <- {describe(target.fifo_value)}", target.source)
                     continue
                 if target.fifo:
                     yield Issue(
                         fn,
                         f"dead-letter target of {fn.name} is FIFO {what} {entity.name}; Lambda supports only a "
                         f"standard SQS queue or standard SNS topic as dead-letter queue.",
-                        leaf.source,
+                        target.source,
                         related=(Link(target.fifo_value.source, f"{entity.name} is a FIFO {what}", entity.name),),
                     )
             elif target.fifo:
@@ -93,5 +88,5 @@ def check(model, options):
                     fn,
                     f"dead-letter target of {fn.name} is {target.text}, a FIFO {what} (name ends in .fifo); "
                     f"Lambda supports only a standard SQS queue or standard SNS topic as dead-letter queue.",
-                    leaf.source,
+                    target.source,
                 )

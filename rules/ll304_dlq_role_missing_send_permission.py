@@ -68,9 +68,9 @@ Resources:
 - AWS SAM resource reference, `DeadLetterQueue`: SAM adds the permission to the role it generates
   (constraints.md A5)
 """
-from lambdalint.model.targets import resolve, role_allows
+from lambdalint.model.targets import dead_letter_targets, role_allows
+from lambdalint.rulehelpers import execution_roles, policies_checked, role_link
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import describe
 
 RULE = Rule(
     id="LL304",
@@ -82,46 +82,38 @@ RULE = Rule(
 ACTION = {"sqs:queue": "sqs:SendMessage", "sns:topic": "sns:Publish"}
 
 
-def policies_checked(role) -> str:
-    origins = list(dict.fromkeys(stmt.origin for stmt in role.statements))
-    return ", ".join(origins) if origins else "no policies"
-
-
 def check(model, options):
     for fn in model.functions():
-        value = fn.dead_letter_target
-        if value.absent:
-            continue
-        for leaf in value.leaves():
-            target = resolve(model, leaf)
-            if target.form == "absent":
-                continue
-            if target.form == "unknown":
-                yield Unsure(fn, f"DeadLetterConfig.TargetArn <- {target.unknown}", leaf.source)
+        for target in dead_letter_targets(model, fn):
+            if isinstance(target, Unsure):
+                yield target
                 continue
             if target.form == "url" or target.kind not in ACTION:
                 continue  # LL302 / LL301 report these
-            role = model.role_of(fn)
-            if role is None:
-                yield Unsure(fn, f"Role <- {describe(fn.role)} (role not in the linted templates)", fn.role.source)
-                continue
             action = ACTION[target.kind]
-            decision = role_allows(model, role, action, leaf)
-            if decision.allowed is None:
-                yield Unsure(fn, f"{action} on {target.what()} by role {role.name} <- {decision.reason}", leaf.source)
-                continue
-            if decision.allowed:
-                continue
-            related = [Link(role.source, f"execution role {role.name}", role.name)]
-            if decision.statement is not None and decision.statement.source is not None:
-                related.append(Link(decision.statement.source, decision.reason, role.name))
-            if target.entity is not None:
-                related.append(Link(target.entity.source, f"dead-letter target {target.entity.name}", target.entity.name))
-            yield Issue(
-                fn,
-                f"execution role {role.name} of {fn.name} cannot {action} on its dead-letter target "
-                f"{target.what()} ({decision.reason}; policies checked: {policies_checked(role)}); failed "
-                f"asynchronous events cannot be delivered.",
-                leaf.source,
-                related=tuple(related),
-            )
+            for found in execution_roles(model, fn):
+                if isinstance(found, Unsure):
+                    yield found
+                    continue
+                role, _reference = found
+                decision = role_allows(model, role, action, target.value)
+                if decision.allowed is None:
+                    yield Unsure(fn, f"{action} on {target.what()} by role {role.name} <- {decision.reason}",
+                                 target.source)
+                    continue
+                if decision.allowed:
+                    continue
+                related = [role_link(role)]
+                if decision.statement is not None and decision.statement.source is not None:
+                    related.append(Link(decision.statement.source, decision.reason, role.name))
+                if target.entity is not None:
+                    related.append(Link(target.entity.source, f"dead-letter target {target.entity.name}",
+                                        target.entity.name))
+                yield Issue(
+                    fn,
+                    f"execution role {role.name} of {fn.name} cannot {action} on its dead-letter target "
+                    f"{target.what()} ({decision.reason}; policies checked: {policies_checked(role)}); failed "
+                    f"asynchronous events cannot be delivered.",
+                    target.source,
+                    related=tuple(related),
+                )

@@ -49,9 +49,9 @@ Resources:
 - SAM adds `sqs:SendMessage` or `sns:Publish` on `TargetArn` according to `Type`
   (constraints.md A5)
 """
-from lambdalint.model.targets import resolve
+from lambdalint.model.targets import dead_letter_targets
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Known, describe
+from lambdalint.values import Known, describe, native_name
 
 RULE = Rule(
     id="LL305",
@@ -70,32 +70,31 @@ def check(model, options):
         if dlq_type.absent:
             continue
         for type_leaf in dlq_type.leaves():
+            type_name = native_name(type_leaf, "DeadLetterQueue.Type")
             if not isinstance(type_leaf, Known):
-                yield Unsure(fn, f"DeadLetterQueue.Type <- {describe(type_leaf)}", type_leaf.source)
+                yield Unsure(fn, f"{type_name} <- {describe(type_leaf)}", type_leaf.source)
                 continue
             text = str(type_leaf.value)
             if text not in KIND_OF_TYPE:
                 yield Issue(
                     fn,
-                    f"DeadLetterQueue.Type of {fn.name} is '{text}'; SAM accepts only 'SQS' or 'SNS' "
+                    f"{type_name} of {fn.name} is '{text}'; SAM accepts only 'SQS' or 'SNS' "
                     f"(\"'DeadLetterQueue' requires Type of ['SQS', 'SNS']\").",
                     type_leaf.source,
                 )
                 continue
-            for leaf in fn.dead_letter_target.leaves():
-                target = resolve(model, leaf)
-                if target.form == "absent":
-                    continue
-                if target.form == "unknown":
-                    yield Unsure(fn, f"DeadLetterQueue.TargetArn <- {target.unknown}", leaf.source)
+            for target in dead_letter_targets(model, fn):
+                if isinstance(target, Unsure):
+                    yield target
                     continue
                 if target.kind not in WORD or target.kind == KIND_OF_TYPE[text]:
                     continue  # not a queue or topic at all: LL301
-                related = (Link(leaf.source, f"TargetArn {target.text} is {WORD[target.kind]}",
+                target_name = native_name(target.value, "DeadLetterQueue.TargetArn")
+                related = (Link(target.source, f"{target_name} {target.text} is {WORD[target.kind]}",
                                 target.entity.name if target.entity else None),)
                 yield Issue(
                     fn,
-                    f"DeadLetterQueue.Type of {fn.name} is {text} but TargetArn {target.text} is "
+                    f"{type_name} of {fn.name} is {text} but {target_name} {target.text} is "
                     f"{WORD[target.kind]}; SAM would grant {'sns:Publish' if text == 'SNS' else 'sqs:SendMessage'} "
                     f"instead of the permission the target needs.",
                     type_leaf.source,

@@ -55,7 +55,7 @@ Resources:
 """
 from lambdalint.model import EventInvokeConfig
 from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import describe, known_int
+from lambdalint.values import describe, known_int, native_name
 
 RULE = Rule(
     id="LL306",
@@ -85,14 +85,15 @@ def check(model, options):
                 if leaf.absent:  # an Fn::If branch with AWS::NoValue
                     continue
                 number = known_int(leaf)
+                name = native_name(leaf, label)
                 if number is None:
-                    yield Unsure(config, f"{label} <- {describe(leaf)}", leaf.source)
+                    yield Unsure(config, f"{name} <- {describe(leaf)}", leaf.source)
                     continue
                 if low <= number <= high:
                     continue
                 yield Issue(
                     config,
-                    f"{label} of event invoke config {config.name} (function {_function_name(model, config)}) "
+                    f"{name} of event invoke config {config.name} (function {_function_name(model, config)}) "
                     f"is {number}; Lambda accepts {low}..{high} {unit}.",
                     leaf.source,
                 )

@@ -71,7 +71,7 @@ Resources:
 """
 from lambdalint.frontends.cloudformation import INVOCATION_OF_PRINCIPAL, principal_service
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import describe, known_str
+from lambdalint.values import describe, known_str, native_name
 
 RULE = Rule(
     id="LL307",
@@ -89,7 +89,7 @@ def _open_permission(model, fn, entities):
             for leaf in permission.principal.leaves():
                 text = known_str(leaf)
                 if text is None:
-                    return f"Principal of {permission.name} <- {describe(leaf)}", True
+                    return f"{native_name(leaf, 'Principal')} of {permission.name} <- {describe(leaf)}", True
                 service = principal_service(leaf) if text.endswith(".amazonaws.com") else None
                 if service is None or service not in INVOCATION_OF_PRINCIPAL:
                     return f"permission {permission.name} for {text}", False

@@ -83,9 +83,10 @@ Resources:
 - AWS CloudFormation User Guide, `AWS::Lambda::EventSourceMapping` `OnFailure.Destination`
 """
 from lambdalint.model import EventInvokeConfig, EventSourceMapping, Function
-from lambdalint.model.targets import resolve, role_allows
+from lambdalint.model.targets import role_allows, targets_of
+from lambdalint.rulehelpers import execution_roles, policies_checked, role_link
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Known, describe
+from lambdalint.values import Known, describe, native_name
 
 RULE = Rule(
     id="LL308",
@@ -104,6 +105,7 @@ WORD = {"sqs:queue": "SQS queue", "sns:topic": "SNS topic", "lambda:function": "
 SAM_TYPES = {"SQS": ("sqs:queue",), "SNS": ("sns:topic",), "Lambda": LAMBDA_KINDS,
              "EventBridge": ("events:event-bus",), "S3Bucket": ("s3:bucket",), "S3": ("s3:bucket",)}
 STREAM_SOURCES = ("kinesis", "dynamodb", "kafka", "")
+WHEN = {"OnSuccess": "on-success", "OnFailure": "on-failure"}
 
 
 def _a(noun: str) -> str:
@@ -120,22 +122,14 @@ def _function_of(model, value):
     return None
 
 
-def _undecidable_ref(target) -> bool:
-    kind, attr = target.kind or "", target.attr or ""
-    return (kind.startswith(("unknown:", "cloudformation:", "serverless:", "custom:", "ssm:"))
-            or attr.startswith("outputs") or attr not in ("arn", "url", "name", "id", "ref") and not attr.endswith("arn"))
-
-
 def _check_destination(model, owner, owner_text, fn, label, destination_value, sam_type, allowed, hint):
     """Findings for one destination value; ``allowed`` lists accepted kinds."""
-    for leaf in destination_value.leaves():
-        target = resolve(model, leaf)
-        if target.form == "absent":
+    for target in targets_of(model, owner, destination_value, f"{label} destination"):
+        if isinstance(target, Unsure):
+            yield target
             continue
-        where = f"{label} destination of {owner_text}"
-        if target.form == "unknown":
-            yield Unsure(owner, f"{label} destination <- {target.unknown}", leaf.source)
-            continue
+        leaf = target.value
+        where = f"{WHEN[label]} destination of {owner_text}"
         if target.form == "url":
             yield Issue(owner, f"{where} is {target.text}, a queue URL, not an ARN; use the queue's ARN "
                                f"(\"The destination ARN … is invalid.\").", leaf.source)
@@ -146,8 +140,9 @@ def _check_destination(model, owner, owner_text, fn, label, destination_value, s
             yield Issue(owner, f"{where} is '{target.text}', which is not an ARN.", leaf.source)
             continue
         if target.form == "ref":
-            if _undecidable_ref(target):
-                yield Unsure(owner, f"{label} destination <- {target.text} (what it holds is not known)", leaf.source)
+            if target.undecidable:
+                yield Unsure(owner, f"{native_name(leaf, label + ' destination')} <- {target.text} (what it holds is "
+                                    f"not known)", leaf.source)
                 continue
             if target.attr in ("name", "id") and target.kind in WORD:
                 yield Issue(owner, f"{where} is {target.text}, the name of {WORD[target.kind]} "
@@ -166,11 +161,12 @@ def _check_destination(model, owner, owner_text, fn, label, destination_value, s
                         leaf.source, related=related)
             continue
         if target.fifo is None and target.fifo_value is not None and not target.fifo_value.absent:
-            yield Unsure(owner, f"FIFO setting of {target.what()} <- {describe(target.fifo_value)}", leaf.source)
+            setting = native_name(target.fifo_value, "FIFO setting")
+            yield Unsure(owner, f"{setting} of {target.what()} <- {describe(target.fifo_value)}", leaf.source)
         if sam_type is not None and not sam_type.absent:
             type_text = sam_type.value if isinstance(sam_type, Known) else None
             if type_text is not None and kind not in SAM_TYPES.get(str(type_text), ()):
-                yield Issue(owner, f"{where} has Type {type_text} but points at {target.what()}, {_a(WORD[kind])}; "
+                yield Issue(owner, f"{where} has {native_name(sam_type, 'Type')} {type_text} but points at {target.what()}, {_a(WORD[kind])}; "
                                    f"SAM accepts Type SQS, SNS, Lambda, EventBridge or S3Bucket matching the "
                                    f"destination and grants the role the permission for that Type only.",
                             sam_type.source, related=related)
@@ -182,25 +178,25 @@ def _check_role(model, owner, where, fn, kind, leaf, target, related):
     if fn is None:
         yield Unsure(owner, f"{where}: the function (and its role) is not in the linted templates", leaf.source)
         return
-    role = model.role_of(fn)
-    if role is None:
-        yield Unsure(owner, f"Role of {fn.name} <- {describe(fn.role)} (role not in the linted templates)", leaf.source)
-        return
     action = ACTION[kind]
-    decision = role_allows(model, role, action, leaf, "/*" if kind == "s3:bucket" else "")
-    if decision.allowed is None:
-        yield Unsure(owner, f"{action} on {target.what()} by role {role.name} <- {decision.reason}", leaf.source)
-        return
-    if decision.allowed:
-        return
-    origins = ", ".join(dict.fromkeys(s.origin for s in role.statements)) or "no policies"
-    links = [Link(role.source, f"execution role {role.name} of {fn.name}", role.name)] + list(related)
-    if decision.statement is not None and decision.statement.source is not None:
-        links.append(Link(decision.statement.source, decision.reason, role.name))
-    yield Issue(owner, f"{where} is {target.what()}, but execution role {role.name} of {fn.name} cannot {action} "
-                       f"on it ({decision.reason}; policies checked: {origins}); Lambda rejects the configuration "
-                       f"(\"The function's execution role does not have permissions to call …\").",
-                leaf.source, related=tuple(links))
+    for found in execution_roles(model, fn, owner):
+        if isinstance(found, Unsure):
+            yield found
+            continue
+        role, _reference = found
+        decision = role_allows(model, role, action, leaf, "/*" if kind == "s3:bucket" else "")
+        if decision.allowed is None:
+            yield Unsure(owner, f"{action} on {target.what()} by role {role.name} <- {decision.reason}", leaf.source)
+            continue
+        if decision.allowed:
+            continue
+        links = [role_link(role, f"execution role {role.name} of {fn.name}")] + list(related)
+        if decision.statement is not None and decision.statement.source is not None:
+            links.append(Link(decision.statement.source, decision.reason, role.name))
+        yield Issue(owner, f"{where} is {target.what()}, but execution role {role.name} of {fn.name} cannot "
+                           f"{action} on it ({decision.reason}; policies checked: {policies_checked(role)}); Lambda "
+                           f"rejects the configuration (\"The function's execution role does not have permissions "
+                           f"to call …\").", leaf.source, related=tuple(links))
 
 
 INVOKE_ALLOWED = {

@@ -76,7 +76,7 @@ Resources:
 - Terraform `reserved_concurrent_executions = -1` means unreserved (constraints.md C1)
 """
 from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure
-from lambdalint.values import Absent, Either, Known, Unknown, known_int
+from lambdalint.values import Absent, Either, Unknown, known_int, native_name
 
 RULE = Rule(
     id="LL401",
@@ -131,7 +131,8 @@ def check(model, options):
         value = fn.reserved_concurrency
         amount, leaf, unknowns = _worst(value)
         for unknown in unknowns:
-            yield Unsure(fn, f"ReservedConcurrentExecutions <- {unknown.reason}", unknown.source or fn.source)
+            yield Unsure(fn, f"{native_name(unknown, 'ReservedConcurrentExecutions')} <- {unknown.reason}",
+                         unknown.source or fn.source)
         if unknowns:
             uncounted += 1
             continue

@@ -51,7 +51,7 @@ Resources:
   triggered and `-1` removes any concurrency limitations" (constraints.md C1)
 """
 from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import Either, Unknown, known_int
+from lambdalint.values import Either, Unknown, known_int, native_name
 
 RULE = Rule(
     id="LL402",
@@ -66,7 +66,7 @@ def check(model, options):
         value = fn.reserved_concurrency
         for leaf in value.leaves():
             if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"ReservedConcurrentExecutions <- {leaf.reason}", leaf.source or fn.source)
+                yield Unsure(fn, f"{native_name(leaf, 'ReservedConcurrentExecutions')} <- {leaf.reason}", leaf.source or fn.source)
                 continue
             if known_int(leaf) != 0:
                 continue

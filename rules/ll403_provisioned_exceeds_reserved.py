@@ -76,7 +76,7 @@ Resources:
 - Terraform AWS provider, `aws_lambda_provisioned_concurrency_config` (constraints.md C4, C5)
 """
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Absent, Either, Unknown, known_int, known_str
+from lambdalint.values import Absent, Either, Unknown, known_int, known_str, native_name
 
 RULE = Rule(
     id="LL403",
@@ -121,7 +121,8 @@ def check(model, options):
         reserved_values, reserved_unknown = _numbers(fn.reserved_concurrency)
         if reserved_unknown:
             for unknown in reserved_unknown:
-                yield Unsure(fn, f"ReservedConcurrentExecutions <- {unknown.reason}", unknown.source or fn.source)
+                yield Unsure(fn, f"{native_name(unknown, 'ReservedConcurrentExecutions')} <- {unknown.reason}",
+                             unknown.source or fn.source)
             continue
         if not reserved_values:
             continue  # no reservation: only the account pool limits provisioned concurrency
@@ -134,7 +135,8 @@ def check(model, options):
         for who, entity, value in settings:
             amounts, unknowns = _numbers(value)
             for unknown in unknowns:
-                yield Unsure(fn, f"provisioned concurrency of {who} <- {unknown.reason}", unknown.source or entity.source)
+                yield Unsure(fn, f"{native_name(unknown, 'ProvisionedConcurrentExecutions')} of {who} <- {unknown.reason}",
+                             unknown.source or entity.source)
             if unknowns or not amounts:
                 continue  # not counted: the known ones are a lower bound
             amount, leaf = max(amounts, key=lambda pair: pair[0])

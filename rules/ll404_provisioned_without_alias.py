@@ -54,7 +54,7 @@ Resources:
 """
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
 from lambdalint.model import Alias
-from lambdalint.values import Either, Unknown, describe, known_str
+from lambdalint.values import Either, Unknown, describe, known_str, native_name
 
 RULE = Rule(
     id="LL404",
@@ -82,7 +82,7 @@ def check(model, options):
             continue
         for leaf in leaves:
             if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"AutoPublishAlias <- {leaf.reason}", leaf.source or fn.source)
+                yield Unsure(fn, f"{native_name(leaf, 'AutoPublishAlias')} <- {leaf.reason}", leaf.source or fn.source)
         notes = []
         if isinstance(alias, Either):
             notes.append(f"in one branch of Fn::If {alias.condition}")

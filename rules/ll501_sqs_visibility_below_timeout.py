@@ -70,7 +70,8 @@ Resources:
 """
 from lambdalint.model import Queue
 from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure
-from lambdalint.values import Absent, Unknown, describe, known_int
+from lambdalint.rulehelpers import numbers
+from lambdalint.values import Unknown, describe, native_name
 
 RULE = Rule(
     id="LL501",
@@ -84,31 +85,25 @@ RULE = Rule(
 ERROR = "Invalid request provided: Queue visibility timeout: {} seconds is less than Function timeout: {} seconds"
 
 
-def _numbers(value, what):
-    """([(int, leaf)], [unsure reasons with their leaf])"""
-    found, unknown = [], []
-    for leaf in value.leaves():
-        number = known_int(leaf)
-        if number is not None:
-            found.append((number, leaf))
-        elif isinstance(leaf, Absent):
-            continue
-        else:
-            unknown.append((f"{what} <- {describe(leaf)}", leaf))
-    return found, unknown
+def _numbers(value, what, owner):
+    """([(int, leaf)], [unsure reasons with their leaf]); ``what`` names the property when the
+    value has no place of its own."""
+    found, others = numbers(value)
+    return found, [(f"{native_name(leaf, what)} of {owner} <- {describe(leaf)}", leaf) for leaf in others]
 
 
 def check(model, options):
     ratio = float(options.get("min-ratio", 1.0) or 1.0)
     for fn in model.functions():
-        timeouts, unknown_timeouts = _numbers(fn.timeout, f"Timeout of {fn.name}")
+        timeouts, unknown_timeouts = _numbers(fn.timeout, "Timeout", fn.name)
         seen = set()
         for esm in model.event_source_mappings(fn):
             if esm.source_kind != "sqs":
                 continue
             queues = [q for q in model.targets(esm.event_source) if isinstance(q, Queue)]
             for unknown in model.unknown_parts(esm.event_source):
-                yield Unsure(fn, f"queue of {esm.name} <- {unknown.reason}", unknown.source or esm.source)
+                yield Unsure(fn, f"{native_name(unknown, 'EventSourceArn')} of {esm.name} <- {unknown.reason}",
+                             unknown.source or esm.source)
             if not queues:
                 text = describe(esm.event_source)
                 if not isinstance(esm.event_source, Unknown) and not esm.event_source.absent:
@@ -117,13 +112,13 @@ def check(model, options):
                 continue
             for reason, leaf in unknown_timeouts:
                 yield Unsure(fn, reason, leaf.source or fn.source)
-            windows, unknown_windows = _numbers(esm.batching_window, f"batching window of {esm.name}")
+            windows, unknown_windows = _numbers(esm.batching_window, "MaximumBatchingWindowInSeconds", esm.name)
             window = max([w for w, _ in windows] or [0])
             for queue in queues:
                 if queue.node in seen:
                     continue
                 seen.add(queue.node)
-                visibilities, unknown_vis = _numbers(queue.visibility_timeout, f"VisibilityTimeout of {queue.name}")
+                visibilities, unknown_vis = _numbers(queue.visibility_timeout, "VisibilityTimeout", queue.name)
                 for reason, leaf in unknown_vis:
                     yield Unsure(fn, reason, leaf.source or queue.source)
                 if not visibilities or not timeouts:
@@ -131,6 +126,8 @@ def check(model, options):
                 visibility, vis_leaf = min(visibilities, key=lambda pair: pair[0])
                 timeout, timeout_leaf = max(timeouts, key=lambda pair: pair[0])
                 default = " (the default)" if visibility == 30 and vis_leaf.source == queue.source else ""
+                visibility_name = native_name(vis_leaf, "VisibilityTimeout")
+                timeout_name = native_name(timeout_leaf, "Timeout")
                 if queue.native_type.startswith("SAM"):
                     default = " (the queue SAM creates for SqsSubscription keeps the 30 s default)"
                 related = (
@@ -140,8 +137,8 @@ def check(model, options):
                 if visibility < timeout:
                     yield Issue(
                         fn,
-                        f"queue {queue.name} has a visibility timeout of {visibility} s{default}, below the "
-                        f"{timeout} s timeout of function {fn.name} it triggers through {esm.name}: Lambda "
+                        f"queue {queue.name} has a visibility timeout ({visibility_name}) of {visibility} s{default}, "
+                        f"below the {timeout} s timeout ({timeout_name}) of function {fn.name} it triggers through {esm.name}: Lambda "
                         f"rejects the event source mapping ('{ERROR.format(visibility, timeout)}'). Set the "
                         f"queue's visibility timeout to at least {timeout} s (AWS recommends 6 x the function "
                         f"timeout, {6 * timeout} s).",
@@ -158,8 +155,8 @@ def check(model, options):
                     plus = f" + {window} s batching window" if window else ""
                     yield Issue(
                         fn,
-                        f"queue {queue.name} has a visibility timeout of {visibility} s{default}, less than "
-                        f"{ratio:g} x the {timeout} s timeout of function {fn.name}{plus} ({wanted:g} s): "
+                        f"queue {queue.name} has a visibility timeout ({visibility_name}) of {visibility} s{default}, "
+                        f"less than {ratio:g} x the {timeout} s timeout ({timeout_name}) of function {fn.name}{plus} ({wanted:g} s): "
                         f"messages of a slow or retried batch become visible again and are processed twice.",
                         vis_leaf.source or queue.source,
                         related=related,

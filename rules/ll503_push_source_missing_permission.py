@@ -71,7 +71,7 @@ import re
 
 from lambdalint.model import Permission
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Absent, Known, Unknown, describe, ref_of
+from lambdalint.values import Absent, Known, Unknown, describe, native_name, ref_of
 
 RULE = Rule(
     id="LL503",
@@ -166,7 +166,8 @@ def check(model, options):
             if undecided is not None:
                 permission, leaf = undecided
                 reason = leaf.reason if isinstance(leaf, Unknown) else describe(leaf)
-                yield Unsure(fn, f"Principal of {permission.name} <- {reason}", leaf.source or permission.source)
+                yield Unsure(fn, f"{native_name(leaf, 'Principal')} of {permission.name} <- {reason}",
+                             leaf.source or permission.source)
                 continue
             principal = PRINCIPALS[kind]
             others = ", ".join(f"{p.name} ({describe(p.principal)})" for p in permissions)

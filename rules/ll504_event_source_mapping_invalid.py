@@ -75,7 +75,8 @@ Resources:
 """
 from lambdalint.model import Queue
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Absent, Known, describe, known_bool, known_int, known_str
+from lambdalint.rulehelpers import numbers
+from lambdalint.values import Absent, Known, describe, known_bool, known_str, native_name
 
 RULE = Rule(
     id="LL504",
@@ -108,20 +109,6 @@ def _fifo(model, esm):
     return (None if None in answers or not answers else False), queue
 
 
-def _ints(value):
-    """([(int, leaf)], [unknown leaves])"""
-    found, unknown = [], []
-    for leaf in value.leaves():
-        if isinstance(leaf, Absent):
-            continue
-        number = known_int(leaf)
-        if number is None:
-            unknown.append(leaf)
-        else:
-            found.append((number, leaf))
-    return found, unknown
-
-
 def _mapping_functions(model, esm):
     return ", ".join(f.name for f in model.targets(esm.function)) or describe(esm.function)
 
@@ -134,12 +121,15 @@ def check(model, options):
         if not kind:
             continue
         where = f"event source mapping {esm.name} (function {_mapping_functions(model, esm)})"
-        batches, unknown_batches = _ints(esm.batch_size)
-        windows, unknown_windows = _ints(esm.batching_window)
+        batch_name = native_name(esm.batch_size, "BatchSize")
+        window_name = native_name(esm.batching_window, "MaximumBatchingWindowInSeconds")
+        position_name = native_name(esm.starting_position, "StartingPosition")
+        batches, unknown_batches = numbers(esm.batch_size)
+        windows, unknown_windows = numbers(esm.batching_window)
         for leaf in unknown_batches:
-            yield Unsure(esm, f"BatchSize <- {describe(leaf)}", leaf.source or esm.source)
+            yield Unsure(esm, f"{native_name(leaf, 'BatchSize')} <- {describe(leaf)}", leaf.source or esm.source)
         for leaf in unknown_windows:
-            yield Unsure(esm, f"MaximumBatchingWindowInSeconds <- {describe(leaf)}", leaf.source or esm.source)
+            yield Unsure(esm, f"{native_name(leaf, 'MaximumBatchingWindowInSeconds')} <- {describe(leaf)}", leaf.source or esm.source)
 
         fifo, queue = (None, None)
         if kind == "sqs":
@@ -149,18 +139,18 @@ def check(model, options):
         # batch size
         for size, leaf in batches:
             if size < 1 or size > 10000:
-                yield Issue(esm, f"{where} has BatchSize {size}; Lambda accepts 1 to 10,000.", leaf.source or esm.source)
+                yield Issue(esm, f"{where} has {batch_name} {size}; Lambda accepts 1 to 10,000.", leaf.source or esm.source)
             elif kind == "sqs" and fifo and size > 10:
                 yield Issue(esm, f"{where} reads FIFO queue {queue.name if queue else describe(esm.event_source)} with "
-                                 f"BatchSize {size}; a FIFO queue allows at most 10.", leaf.source or esm.source,
+                                 f"{batch_name} {size}; a FIFO queue allows at most 10.", leaf.source or esm.source,
                             related=related)
             elif kind == "sqs" and size > 10 and fifo is False and not unknown_windows:
                 window = max([w for w, _ in windows] or [0])
                 if window < 1:
                     at = windows[0][1].source if windows else None
-                    yield Issue(esm, f"{where} has BatchSize {size} on an SQS queue without a batching window of at "
+                    yield Issue(esm, f"{where} has {batch_name} {size} on an SQS queue without a batching window of at "
                                      f"least 1 s: Lambda rejects it ('{BATCH_WINDOW}'). Set "
-                                     f"MaximumBatchingWindowInSeconds, or a BatchSize of at most 10.",
+                                     f"{window_name}, or a {batch_name} of at most 10.",
                                 leaf.source or esm.source,
                                 related=(Link(at, f"batching window {window} s", esm.name),) if at else ())
             if kind == "sqs" and size > 10 and fifo is None and queue is None:
@@ -170,7 +160,7 @@ def check(model, options):
         if kind == "sqs" and fifo:
             for window, leaf in windows:
                 if window > 0:
-                    yield Issue(esm, f"{where} sets MaximumBatchingWindowInSeconds {window} on FIFO queue "
+                    yield Issue(esm, f"{where} sets {window_name} {window} on FIFO queue "
                                      f"{queue.name if queue else describe(esm.event_source)}: Lambda rejects it "
                                      f"('{FIFO_WINDOW}').", leaf.source or esm.source, related=related)
 
@@ -178,17 +168,17 @@ def check(model, options):
         position = esm.starting_position
         if kind in NEEDS_POSITION and not (kind == "kafka" and esm.event_source.absent):
             if position.absent or any(isinstance(leaf, Absent) for leaf in position.leaves()):
-                yield Issue(esm, f"{where} reads a {NEEDS_POSITION[kind]} source but sets no StartingPosition "
+                yield Issue(esm, f"{where} reads a {NEEDS_POSITION[kind]} source but sets no {position_name} "
                                  f"(TRIM_HORIZON, LATEST{', AT_TIMESTAMP' if kind == 'kinesis' else ''}), which it "
                                  f"requires.", esm.source)
         if kind == "sqs" and not position.absent:
             for leaf in position.leaves():
                 if not isinstance(leaf, Absent):
-                    yield Issue(esm, f"{where} reads an SQS queue but sets StartingPosition "
+                    yield Issue(esm, f"{where} reads an SQS queue but sets {position_name} "
                                      f"{describe(leaf)}; it must not be provided for SQS.", leaf.source or esm.source)
                     break
         if kind == "dynamodb":
             for leaf in position.leaves():
                 if known_str(leaf) == "AT_TIMESTAMP":
-                    yield Issue(esm, f"{where} uses StartingPosition AT_TIMESTAMP on a DynamoDB stream; only "
+                    yield Issue(esm, f"{where} uses {position_name} AT_TIMESTAMP on a DynamoDB stream; only "
                                      f"TRIM_HORIZON and LATEST are supported.", leaf.source or esm.source)

@@ -53,7 +53,7 @@ Resources:
 """
 from lambdalint.model.logs import function_logs
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Unknown
+from lambdalint.values import Unknown, native_name
 
 RULE = Rule(
     id="LL604",
@@ -91,7 +91,7 @@ def check(model, options):
         names = ", ".join(f.name for f in functions)
         for leaf in group.retention.leaves():
             if isinstance(leaf, Unknown):
-                yield Unsure(group, f"RetentionInDays <- {leaf.reason}", leaf.source)
+                yield Unsure(group, f"{native_name(leaf, 'RetentionInDays')} <- {leaf.reason}", leaf.source)
             elif leaf.absent:
                 yield Issue(
                     group,

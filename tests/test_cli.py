@@ -738,7 +738,7 @@ def test_unknowns_in_json(here, run):
     code, report = as_json(run, "app.yaml", "--select", "LL201,LL401", "--show-unknowns")
     assert {(u["rule"], u["resource"]) for u in report["unknowns"]} == {("LL201", "Worker"), ("LL401", "Worker")}
     ll201 = next(u for u in report["unknowns"] if u["rule"] == "LL201")
-    assert ll201["reason"] == "SubnetIds <- !Ref SubnetIdsParam (parameter without default)"
+    assert ll201["reason"] == "VpcConfig.SubnetIds <- !Ref SubnetIdsParam (parameter without default)"
     assert (ll201["file"], ll201["line"]) == ("app.yaml", line_of(PARAM_SUBNETS, "SubnetIds:"))
     assert report["summary"]["undecided"] == 2
 
@@ -813,7 +813,7 @@ def test_cross_stack_import_alone_is_unknown(here, run):
     write(here / "app.yaml", IMPORTER)
     code, report = as_json(run, "app.yaml", "--select", "LL201")
     assert code == 0 and not report["findings"]
-    assert [u["reason"] for u in report["unknowns"]] == ["SubnetIds <- !ImportValue net-public-a"]
+    assert [u["reason"] for u in report["unknowns"]] == ["VpcConfig.SubnetIds <- !ImportValue net-public-a"]
 
 
 # -- bad input -------------------------------------------------------------------------------

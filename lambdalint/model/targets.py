@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..values import Known, ResourceRef, Unknown, Value, describe
+from ..values import Known, ResourceRef, Unknown, Value, describe, native_name
 from .entities import Entity
 
 _TOKEN = re.compile(r"\$\{[^}]*\}")
@@ -40,6 +40,20 @@ class Target:
     @property
     def text(self) -> str:
         return describe(self.value)
+
+    @property
+    def source(self):
+        return self.value.source
+
+    @property
+    def undecidable(self) -> bool:
+        """A reference whose value is not the entity's own identity (nested stack outputs,
+        custom resources, parameters stored in SSM): what it holds is unknown here."""
+        kind, attr = self.kind or "", self.attr or ""
+        return self.form == "ref" and (
+            kind.startswith(("unknown:", "cloudformation:", "serverless:", "custom:", "ssm:"))
+            or attr.startswith("outputs")
+            or attr not in ("arn", "url", "name", "id", "ref") and not attr.endswith("arn"))
 
     def what(self) -> str:
         """The target in words: ``queue Dlq (AWS::SQS::Queue)``, ``ARN arn:...``."""
@@ -117,6 +131,27 @@ def resolve(model, leaf: Value) -> Target:
     elif kind in ("sqs:queue", "sns:topic") and fields[5].endswith(".fifo"):
         fifo = True
     return Target(leaf, "arn", kind=kind, service=fields[2], fifo=fifo)
+
+
+def targets_of(model, owner, value: Value, fallback: str):
+    """The :class:`Target` of each branch of ``value`` that names something, and an ``Unsure``
+    (about ``owner``, naming the property as the user wrote it) for each branch known only at
+    deploy time.  ``fallback`` names the property when the value has no place of its own."""
+    from ..rulekit import Unsure
+
+    for leaf in value.leaves():
+        target = resolve(model, leaf)
+        if target.form == "absent":
+            continue
+        if target.form == "unknown":
+            yield Unsure(owner, f"{native_name(leaf, fallback)} <- {target.unknown}", leaf.source)
+            continue
+        yield target
+
+
+def dead_letter_targets(model, fn):
+    """:func:`targets_of` the function's dead-letter target."""
+    return targets_of(model, fn, fn.dead_letter_target, "DeadLetterConfig.TargetArn")
 
 
 # ARN spelling of a referenced resource, for comparing with ARN-shaped policy patterns

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from ...document import Source
 from ...model import entities as m
 from ...values import Absent, Known, ResourceRef, Unknown, Value, known_int, known_str
 from ..cloudformation import INVOCATION_OF_PRINCIPAL, esm_source_kind, principal_service
@@ -554,12 +553,4 @@ def add_plan(doc, model) -> None:
     add_resources(read_plan(doc), model)
 
 
-def add_modules(directories: list[str], model, parameters: dict, display_path):
-    """Evaluate each Terraform module directory and add its resources; yields the Documents read
-    (for suppressions) and ParseErrors (LL001)."""
-    from .modules import evaluate_directories
-
-    yield from evaluate_directories(directories, model, parameters, display_path, add_resources)
-
-
-__all__ = ["add_resources", "add_plan", "add_modules", "Source"]
+__all__ = ["add_resources", "add_plan"]

@@ -9,6 +9,7 @@ files of its module are still evaluated.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from ...document import ParseError
 
@@ -67,7 +68,7 @@ def evaluate_modules(directories, parameters: dict, display_path):
     from ...runner import parameters_for
     from .evaluate import evaluate_module_ex
 
-    loader = _Loader(lambda p: display_path(__import__("pathlib").Path(p)))
+    loader = _Loader(lambda p: display_path(Path(p)))
     errors, results = [], []
     for directory in directories:
         docs, failed = loader.load(directory)
@@ -92,10 +93,3 @@ def add_module(docs, evaluation, model, add_resources) -> list:
     for ref in evaluation.undeclared:
         model.unresolved_refs.append((ref.source, f"reference to undeclared {ref.kind} {ref.name}"))
     return list(docs)
-
-
-def evaluate_directories(directories, model, parameters: dict, display_path, add_resources):
-    errors, modules = evaluate_modules(directories, parameters, display_path)
-    yield from errors
-    for docs, evaluation in modules.values():
-        yield from add_module(docs, evaluation, model, add_resources)

@@ -13,12 +13,11 @@ a second, walking pass, which is paid on that error path alone.
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
 from json.decoder import WHITESPACE, scanstring
 from json.scanner import make_scanner
 
 from lambdalint.document import Document, ParseError
-from lambdalint.load.json_locate import json_locator
+from lambdalint.load.json_locate import LineIndex, json_locator
 
 KEY = "__key__"
 
@@ -50,28 +49,14 @@ def load_json(text: str, path: str) -> Document:
         raise ParseError(path, "nesting too deep") from None
     except _Duplicate:
         key, first, second = _find_duplicate(text)
-        line, column = _line_col(_line_starts(text), second)
-        first_line = _line_col(_line_starts(text), first)[0]
+        lines = LineIndex(text)
+        line, column = lines.position(second)
+        first_line = lines.position(first)[0]
         raise ParseError(path, f"duplicate key {key!r} (first at line {first_line})",
                          line, column) from None
 
     locate = json_locator(text, path)
     return Document(path=path, format="cfn-json", data=data, text=text, locate=locate)
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    find = text.find
-    i = find("\n")
-    while i >= 0:
-        starts.append(i + 1)
-        i = find("\n", i + 1)
-    return starts
-
-
-def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
-    index = bisect_right(starts, offset) - 1
-    return index + 1, offset - starts[index] + 1
 
 
 def _find_duplicate(text: str):

@@ -151,6 +151,10 @@ def _check(args) -> int:
             raise UsageError(f"cannot write {args.output}: {error.strerror}") from None
     else:
         sys.stdout.write(text)
+    for error in report.internal_errors:  # the other files were still linted and reported
+        print(f"lambdalint: internal error while linting {error}", file=sys.stderr)
+    if report.internal_errors:
+        return 2
     return 1 if any(config.fails(f.severity) for f in report.findings) else 0
 
 

@@ -95,7 +95,12 @@ def run_rules(model, chosen: list[LoadedRule], config) -> tuple[list[Finding], l
         meta = loaded.meta
         options = config.rule_options(meta)
         severity = config.rule_severity(meta)
-        for item in loaded.module.check(model, options):
+        try:
+            items = list(loaded.module.check(model, options))
+        except Exception as error:  # a bug in one rule must not hide the others' findings
+            model.internal_errors.append(f"rule {meta.id} failed: {type(error).__name__}: {error}")
+            items = []
+        for item in items:
             entity = item.resource
             name = getattr(entity, "name", None) if entity is not None else None
             if isinstance(entity, str):

@@ -58,6 +58,7 @@ class Report:
     suppressed: int = 0
     suppressed_without_reason: int = 0
     show_unknowns: bool = False
+    internal_errors: list = field(default_factory=list)  # one line each; they make the exit code 2
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

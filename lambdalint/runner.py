@@ -150,7 +150,7 @@ def build_model(paths: list[str], config: Config, parameters: dict | None = None
         from .frontends.terraform.mapping import add_resources
         from .frontends.terraform.modules import add_module, evaluate_modules
 
-        errors, modules = evaluate_modules(inputs.tf_dirs, parameters, display_path)
+        errors, modules = evaluate_modules(inputs.tf_dirs, parameters, display_path, model.internal_errors)
         for error in errors:
             model.parse_errors.append(error)
             model.files.append(error.file)
@@ -182,6 +182,8 @@ def build_model(paths: list[str], config: Config, parameters: dict | None = None
                 CfnFrontend(loaded, model, parameters_for(parameters, loaded.path)).run()
         except RecursionError:
             model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))
+        except Exception as error:  # a lambdalint bug on this file: say so, lint the others
+            model.internal_errors.append(f"{loaded.path}: {type(error).__name__}: {error}")
     model.resolve_imports()
     model.build()
     return model, docs
@@ -262,7 +264,8 @@ def lint(paths: list[str], config: Config, parameters: dict | None = None, show_
     findings.sort(key=lambda f: f.sort_key())
     undecided = sorted(set(undecided), key=lambda u: u.sort_key())
     return Report(findings=findings, unknowns=undecided, files=len(model.files), functions=len(model.functions()),
-                  suppressed=suppressed, suppressed_without_reason=without_reason, show_unknowns=show_unknowns)
+                  suppressed=suppressed, suppressed_without_reason=without_reason, show_unknowns=show_unknowns,
+                  internal_errors=list(model.internal_errors))
 
 
 __all__ = ["lint", "build_model", "discover", "Source"]

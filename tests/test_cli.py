@@ -878,3 +878,45 @@ def test_minified_json_template_in_a_folder_is_linted(here, run):
     write(here / "infra" / "app.json", json.dumps(json.loads(_json_template())))  # one line
     code, report = as_json(run, "infra", "--select", "LL101,LL002")
     assert report["summary"]["files"] == 1 and rules_of(report, "LL002")
+
+
+def test_internal_error_on_one_file_still_lints_the_others(tmp_path, monkeypatch, capsys):
+    """A lambdalint bug on one template is one line naming the file and exit 2; the other
+    files are still linted and reported."""
+    from lambdalint.frontends import cloudformation
+
+    (tmp_path / "a.yaml").write_text(public())
+    (tmp_path / "b.yaml").write_text("Resources:\n  Boom:\n    Type: AWS::SQS::Queue\n")
+    original = cloudformation.CfnFrontend.run
+
+    def run(self):
+        if self.doc.path.endswith("b.yaml"):
+            raise KeyError("simulated bug")
+        return original(self)
+
+    monkeypatch.setattr(cloudformation.CfnFrontend, "run", run)
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", ".", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "LL201" in out  # a.yaml was linted
+    lines = [line for line in err.splitlines() if line]
+    assert len(lines) == 1 and "b.yaml" in lines[0] and "simulated bug" in lines[0]
+    assert "Traceback" not in err
+
+
+def test_internal_error_in_one_rule_keeps_the_others(tmp_path, monkeypatch, capsys):
+    from lambdalint.engine import load_rules
+
+    (tmp_path / "a.yaml").write_text(public())
+    module = load_rules()["LL206"].module
+
+    def broken(model, options):
+        raise ValueError("simulated rule bug")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(module, "check", broken)
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "a.yaml", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "LL201" in out and "rule LL206 failed" in err

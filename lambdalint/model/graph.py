@@ -34,6 +34,7 @@ class Model:
         self.files: list[str] = []
         self.parse_errors: list = []  # ParseError per file that could not be read (LL001)
         self.unused_suppressions: list = []  # filled by the runner before LL002 runs
+        self.internal_errors: list[str] = []  # lambdalint's own failures: reported, exit code 2
         self._route_tables_of_subnet: dict[str, list] = {}
         self._routes_of_table: dict[str, list] = defaultdict(list)
 

@@ -61,7 +61,7 @@ class _Loader:
         return docs
 
 
-def evaluate_modules(directories, parameters: dict, display_path):
+def evaluate_modules(directories, parameters: dict, display_path, internal_errors: list | None = None):
     """Evaluate the module directories of one run together (a directory another one uses as a
     child module is not linted on its own).  Returns (ParseErrors, {directory: (docs, evaluation)})
     for the directories to add to the model, which the caller adds in its own order."""
@@ -81,6 +81,11 @@ def evaluate_modules(directories, parameters: dict, display_path):
             evaluation = evaluate_module_ex(docs, shown, variables, read_module=loader.read_child)
         except RecursionError:
             errors.append(ParseError(shown, "module nested too deeply to evaluate"))
+            continue
+        except Exception as error:  # a lambdalint bug on this module: say so, lint the others
+            if internal_errors is None:
+                raise
+            internal_errors.append(f"{shown}: {type(error).__name__}: {error}")
             continue
         results.append((directory, docs, evaluation))
     return errors, {directory: (docs, evaluation) for directory, docs, evaluation in results

@@ -53,6 +53,7 @@ class Config:
     rules: dict = field(default_factory=dict)
     per_file_ignores: dict = field(default_factory=dict)
     parameters_file: str | None = None
+    only_templates: bool = False  # --only-templates: named non-templates are skipped, not LL001
     origin: str | None = None  # the file it came from
 
     @classmethod

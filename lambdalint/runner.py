@@ -164,7 +164,7 @@ def build_model(paths: list[str], config: Config, parameters: dict | None = None
                         model.files.append(doc.path)
             continue
         path, explicit = inputs.cfn_files[item]
-        loaded = load_cfn_file(path, explicit)
+        loaded = load_cfn_file(path, explicit and not config.only_templates)
         if loaded is None:
             continue
         if isinstance(loaded, ParseError):

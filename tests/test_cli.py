@@ -920,3 +920,23 @@ def test_internal_error_in_one_rule_keeps_the_others(tmp_path, monkeypatch, caps
     code = main(["check", "a.yaml", "--format", "json"])
     out, err = capsys.readouterr()
     assert code == 2 and "LL201" in out and "rule LL206 failed" in err
+
+
+def test_only_templates_skips_named_non_templates(tmp_path, monkeypatch, capsys):
+    """pre-commit names every changed YAML file; --only-templates skips the non-templates."""
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n")
+    (tmp_path / "a.yaml").write_text(public())
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "ci.yml", "a.yaml", "--format", "json"]) == 1
+    assert "LL001" in capsys.readouterr().out
+    assert main(["check", "ci.yml", "a.yaml", "--format", "json", "--only-templates"]) == 1
+    out = capsys.readouterr().out
+    assert "LL001" not in out and "LL201" in out
+
+
+def test_pre_commit_hook_uses_only_templates():
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hooks[0]["id"] == "lambdalint" and "--only-templates" in hooks[0]["entry"]

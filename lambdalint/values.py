@@ -64,6 +64,7 @@ class Absent(Value):
     property is reported."""
 
     source: Source | None = None
+    name: str | None = None  # the native property name, when the frontend knows it (messages)
 
     @property
     def absent(self) -> bool:
@@ -207,6 +208,8 @@ def native_name(value: Value, fallback: str) -> str:
     header), or a value written elsewhere (a parameter default, a Terraform variable or local).
 
     This is the one place that reads value paths for names, so rules never branch on formats."""
+    if isinstance(value, Absent) and value.name:
+        return value.name  # unset: the frontend said how the property is spelled there
     source = getattr(value, "source", None)
     if source is None:
         return fallback

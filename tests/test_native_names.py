@@ -66,3 +66,15 @@ def test_native_name_falls_back_for_defaults():
     plan = Document("p.json", "tf-plan", {})
     planned = Source(plan, ("planned_values", "root_module", "resources", 0, "values", "ephemeral_storage", 0, "size"))
     assert native_name(Known(20, planned), "EphemeralStorage.Size") == "ephemeral_storage.size"
+
+
+def test_unset_terraform_attribute_is_named_natively(monkeypatch):
+    """An absent attribute has no path of its own; the Terraform frontend names it."""
+    from lambdalint.config import Config
+    from lambdalint.runner import lint
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    tf = [f.message for f in lint(["fixtures/LL505/no_source_arn_tf"], Config(select=["LL505"])).findings]
+    cfn = [f.message for f in lint(["fixtures/LL505/no_source_arn.yaml"], Config(select=["LL505"])).findings]
+    assert tf and all("no source_arn" in m for m in tf)
+    assert cfn and all("no SourceArn" in m for m in cfn)

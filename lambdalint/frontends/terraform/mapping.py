@@ -51,13 +51,13 @@ class _Attrs:
 
     def __call__(self, name: str, default=None) -> Value:
         value = self.r.values.get(name)
-        return self.normalize(value, default, self.header)
+        return self.normalize(value, default, self.header, name)
 
     @staticmethod
-    def normalize(value, default, header) -> Value:
+    def normalize(value, default, header, name=None) -> Value:
         if value is None or (isinstance(value, Known) and (value.value is None or value.value == "" or value.value == [])):
             return Known(default, getattr(value, "source", None) or header) if default is not None else Absent(
-                getattr(value, "source", None) or header)
+                getattr(value, "source", None) or header, name)
         return value
 
     def block(self, name: str) -> Value:
@@ -81,10 +81,10 @@ class _Attrs:
         if isinstance(block, Known) and isinstance(block.value, list):
             block = block.value[0] if block.value else Absent(block.source)
         if isinstance(block, Known) and isinstance(block.value, dict):
-            return self.normalize(block.value.get(name), default, block.source or self.header)
+            return self.normalize(block.value.get(name), default, block.source or self.header, name)
         if isinstance(block, Unknown):
             return block
-        return Known(default, self.header) if default is not None else Absent(self.header)
+        return Known(default, self.header) if default is not None else Absent(self.header, name)
 
 
 def _unconfigured(r: TfResource, *path: str) -> bool:

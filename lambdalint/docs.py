@@ -42,3 +42,19 @@ def explain(loaded) -> str:
             f"- `{name}` ({option.type.__name__}, default {option.default}): {option.help}\n"
             for name, option in meta.options.items())
     return head + loaded.doc + "\n" + options
+
+
+def rules_reference(rules) -> str:
+    """docs/rules.md: every rule's full documentation, one anchor per ID (SARIF helpUri)."""
+    parts = ["# lambdalint rules\n\nGenerated from the rule modules (`python scripts/update_readme.py`); "
+             "`lambdalint explain ID` prints the same text.\n"]
+    for loaded in rules.values():
+        meta = loaded.meta
+        doc = loaded.doc.replace("\n## ", "\n### ")
+        doc = doc[3:] if doc.startswith("## ") else doc
+        severity = meta.severity + (", opt-in" if meta.opt_in else "")
+        options = "".join(f"- `{name}` ({o.type.__name__}, default {o.default}): {o.help}\n"
+                          for name, o in meta.options.items())
+        parts.append(f"\n<a id=\"{meta.id.lower()}\"></a>\n## {meta.id} {meta.name} ({severity})\n\n"
+                     f"{meta.summary}\n\n### {doc}\n" + (f"\n### Options\n{options}" if options else ""))
+    return "".join(parts)

@@ -22,3 +22,15 @@ def test_readme_states_the_two_setup_commands():
     text = README.read_text(encoding="utf-8")
     assert "lambdalint check fixtures/example" in text
     assert "python3 -m pytest" in text
+
+
+def test_rules_reference_is_current():
+    """docs/rules.md (the SARIF help links point into it) is generated from the rule modules."""
+    from lambdalint.docs import rules_reference
+
+    path = README.parent / "docs" / "rules.md"
+    assert path.is_file() and path.read_text(encoding="utf-8") == rules_reference(load_rules()), (
+        "docs/rules.md is stale: run `python scripts/update_readme.py`")
+    text = path.read_text(encoding="utf-8")
+    for rule_id in load_rules():
+        assert f'<a id="{rule_id.lower()}"></a>' in text

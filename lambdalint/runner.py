@@ -107,7 +107,7 @@ def load_cfn_file(path: Path, explicit: bool):
         from .load.tfplan import load_plan
 
         try:
-            return load_plan(text, shown)
+            return load_plan(text, shown, data)  # already decoded above: plans can be megabytes
         except ParseError as error:
             return error
     if isinstance(data, dict) and isinstance(data.get("Resources"), dict):

@@ -202,19 +202,7 @@ class Model:
 
     def targets(self, value: Value) -> list[Entity]:
         """Entities referenced by a value (all branches of an Fn::If, all list items)."""
-        found = []
-        if value is None:
-            return found
-        for leaf in value.leaves():
-            if isinstance(leaf, Known):
-                if isinstance(leaf.value, ResourceRef):
-                    target = self.entities.get(leaf.value.node)
-                    if target is not None:
-                        found.append(target)
-                elif isinstance(leaf.value, list):
-                    for item in leaf.value:
-                        found.extend(self.targets(item))
-        return found
+        return [entity for _, entity in self.linked(value)]
 
     def linked(self, value: Value) -> list[tuple[Value, Entity]]:
         """(the referencing leaf, the entity) for each known reference in ``value``, so a

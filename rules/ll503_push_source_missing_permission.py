@@ -67,11 +67,8 @@ Resources:
   CloudWatchEvent/EventBridgeRule, IoTRule, Cognito, AlexaSkill events generate the permission
   (constraints.md R1)
 """
-import re
-
-from lambdalint.model import Permission
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Absent, Known, Unknown, describe, native_name, ref_of
+from lambdalint.values import Absent, Known, Unknown, describe, native_name
 
 RULE = Rule(
     id="LL503",
@@ -106,46 +103,9 @@ def _grants(permission, kind: str):
     return undecided if undecided is not None else False
 
 
-def _permission_index(model) -> dict:
-    """Function node -> permissions on it, on one of its aliases or versions, or naming it
-    inside a longer string (``!Sub ${Fn.Arn}:live``, SAM's ``!Ref Fn.Alias``).  Built once per
-    run: a lookup per function would be quadratic over a large run."""
-    functions = {fn.node: fn for fn in model.functions()}
-    by_name = {(fn.node.rsplit("#", 1)[0], fn.name): fn.node for fn in functions.values()}
-    alias_owner = {}
-    for fn in functions.values():
-        for alias in model.aliases(fn):
-            alias_owner[alias.node] = fn.node
-    index: dict = {}
-    for permission in model.of_type(Permission):
-        nodes = set()
-        for leaf in permission.function.leaves():
-            ref = ref_of(leaf)
-            if ref is not None:
-                if ref.node in functions:
-                    nodes.add(ref.node)
-                elif ref.node in alias_owner:
-                    nodes.add(alias_owner[ref.node])
-                elif "." in ref.name:
-                    owner = by_name.get((ref.node.rsplit("#", 1)[0], ref.name.split(".", 1)[0]))
-                    if owner:
-                        nodes.add(owner)
-            text = leaf.value if isinstance(leaf, Known) and isinstance(leaf.value, str) else ""
-            for node in _TOKEN.findall(text):
-                if node in functions:
-                    nodes.add(node)
-        for node in nodes:
-            index.setdefault(node, []).append(permission)
-    return index
-
-
-_TOKEN = re.compile(r"\$\{([^}]+)\.[A-Za-z_]+\}")
-
-
 def check(model, options):
-    index = _permission_index(model)
     for fn in model.functions():
-        permissions = index.get(fn.node, [])
+        permissions = model.permissions_naming(fn)
         # a SAM S3 event's permission has no SourceArn (SourceAccount only): it admits every bucket
         sam_s3 = any(t.permission_generated and t.source_kind == "s3" for t in model.triggers(fn))
         for trigger in model.triggers(fn):

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from ..values import Either, Known, ResourceRef, Unknown, Value, describe, known_str
+from ..values import Either, Known, ResourceRef, Unknown, Value, describe, known_str, ref_of
 from . import iam
 from .entities import (
     Queue, Topic,
@@ -20,6 +20,7 @@ from .entities import (
     RoleAttachment, Route, RouteTable, RouteTableAssociation, Subnet, Trigger, VpcEndpoint,
 )
 
+_TOKEN = re.compile(r"\$\{([^}]+)\.[A-Za-z_]+\}")  # ResourceRef.token() inside a string
 ARN_SERVICE_OF_KIND = {"sqs:queue": "sqs", "sns:topic": "sns"}
 _FN_NAME_TOKEN = re.compile(r"\$\{[^}]*\.name\}")
 
@@ -34,7 +35,8 @@ class Model:
         self.files: list[str] = []
         self.parse_errors: list = []  # ParseError per file that could not be read (LL001)
         self.unused_suppressions: list = []  # filled by the runner before LL002 runs
-        self.internal_errors: list[str] = []  # lambdalint's own failures: reported, exit code 2
+        self.internal_errors: list[str] = []
+        self._permission_index: dict | None = None  # see permissions_naming  # lambdalint's own failures: reported, exit code 2
         self._route_tables_of_subnet: dict[str, list] = {}
         self._routes_of_table: dict[str, list] = defaultdict(list)
 
@@ -271,6 +273,38 @@ class Model:
 
     def permissions(self, function: Function) -> list[Permission]:
         return self.pointing_at(function, "allows-invoke", Permission)
+
+    def permissions_naming(self, function: Function) -> list[Permission]:
+        """Permissions on the function, on one of its aliases or versions, or naming it inside a
+        longer string (``!Sub ${Fn.Arn}:live``, SAM's ``!Ref Fn.Alias``).  The index is built
+        once per model: a scan of every permission per function is quadratic on a large run."""
+        if self._permission_index is None:
+            self._permission_index = self._index_permissions()
+        return self._permission_index.get(function.node, [])
+
+    def _index_permissions(self) -> dict:
+        functions = {fn.node for fn in self.functions()}
+        by_name = {(fn.node.rsplit("#", 1)[0], fn.name): fn.node for fn in self.functions()}
+        alias_owner = {alias.node: fn.node for fn in self.functions() for alias in self.aliases(fn)}
+        index: dict = {}
+        for permission in self.of_type(Permission):
+            nodes = set()
+            for leaf in permission.function.leaves():
+                ref = ref_of(leaf)
+                if ref is not None:
+                    if ref.node in functions:
+                        nodes.add(ref.node)
+                    elif ref.node in alias_owner:
+                        nodes.add(alias_owner[ref.node])
+                    elif "." in ref.name:
+                        owner = by_name.get((ref.node.rsplit("#", 1)[0], ref.name.split(".", 1)[0]))
+                        if owner:
+                            nodes.add(owner)
+                text = leaf.value if isinstance(leaf, Known) and isinstance(leaf.value, str) else ""
+                nodes.update(node for node in _TOKEN.findall(text) if node in functions)
+            for node in nodes:
+                index.setdefault(node, []).append(permission)
+        return index
 
     # -- network -----------------------------------------------------------------------------
     def route_table_of(self, subnet: Subnet) -> tuple[RouteTable | None, Entity | None]:

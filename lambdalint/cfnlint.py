@@ -58,13 +58,13 @@ def model_for(cfn):
     cached = _models.get(key)
     if cached is not None and cached[0] is cfn:
         return cached[1]
-    from .frontends.cloudformation import CfnFrontend
+    from .frontends.template import map_template
     from .model import Model
 
     filename = getattr(cfn, "filename", None) or "template"
     doc = Document(filename, "cfn-yaml", cfn.template, locate=_locator(cfn.template, filename))
     model = Model()
-    CfnFrontend(doc, model).run()
+    map_template(doc, model)
     model.resolve_imports()
     model.build()
     _models.clear()  # keep one: cfn-lint lints templates one after the other

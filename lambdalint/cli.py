@@ -131,7 +131,7 @@ def _config(args):
 
 
 def _parameters(path):
-    from .runner import load_parameters
+    from .parameters import load_parameters
 
     try:
         return load_parameters(path)

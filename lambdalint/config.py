@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import glob_match
+from .paths import glob_match
 from .findings import SEVERITY_RANK
 from .rulekit import Rule
 

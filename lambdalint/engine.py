@@ -6,10 +6,9 @@ suppressions (inline comments, resource ``Metadata``, config) and reports unused
 """
 from __future__ import annotations
 
-import fnmatch
 import importlib.util
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -116,67 +115,3 @@ def run_rules(model, chosen: list[LoadedRule], config) -> tuple[list[Finding], l
                 span = _span(item.source, entity)
                 undecided.append(Undecided(meta.id, name, item.reason, span))
     return findings, undecided
-
-
-@dataclass
-class SuppressionHit:
-    file: str
-    line: int
-    ids: tuple
-    reason: str
-    kind: str  # inline | metadata
-    resource_lines: tuple = ()  # lines covered (inline: the line or the resource header)
-    resource: str | None = None
-    used: bool = False
-    column: int = 1
-    end_column: int | None = None
-    used_ids: set = field(default_factory=set)  # the selectors of ``ids`` that matched a finding
-
-
-def apply_suppressions(findings: list[Finding], suppressions: list[SuppressionHit], config,
-                       resource_starts: dict) -> tuple[list[Finding], int, int]:
-    """Drop suppressed findings.  ``resource_starts`` maps (file, resource) to its first line so
-    that a comment on a resource's first line covers the whole resource."""
-    kept, suppressed, without_reason = [], 0, 0
-    by_file: dict[str, list[SuppressionHit]] = {}
-    for hit in suppressions:
-        by_file.setdefault(hit.file, []).append(hit)
-    for finding in findings:
-        if finding.rule == "LL002":
-            kept.append(finding)
-            continue
-        if config.ignored_for_file(finding.rule, finding.span.file):
-            suppressed += 1
-            continue
-        header = resource_starts.get((finding.span.file, finding.resource))
-        hit = None
-        for candidate in by_file.get(finding.span.file, ()):
-            matched = [i for i in candidate.ids if _id_matches(i, finding)]
-            if not matched:
-                continue
-            if candidate.kind == "metadata":
-                if candidate.resource == finding.resource:
-                    hit = candidate
-            elif candidate.line == finding.span.line or (header is not None and candidate.line == header):
-                hit = candidate
-            if hit:
-                break
-        if hit is None:
-            kept.append(finding)
-            continue
-        hit.used = True
-        hit.used_ids.update(matched)
-        suppressed += 1
-        if not hit.reason:
-            without_reason += 1
-    return kept, suppressed, without_reason
-
-
-def _id_matches(selector: str, finding: Finding) -> bool:
-    selector = selector.strip()
-    return selector.upper() == finding.rule or selector == finding.name or selector.lower() == "all" or (
-        len(selector) < 5 and finding.rule.startswith(selector.upper()))
-
-
-def glob_match(path: str, pattern: str) -> bool:
-    return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, "*/" + pattern) or Path(path).match(pattern)

@@ -69,7 +69,7 @@ Resources:
   function." (constraints.md A6)
 - AWS SAM resource reference, `DeadLetterQueue` (same note) (constraints.md A6)
 """
-from lambdalint.frontends.cloudformation import INVOCATION_OF_PRINCIPAL, principal_service
+from lambdalint.model.principals import INVOCATION_OF_PRINCIPAL, principal_service
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
 from lambdalint.values import describe, known_str, native_name
 

@@ -883,18 +883,18 @@ def test_minified_json_template_in_a_folder_is_linted(here, run):
 def test_internal_error_on_one_file_still_lints_the_others(tmp_path, monkeypatch, capsys):
     """A lambdalint bug on one template is one line naming the file and exit 2; the other
     files are still linted and reported."""
-    from lambdalint.frontends import cloudformation
+    from lambdalint.frontends import template
 
     (tmp_path / "a.yaml").write_text(public())
     (tmp_path / "b.yaml").write_text("Resources:\n  Boom:\n    Type: AWS::SQS::Queue\n")
-    original = cloudformation.CfnFrontend.run
+    original = template.map_template
 
-    def run(self):
-        if self.doc.path.endswith("b.yaml"):
+    def run(doc, model, parameters=None):
+        if doc.path.endswith("b.yaml"):
             raise KeyError("simulated bug")
-        return original(self)
+        return original(doc, model, parameters)
 
-    monkeypatch.setattr(cloudformation.CfnFrontend, "run", run)
+    monkeypatch.setattr(template, "map_template", run)
     monkeypatch.chdir(tmp_path)
     code = main(["check", ".", "--format", "json"])
     out, err = capsys.readouterr()

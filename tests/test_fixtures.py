@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from lambdalint.config import load_config
-from lambdalint.runner import lint, load_parameters
+from lambdalint.parameters import load_parameters
+from lambdalint.runner import lint
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EXPECT = re.compile(r"#\s*expect:\s*((?:LL\d{3}[\s,]*)+)")

@@ -1,229 +1,15 @@
-"""CloudFormation (YAML and JSON) onto the normalized model.
+"""CloudFormation resource types onto the normalized model: one builder per resource type.
 
 This is the only place (with ``sam.py``) that knows CloudFormation property names.  Defaults
 that CloudFormation applies when a property is absent are encoded here, never in rules.
 """
 from __future__ import annotations
 
-from ..document import Document, Source
+from ..document import Source
 from ..model import entities as m
-from ..values import Absent, Either, Known, ResourceRef, Unknown, Value, known_str
-from .cfn_intrinsics import CfnResolver
-
-# ARN service / resource kinds for resource types that are only ever referenced
-KIND_OF_TYPE = {
-    "AWS::Lambda::Function": "lambda:function",
-    "AWS::Serverless::Function": "lambda:function",
-    "AWS::SQS::Queue": "sqs:queue",
-    "AWS::SNS::Topic": "sns:topic",
-    "AWS::DynamoDB::Table": "dynamodb:table",
-    "AWS::Serverless::SimpleTable": "dynamodb:table",
-    "AWS::S3::Bucket": "s3:bucket",
-    "AWS::Events::EventBus": "events:event-bus",
-    "AWS::Events::Rule": "events:rule",
-    "AWS::Kinesis::Stream": "kinesis:stream",
-    "AWS::StepFunctions::StateMachine": "states:state-machine",
-    "AWS::Serverless::StateMachine": "states:state-machine",
-    "AWS::Logs::LogGroup": "logs:log-group",
-    "AWS::KMS::Key": "kms:key",
-    "AWS::IAM::Role": "iam:role",
-    "AWS::IAM::Policy": "iam:policy",
-    "AWS::IAM::ManagedPolicy": "iam:policy",
-    "AWS::EC2::Subnet": "ec2:subnet",
-    "AWS::EC2::VPC": "ec2:vpc",
-    "AWS::EC2::RouteTable": "ec2:route-table",
-    "AWS::EC2::Route": "ec2:route",
-    "AWS::EC2::SubnetRouteTableAssociation": "ec2:route-table-association",
-    "AWS::EC2::NatGateway": "ec2:nat-gateway",
-    "AWS::EC2::InternetGateway": "ec2:internet-gateway",
-    "AWS::EC2::Instance": "ec2:instance",
-    "AWS::EC2::VPCEndpoint": "ec2:vpc-endpoint",
-    "AWS::EC2::SecurityGroup": "ec2:security-group",
-    "AWS::Lambda::EventSourceMapping": "lambda:event-source-mapping",
-    "AWS::Lambda::EventInvokeConfig": "lambda:event-invoke-config",
-    "AWS::Lambda::Alias": "lambda:alias",
-    "AWS::Lambda::Version": "lambda:version",
-    "AWS::Lambda::Permission": "lambda:permission",
-    "AWS::CloudWatch::Alarm": "cloudwatch:alarm",
-    "AWS::ApiGateway::RestApi": "apigateway:rest-api",
-    "AWS::Serverless::Api": "apigateway:rest-api",
-    "AWS::ApiGatewayV2::Api": "apigateway:http-api",
-    "AWS::Serverless::HttpApi": "apigateway:http-api",
-    "AWS::Kafka::Cluster": "kafka:cluster",
-    "AWS::AmazonMQ::Broker": "mq:broker",
-}
-
-# invocation type per service principal (for LL307 and push-source rules)
-INVOCATION_OF_PRINCIPAL = {
-    "apigateway": "sync", "elasticloadbalancing": "sync", "cognito-idp": "sync", "lex": "sync",
-    "alexa-appkit": "sync", "alexa-connectedhome": "sync", "cloudfront": "sync", "edgelambda": "sync",
-    "s3": "async", "sns": "async", "events": "async", "logs": "async", "iot": "async", "ses": "async",
-    "codecommit": "async", "config": "async", "cloudformation": "async", "scheduler": "async",
-}
-
-
-def principal_service(principal: Value) -> str | None:
-    text = known_str(principal)
-    if not text or "." not in text:
-        return None
-    return text.split(".", 1)[0]
-
-
-def esm_source_kind(source: Value, model_kind: str | None = None) -> str:
-    """sqs / kinesis / dynamodb / kafka / mq from a referenced kind or an ARN string."""
-    if model_kind:
-        return {"sqs:queue": "sqs", "kinesis:stream": "kinesis", "dynamodb:table": "dynamodb",
-                "kafka:cluster": "kafka", "mq:broker": "mq"}.get(model_kind, "")
-    text = known_str(source) or ""
-    if text.startswith("arn:"):
-        service = text.split(":")[2] if text.count(":") >= 2 else ""
-        if service == "dynamodb" or "/stream/" in text:
-            return "dynamodb"
-        return {"sqs": "sqs", "kinesis": "kinesis", "kafka": "kafka", "mq": "mq"}.get(service, "")
-    if isinstance(source, Known) and isinstance(source.value, ResourceRef) and source.value.attr == "streamarn":
-        return "dynamodb"
-    return ""
-
-
-class CfnFrontend:
-    """Maps one CloudFormation/SAM document onto entities added to ``model``."""
-
-    def __init__(self, doc: Document, model, parameters: dict | None = None):
-        self.doc = doc
-        self.model = model
-        self.extra_types: dict[str, str] = {}
-        self.r = CfnResolver(doc, parameters, self.extra_types)
-
-    def header(self, logical_id: str) -> Source:
-        return Source(self.doc, ("Resources", logical_id, "__key__"))
-
-    def run(self) -> None:
-        from . import sam
-
-        resources = self.r.resources
-        is_sam = sam.is_sam(self.doc.data)
-        if is_sam:
-            sam.declare_generated(self)
-        for logical_id, body in resources.items():
-            if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
-                continue
-            rtype = body["Type"]
-            props = body.get("Properties")
-            props = props if isinstance(props, dict) else {}
-            path = ("Resources", logical_id, "Properties")
-            builder = BUILDERS.get(rtype)
-            if rtype == "AWS::Serverless::Function":
-                entities = sam.function(self, logical_id, body, props, path)
-            elif builder is not None:
-                entities = builder(self, logical_id, props, path)
-            else:
-                entities = [m.Resource(self.r.node(logical_id), logical_id, KIND_OF_TYPE.get(rtype, _kind_from_type(rtype)),
-                                       self.header(logical_id))]
-            condition = body.get("Condition") if isinstance(body.get("Condition"), str) else None
-            for entity in entities or ():
-                entity.native_type = entity.native_type or rtype
-                if condition and entity.condition is None:
-                    entity.condition = condition
-                self.model.add(entity)
-            self._depends_on(logical_id, body)
-        if is_sam:
-            sam.mark_connectors(self)
-        self._exports()
-        self._scan_references()
-
-    def _scan_references(self) -> None:
-        """LL003: references anywhere in the template (not only the values builders read),
-        each reported once.  Skipped under a transform other than SAM (a macro or
-        ``AWS::LanguageExtensions`` may create the names referenced)."""
-        from .sam import SAM_TRANSFORM
-
-        data = self.doc.data if isinstance(self.doc.data, dict) else {}
-        transform = data.get("Transform")
-        if any(name != SAM_TRANSFORM for name in (transform if isinstance(transform, list) else [transform] if transform else [])):
-            return
-        for lid, body in self.r.resources.items():
-            if isinstance(body, dict):
-                self.r.scan_references(body.get("Properties"), ("Resources", lid, "Properties"))
-        for section in ("Outputs", "Conditions", "Globals"):
-            self.r.scan_references(data.get(section), (section,))
-        seen = set()
-        for source, text in self.r.unresolved:
-            if (source.path, text) not in seen:
-                seen.add((source.path, text))
-                self.model.unresolved_refs.append((source, text))
-
-    def _depends_on(self, logical_id, body) -> None:
-        depends = body.get("DependsOn")
-        names = [depends] if isinstance(depends, str) else depends if isinstance(depends, list) else []
-        for index, name in enumerate(names):
-            if isinstance(name, str) and self.r.resource_type(name) is None and not self.r.generated(name):
-                path = ("Resources", logical_id, "DependsOn") + ((index,) if isinstance(depends, list) else ())
-                self.r.unresolved.append((Source(self.doc, path), f"DependsOn '{name}', which is not a resource"))
-
-    def _exports(self) -> None:
-        outputs = self.doc.data.get("Outputs") if isinstance(self.doc.data, dict) else None
-        if not isinstance(outputs, dict):
-            return
-        for name, body in outputs.items():
-            if not isinstance(body, dict) or not isinstance(body.get("Export"), dict):
-                continue
-            export_name = self.r.resolve(body["Export"].get("Name"), ("Outputs", name, "Export", "Name"))
-            text = known_str(export_name)
-            if text and "${" not in text:
-                self.model.exports[text] = self.r.get(body, "Value", ("Outputs", name), Source(self.doc, ("Outputs", name)))
-
-    # helpers for builders
-    def get(self, props, key, path, logical_id) -> Value:
-        return self.r.get(props, key, path, self.header(logical_id))
-
-    def sub(self, value: Value, key: str) -> Value:
-        """A key of a known mapping Value, else Absent (or the Unknown itself)."""
-        if isinstance(value, Known) and isinstance(value.value, dict):
-            return value.value.get(key, Absent(value.source))
-        if isinstance(value, Unknown):
-            return value
-        if isinstance(value, Either):  # Fn::If around the block: the key in each branch
-            return Either(value.condition, tuple(self.sub(option, key) for option in value.options), value.source)
-        return Absent(value.source)
-
-
-def _kind_from_type(rtype: str) -> str:
-    parts = rtype.split("::")
-    if len(parts) == 3:
-        return f"{parts[1].lower()}:{parts[2].lower()}"
-    return "unknown:" + rtype
-
-
-def with_default(value: Value, default) -> Value:
-    """CloudFormation's documented default for an absent property, located at the resource."""
-    if value.absent:
-        return Known(default, value.source)
-    return value
-
-
-def function_entity(fe: CfnFrontend, logical_id: str, get, node=None) -> m.Function:
-    """Fields shared by AWS::Lambda::Function and SAM functions; ``get(key)`` returns a Value."""
-    vpc = get("VpcConfig")
-    dead_letter = get("DeadLetterConfig")
-    tracing = fe.sub(get("TracingConfig"), "Mode")
-    code = get("Code")
-    fn = m.Function(
-        node or fe.r.node(logical_id), logical_id, "lambda:function", fe.header(logical_id),
-        function_name=get("FunctionName"), runtime=get("Runtime"), handler=get("Handler"),
-        package_type=with_default(get("PackageType"), "Zip"), image_uri=fe.sub(code, "ImageUri"),
-        timeout=with_default(get("Timeout"), 3), memory=with_default(get("MemorySize"), 128),
-        ephemeral_storage=fe.sub(get("EphemeralStorage"), "Size"),
-        environment=fe.sub(get("Environment"), "Variables"), layers=get("Layers"), role=get("Role"),
-        vpc_config=vpc, subnets=fe.sub(vpc, "SubnetIds"), security_groups=fe.sub(vpc, "SecurityGroupIds"),
-        dead_letter_target=fe.sub(dead_letter, "TargetArn"), tracing=tracing,
-        reserved_concurrency=get("ReservedConcurrentExecutions"), capacity_provider=get("CapacityProviderConfig"),
-        log_group=fe.sub(get("LoggingConfig"), "LogGroup"),
-    )
-    if isinstance(code, Known) and isinstance(code.value, dict):
-        fn.code_path = Absent(code.source)
-    elif isinstance(code, Known) and isinstance(code.value, str):
-        fn.code_path = code  # a local path, before `aws cloudformation package`
-    return fn
+from ..model.principals import INVOCATION_OF_PRINCIPAL, esm_source_kind, principal_service
+from ..values import Absent, Known, ResourceRef, Unknown, Value, known_str
+from .cfn_base import function_entity, ref_kind, with_default
 
 
 def _function(fe, lid, props, path):
@@ -339,16 +125,9 @@ def _esm(fe, lid, props, path):
     source = get("EventSourceArn")
     return [m.EventSourceMapping(
         fe.r.node(lid), lid, "lambda:event-source-mapping", fe.header(lid), function=get("FunctionName"),
-        event_source=source, source_kind=esm_source_kind(source, _ref_kind(fe, source)), batch_size=get("BatchSize"),
+        event_source=source, source_kind=esm_source_kind(source, ref_kind(fe, source)), batch_size=get("BatchSize"),
         batching_window=get("MaximumBatchingWindowInSeconds"), starting_position=get("StartingPosition"),
         on_failure=fe.sub(fe.sub(get("DestinationConfig"), "OnFailure"), "Destination"))]
-
-
-def _ref_kind(fe, value: Value) -> str | None:
-    if isinstance(value, Known) and isinstance(value.value, ResourceRef):
-        rtype = fe.r.resource_type(value.value.name)
-        return KIND_OF_TYPE.get(rtype) if rtype else None
-    return None
 
 
 def _destination(fe, config: Value, key: str):

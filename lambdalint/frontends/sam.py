@@ -15,7 +15,8 @@ from .. import data
 from ..document import Source
 from ..model import entities as m
 from ..values import Absent, Known, Unknown, Value, known_str
-from .cloudformation import CfnFrontend, esm_source_kind, function_entity, with_default, _ref_kind
+from ..model.principals import esm_source_kind
+from .cfn_base import CfnFrontend, function_entity, ref_kind, with_default
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
@@ -257,7 +258,7 @@ def _event(fe, lid, fn, name, event: Value, pull_types: list) -> list:
             source = fe.sub(props, "Broker")
         if etype == "DocumentDB":
             source = fe.sub(props, "Cluster")
-        kind = esm_source_kind(source, _ref_kind(fe, source)) or PULL_KINDS[etype]
+        kind = esm_source_kind(source, ref_kind(fe, source)) or PULL_KINDS[etype]
         return [m.EventSourceMapping(
             node, display, "lambda:event-source-mapping", event.source, function=function_ref,
             event_source=source, source_kind=kind, batch_size=fe.sub(props, "BatchSize"),

@@ -11,7 +11,7 @@ import re
 
 from ...model import entities as m
 from ...values import Absent, Known, ResourceRef, Unknown, Value, known_int, known_str
-from ..cloudformation import INVOCATION_OF_PRINCIPAL, esm_source_kind, principal_service
+from ...model.principals import INVOCATION_OF_PRINCIPAL, esm_source_kind, principal_service
 from .resources import TfResource
 
 KIND_OF_TF_TYPE = {

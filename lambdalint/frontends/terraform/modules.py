@@ -65,7 +65,7 @@ def evaluate_modules(directories, parameters: dict, display_path, internal_error
     """Evaluate the module directories of one run together (a directory another one uses as a
     child module is not linted on its own).  Returns (ParseErrors, {directory: (docs, evaluation)})
     for the directories to add to the model, which the caller adds in its own order."""
-    from ...runner import parameters_for
+    from ...parameters import parameters_for
     from .evaluate import evaluate_module_ex
 
     loader = _Loader(lambda p: display_path(Path(p)))

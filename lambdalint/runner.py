@@ -13,11 +13,16 @@ from .engine import load_rules, matches, run_rules, select_rules
 from .findings import Report
 from .model import Model
 from .parameters import load_parameters, parameters_for
-from .paths import display_path
+from .paths import display_path, project_of
 from .suppressions import apply_suppressions, collect_suppressions, selector_matches, unused_suppressions
 
 
 def build_model(paths: list[str], config: Config, parameters: dict | None = None) -> tuple[Model, list[Document]]:
+    with project_of(paths):  # paths written in inputs are read only inside the project
+        return _build_model(paths, config, parameters)
+
+
+def _build_model(paths: list[str], config: Config, parameters: dict | None) -> tuple[Model, list[Document]]:
     from .frontends import template
 
     parameters = parameters or {}
@@ -70,6 +75,11 @@ def build_model(paths: list[str], config: Config, parameters: dict | None = None
 
 
 def lint(paths: list[str], config: Config, parameters: dict | None = None, show_unknowns: bool = False) -> Report:
+    with project_of(paths):  # rules that read packages (LL108) stay inside the project too
+        return _lint(paths, config, parameters, show_unknowns)
+
+
+def _lint(paths: list[str], config: Config, parameters: dict | None, show_unknowns: bool) -> Report:
     rules = load_rules()
     model, docs = build_model(paths, config, parameters)
     chosen = select_rules(rules, config.select, config.ignore)

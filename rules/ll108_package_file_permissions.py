@@ -68,8 +68,10 @@ from __future__ import annotations
 
 import os
 import stat
-import zipfile
 
+from lambdalint.load.limits import MAX_PACKAGE_ENTRIES
+from lambdalint.load.zipdir import is_zip, zip_entries
+from lambdalint.paths import confine, project
 from lambdalint.rulekit import Issue, Rule, Unsure
 from lambdalint.values import Known, Unknown, native_name
 
@@ -81,7 +83,6 @@ RULE = Rule(
 )
 
 SHOWN = 3  # offending files named in the message
-MAX_ENTRIES = 50_000  # stop walking huge trees (CodeUri: . in a monorepo)
 SKIP_DIRS = {".git", ".aws-sam", ".terraform"}
 ZIP_SUFFIXES = (".zip", ".jar")
 
@@ -102,27 +103,34 @@ def _check_package(fn, value, added: int):
     if not shown_path or "://" in shown_path:
         return
     base = os.path.dirname(value.source.doc.path) or "."
+    confined = confine(value, base, "code path")
+    if isinstance(confined, Unknown):  # never read outside the project (CodeUri: /, ../../..)
+        yield Unsure(fn, f"code path ({native_name(value, 'Code')}) <- {confined.reason}", value.source)
+        return
     path = os.path.normpath(os.path.join(base, shown_path))
     if os.path.isabs(shown_path):  # e.g. built from Terraform's path.module: show it from here
         relative = os.path.relpath(path)
         shown_path = shown_path if relative.startswith("..") else relative
-    if not os.path.exists(path):
+    try:
+        info = os.stat(path)
+    except OSError:
         yield Unsure(fn, f"code path {shown_path} does not exist (not built yet?)", value.source)
         return
-    if os.path.isdir(path):
-        problems, unsure = _walk(path, shown_path, [base, path], added)
+    if stat.S_ISDIR(info.st_mode):
+        problems, unsure = _walk(path, shown_path, added)
         remedy = f"Run `chmod -R o+rX {shown_path}` before packaging."
-    elif shown_path.lower().endswith(ZIP_SUFFIXES) or zipfile.is_zipfile(path):
+    elif not stat.S_ISREG(info.st_mode):  # a FIFO, device or socket: never opened
+        yield Unsure(fn, f"code path {shown_path} is not a regular file or directory, not read", value.source)
+        return
+    elif shown_path.lower().endswith(ZIP_SUFFIXES) or is_zip(path):
         problems, unsure = _zip_entries(path)
         remedy = "Rebuild the zip from files made readable with `chmod -R o+rX`."
-    elif os.path.isfile(path):
+    else:
         # a single file that the packager zips with its mode (Terraform archive_file source_file,
         # `aws cloudformation package` of a file path)
-        problem = _problem(shown_path, os.stat(path).st_mode, False, added)
+        problem = _problem(shown_path, info.st_mode, False, added)
         problems, unsure = [problem] if problem else [], None
         remedy = f"Run `chmod o+r {shown_path}` before packaging."
-    else:
-        return
     if unsure:
         yield Unsure(fn, f"package {shown_path}: {unsure}", value.source)
     if not problems:
@@ -153,30 +161,21 @@ def _problem(name: str, mode: int, is_dir: bool, added: int = 0) -> str | None:
     return None
 
 
-def _inside(path: str, roots: list[str]) -> bool:
-    real = os.path.realpath(path)
-    for root in roots:
-        root = os.path.realpath(root)
-        if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
-            return True
-    return False
-
-
-def _walk(path: str, shown_path: str, roots: list[str], added: int):
+def _walk(path: str, shown_path: str, added: int):
     """Files whose mode keeps Lambda from reading them.  Directories are not packaged as
     entries by the tools that zip a directory, so only files (and executables) count."""
     problems, count = [], 0
     for folder, dirs, files in os.walk(path, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        count += len(dirs) + len(files)  # directories count: a tree of empty ones costs a walk too
+        if count > MAX_PACKAGE_ENTRIES:  # the budget (CodeUri: . in a monorepo)
+            return problems, f"more than {MAX_PACKAGE_ENTRIES:,} entries (the package budget), not all checked"
         for name in sorted(files) + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
-            count += 1
-            if count > MAX_ENTRIES:
-                return problems, f"more than {MAX_ENTRIES} files, not all checked"
             full = os.path.join(folder, name)
             try:
                 info = os.lstat(full)
                 if stat.S_ISLNK(info.st_mode):
-                    if not _inside(full, roots):
+                    if not project().contains(full):
                         continue  # never follow a symlink out of the project
                     info = os.stat(full)
                     if stat.S_ISDIR(info.st_mode):
@@ -194,13 +193,11 @@ def _walk(path: str, shown_path: str, roots: list[str], added: int):
 
 def _zip_entries(path: str):
     """Entries of a zip whose Unix mode keeps Lambda from reading them (central directory
-    only: nothing is extracted or decompressed)."""
+    only, within the package budgets: nothing is extracted or decompressed)."""
     problems = []
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
-        return [], f"cannot read the zip ({error})"
+    entries, unsure = zip_entries(path)
+    if unsure:
+        return [], unsure
     for entry in entries:
         mode = entry.external_attr >> 16
         if entry.create_system != 3 or mode == 0:

@@ -269,7 +269,13 @@ def _lint_tf(tmp_path, flavour, source_key=None, source=None, filename=None):
         (module / "main.tf.json").write_text(text)
         needle = f'"{source_key}"' if source_key else '"filename"'
     line = next(n for n, t in enumerate(text.splitlines(), 1) if needle in t)
-    report = lint([str(module)], Config(select=["LL108"]))
+    # run from the project (tmp_path), as a user does: ../src of infra/ is inside it
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        report = lint([str(module)], Config(select=["LL108"]))
+    finally:
+        os.chdir(here)
     return [f for f in report.findings if f.rule == "LL108"], line, report
 
 

@@ -267,3 +267,27 @@ def test_malformed_plan_does_not_crash():
                  {"format_version": "1.0", "planned_values": {"root_module": {"resources": [1, {"x": 1}]}},
                   "resource_changes": [None], "configuration": []}):
         assert read_plan(load_plan(json.dumps(data), NAME)) == []
+
+
+def test_known_list_item_equal_to_another_attribute_of_the_target():
+    """checkov's tfplan.json (Terraform 0.12.23) lists ``cidr_blocks = [aws_vpc.v.cidr_block]``
+    with the reference cut at the resource (``aws_vpc.v``, implied attribute ``id``) and the known
+    CIDR: the item is matched to ``cidr_block``, which once crashed the reader (list.remove).
+    The real 1.11.4 shape (a description equal to the name) is fixtures/LL602/attachment_by_role_name."""
+    resources = plan(
+        [res("aws_vpc.v", "aws_vpc", "v", {"cidr_block": "172.16.0.0/16"}),
+         res("aws_security_group_rule.r", "aws_security_group_rule", "r", {"cidr_blocks": ["172.16.0.0/16"]}),
+         res("aws_iam_role.x", "aws_iam_role", "x", {"description": "x", "name": "x"}),
+         res("aws_iam_policy_attachment.a", "aws_iam_policy_attachment", "a", {"roles": ["x", "x"]})],
+        configuration={"resources": [
+            {"address": "aws_security_group_rule.r", "type": "aws_security_group_rule",
+             "expressions": {"cidr_blocks": {"references": ["aws_vpc.v"]}}},
+            {"address": "aws_iam_policy_attachment.a", "type": "aws_iam_policy_attachment",
+             "expressions": {"roles": {"references": ["aws_iam_role.x.name", "aws_iam_role.x"]}}}]})
+    cidrs = items(resources["aws_security_group_rule.r"].values["cidr_blocks"])
+    assert [ref_of(v) for v in cidrs] == [ref("aws_vpc.v", "cidr_block")]
+    # the attribute the reference names wins over an equal one listed first; a second equal item
+    # has no reference left and stays the literal
+    roles = items(resources["aws_iam_policy_attachment.a"].values["roles"])
+    assert ref_of(roles[0]) == ref("aws_iam_role.x", "name")
+    assert plain(roles[1]) == "x"

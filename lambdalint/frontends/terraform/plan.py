@@ -322,8 +322,9 @@ class _PlanReader:
             for i, item in enumerate(items):
                 match = self._match(item, left)
                 if match is not None:
-                    items[i] = Known(match, item.source)
-                    left.remove(match)
+                    used, found = match
+                    items[i] = Known(found, item.source)
+                    left.remove(used)
             holes = [i for i, item in enumerate(items) if isinstance(item, Unknown)]
             if holes and len(holes) == len(left):
                 for i, ref in zip(holes, left):
@@ -331,7 +332,7 @@ class _PlanReader:
             return Known(items, current.source)
         if isinstance(current, Known):
             match = self._match(current, refs)
-            return Known(match, current.source) if match is not None else None
+            return Known(match[1], current.source) if match is not None else None
         if isinstance(current, Unknown) and current.reason == AFTER_APPLY:
             shape = self._shape(resource, at)
             if shape == "list":
@@ -384,17 +385,25 @@ class _PlanReader:
         target = self.by_address.get(ref.name)
         return target.type if target is not None else ""
 
-    def _match(self, item: Value, refs: list[ResourceRef]) -> ResourceRef | None:
-        """The reference whose target has this known value as its attribute (a known id)."""
+    def _match(self, item: Value, refs: list[ResourceRef]) -> tuple[ResourceRef, ResourceRef] | None:
+        """(the reference of ``refs`` used, the reference to the attribute of its target that has
+        this known value), for a known id or name written through a reference.  The attribute
+        the reference names wins; else the first attribute with that value.  The two differ when
+        Terraform cut the reference at the resource (0.12 plans list ``aws_vpc.v`` for
+        ``aws_vpc.v.cidr_block``) or another attribute has the same value (a description equal
+        to the name)."""
         if not isinstance(item, Known) or not isinstance(item.value, str) or not item.value:
             return None
         for ref in refs:
             target = self.by_address.get(ref.name)
             if target is None:
                 continue
-            for attr, value in target.values.items():
-                if isinstance(value, Known) and value.value == item.value:
-                    return ResourceRef(ref.node, normalize_attr(target.type, attr), ref.name)
+            equal = [attr for attr, value in target.values.items()
+                     if isinstance(value, Known) and value.value == item.value]
+            if equal:
+                named = [attr for attr in equal if normalize_attr(target.type, attr) == ref.attr]
+                attr = (named or equal)[0]
+                return ref, ResourceRef(ref.node, normalize_attr(target.type, attr), ref.name)
         return None
 
     @staticmethod

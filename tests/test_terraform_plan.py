@@ -291,3 +291,20 @@ def test_known_list_item_equal_to_another_attribute_of_the_target():
     roles = items(resources["aws_iam_policy_attachment.a"].values["roles"])
     assert ref_of(roles[0]) == ref("aws_iam_role.x", "name")
     assert plain(roles[1]) == "x"
+
+
+def test_blank_planned_value_follows_a_resource_only_reference():
+    """Planned ``role = ""`` (a sanitized plan) with ``role = aws_iam_role.r.arn`` configured is
+    that reference; with a variable among the references ("" may be a condition's branch) it
+    stays as planned."""
+    resources = plan(
+        [res("aws_iam_role.r", "aws_iam_role", "r", {"arn": "", "name": "r"}),
+         res("aws_lambda_function.f", "aws_lambda_function", "f", {"role": ""}),
+         res("aws_lambda_function.g", "aws_lambda_function", "g", {"role": ""})],
+        configuration={"resources": [
+            {"address": "aws_lambda_function.f", "type": "aws_lambda_function",
+             "expressions": {"role": {"references": ["aws_iam_role.r.arn", "aws_iam_role.r"]}}},
+            {"address": "aws_lambda_function.g", "type": "aws_lambda_function",
+             "expressions": {"role": {"references": ["var.enabled", "aws_iam_role.r.arn", "aws_iam_role.r"]}}}]})
+    assert ref_of(resources["aws_lambda_function.f"].values["role"]) == ref("aws_iam_role.r", "arn")
+    assert plain(resources["aws_lambda_function.g"].values["role"]) == ""

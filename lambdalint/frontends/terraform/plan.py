@@ -227,7 +227,8 @@ class _PlanReader:
                 if name in _POLICY_ATTRS:  # jsonencode({... aws_sqs_queue.q.arn}) is not that ARN
                     targets = [t for t in targets if t.attr in ("json", "minified_json")]
                 if targets:
-                    linked = self._apply(resource, targets, current, at + (name,))
+                    linked = self._apply(resource, targets, current, at + (name,),
+                                         _only_resources(_list(expr["references"])))
                     if linked is not None:
                         block.value[name] = linked
             elif isinstance(expr, dict) and current is not None and not ("constant_value" in expr):
@@ -307,10 +308,17 @@ class _PlanReader:
         return out
 
     def _apply(self, resource: TfResource, refs: list[ResourceRef], current: Value | None,
-               at: tuple) -> Value | None:
+               at: tuple, only_resources: bool = False) -> Value | None:
         """The attribute value with references put in, or None to leave it as it is."""
         source = current.source if current is not None and current.source else \
             resource.source.child("values", *at)
+        if isinstance(current, Known) and current.value == "" and only_resources and \
+                len({r.name for r in refs}) == 1:
+            # planned "" for an expression that names one resource and no variable or local
+            # (no condition can have chosen ""): a plan with the referenced value blanked out
+            # (terraform-compliance's sanitized plans show role = "" for role = aws_iam_role.r.arn);
+            # the configuration says what it is
+            return Known(refs[0], source)
         if isinstance(current, Known) and isinstance(current.value, list) and \
                 any(isinstance(item, Known) and isinstance(item.value, dict) for item in current.value):
             return self._fill(current, refs)
@@ -428,6 +436,13 @@ class _PlanReader:
             name = next((s for s in reversed(at) if isinstance(s, str)), "")
             return "list" if name.endswith(("_ids", "_arns", "s")) and not name.endswith("ss") else "scalar"
         return "scalar"
+
+
+def _only_resources(refs: list) -> bool:
+    """Whether an expression's references name resources (and instance keys) only: no variable,
+    local or module output, which could hold a condition."""
+    roots = {ref.split(".", 1)[0].split("[", 1)[0] for ref in refs if isinstance(ref, str)}
+    return bool(roots) and not roots & {"var", "local", "module", "path", "terraform", "self"}
 
 
 def _implied_attr(name: str) -> str:

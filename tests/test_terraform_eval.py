@@ -680,3 +680,70 @@ def test_conditional_instance_reads_values_under_its_condition(tmp_path):
     policy = mapping(res["aws_iam_role.r[0]"].values["assume_role_policy"])
     assert plain(items(policy["Statement"])[0])["Action"] == ["sts:AssumeRole"]
     assert "dead_letter_config" not in res["aws_lambda_function.f"].values
+
+
+# -- references through other resources ----------------------------------------------------------
+
+def test_attribute_of_another_resource_is_its_configured_value(tmp_path):
+    resources, _ = run(tmp_path, {"main.tf": """
+        resource "aws_lambda_function" "f" {
+          function_name = "worker"
+          timeout       = aws_sqs_queue.c[0].visibility_timeout_seconds
+        }
+        resource "aws_lambda_alias" "live" {
+          name          = "live"
+          function_name = aws_lambda_function.f.function_name
+        }
+        resource "aws_lambda_alias" "again" {
+          function_name = aws_lambda_alias.live.function_name
+        }
+        resource "aws_sqs_queue" "a" { visibility_timeout_seconds = 40 }
+        resource "aws_sqs_queue" "b" { visibility_timeout_seconds = aws_sqs_queue.a.visibility_timeout_seconds + 10 }
+        resource "aws_sqs_queue" "c" {
+          count                      = 2
+          visibility_timeout_seconds = aws_sqs_queue.b.visibility_timeout_seconds * (count.index + 1)
+        }
+        resource "aws_lambda_event_source_mapping" "m" {
+          function_name    = aws_lambda_alias.again.function_name
+          event_source_arn = aws_sqs_queue.c[1].arn
+          batch_size       = aws_sqs_queue.c[1].visibility_timeout_seconds
+          starting_position = aws_sqs_queue.a.delay_seconds
+        }
+        data "archive_file" "zip" {
+          type        = "zip"
+          source_dir  = "src"
+          output_path = "build/app.zip"
+        }
+        resource "aws_lambda_function" "g" {
+          filename      = data.archive_file.zip.output_path
+          function_name = aws_lambda_function.f.function_name
+          role          = aws_lambda_function.f.role
+        }
+    """})
+    esm = resources["aws_lambda_event_source_mapping.m"].values
+    # two hops through aliases to the function itself, which stays a reference (its identity)
+    assert ref_of(esm["function_name"]) == ref("aws_lambda_function.f", "name")
+    assert ref_of(esm["event_source_arn"]) == ref("aws_sqs_queue.c[1]", "arn")
+    assert plain(esm["batch_size"]) == 100  # (40 + 10) * 2, through three queues
+    # the value is located where it is used; not configured there: a reference, as before
+    assert esm["batch_size"].source.path[-1] == "batch_size"
+    assert ref_of(esm["starting_position"]) == ref("aws_sqs_queue.a", "delay_seconds")
+    # the count.index in queue c's value is that of the instance named
+    assert plain(resources["aws_lambda_function.f"].values["timeout"]) == 50
+    g = resources["aws_lambda_function.g"].values
+    assert ref_of(g["filename"]) == ref("data.archive_file.zip", "output_path")  # built at apply time
+    assert ref_of(g["function_name"]) == ref("aws_lambda_function.f", "name")
+    # f sets no role: computed or defaulted by the provider, so the reference stays
+    assert ref_of(g["role"]) == ref("aws_lambda_function.f", "role")
+
+
+def test_references_through_resources_that_refer_to_each_other_end(tmp_path):
+    """A cycle (Terraform rejects it) ends in a reference instead of looping."""
+    resources, _ = run(tmp_path, {"main.tf": """
+        resource "aws_sqs_queue" "a" { visibility_timeout_seconds = aws_sqs_queue.b.visibility_timeout_seconds }
+        resource "aws_sqs_queue" "b" { visibility_timeout_seconds = aws_sqs_queue.a.visibility_timeout_seconds }
+    """})
+    a = resources["aws_sqs_queue.a"].values["visibility_timeout_seconds"]
+    b = resources["aws_sqs_queue.b"].values["visibility_timeout_seconds"]
+    assert ref_of(b) == ref("aws_sqs_queue.a", "visibility_timeout_seconds")
+    assert ref_of(a) == ref("aws_sqs_queue.a", "visibility_timeout_seconds")

@@ -308,3 +308,24 @@ def test_blank_planned_value_follows_a_resource_only_reference():
              "expressions": {"role": {"references": ["var.enabled", "aws_iam_role.r.arn", "aws_iam_role.r"]}}}]})
     assert ref_of(resources["aws_lambda_function.f"].values["role"]) == ref("aws_iam_role.r", "arn")
     assert plain(resources["aws_lambda_function.g"].values["role"]) == ""
+
+
+def test_reference_through_configured_attributes_of_other_resources():
+    """``aws_lambda_alias.b.function_name`` is what alias b's configuration names: alias a's
+    function_name, which names the function (two hops; the function's name is its identity)."""
+    def alias(name, refs):
+        return {"address": f"aws_lambda_alias.{name}", "type": "aws_lambda_alias",
+                "expressions": {"function_name": {"references": refs}}}
+    resources = plan(
+        [res("aws_lambda_function.f", "aws_lambda_function", "f", {"function_name": "fn"}),
+         res("aws_lambda_alias.a", "aws_lambda_alias", "a", {"function_name": "fn", "name": "a"}),
+         res("aws_lambda_alias.b", "aws_lambda_alias", "b", {"function_name": "fn", "name": "b"}),
+         res("aws_lambda_event_source_mapping.m", "aws_lambda_event_source_mapping", "m", {"function_name": "fn"})],
+        configuration={"resources": [
+            alias("a", ["aws_lambda_function.f.function_name", "aws_lambda_function.f"]),
+            alias("b", ["aws_lambda_alias.a.function_name", "aws_lambda_alias.a"]),
+            {"address": "aws_lambda_event_source_mapping.m", "type": "aws_lambda_event_source_mapping",
+             "expressions": {"function_name": {"references": ["aws_lambda_alias.b.function_name",
+                                                              "aws_lambda_alias.b"]}}}]})
+    esm = resources["aws_lambda_event_source_mapping.m"].values
+    assert ref_of(esm["function_name"]) == ref("aws_lambda_function.f", "name")

@@ -2,9 +2,10 @@
 
 Only what Terraform itself knows before talking to a provider is resolved: variables (parameters,
 ``*.tfvars``, defaults), locals, literal functions, ``count``/``for_each`` over known values,
-local child modules, ``aws_iam_policy_document``.  Attributes of other resources are never
-looked up: a reference becomes ``Known(ResourceRef(...))`` so the model can draw the edge, and
-anything else that cannot be known becomes ``Unknown`` with the user's own notation as reason.
+local child modules, ``aws_iam_policy_document``, and attributes of other resources that are
+configured on them (see ``references.py``).  Any other reference to a resource becomes
+``Known(ResourceRef(...))`` so the model can draw the edge, and anything else that cannot be known
+becomes ``Unknown`` with the user's own notation as reason.
 
 This module holds the module model (declarations, instances, child module calls) and drives the
 evaluation; the parts live beside it:

@@ -8,7 +8,9 @@ Three parts of a plan are combined:
 * ``resource_changes``: ``after_unknown`` (-> ``Unknown("known after apply")``) and
   ``after_sensitive`` (a sensitive value left out of the plan -> ``Unknown("sensitive")``).
 * ``configuration``: the expressions' ``references``.  Ids of resources created by the same plan
-  are unknown, so the graph edges (function -> role, subnet -> route table) come from here.
+  are unknown, so the graph edges (function -> role, subnet -> route table) come from here.  A
+  reference to a non-identity attribute configured by references of its own
+  (``aws_lambda_alias.live.function_name``) is followed to what those name, as in HCL.
 
 Known limits (values stay ``Unknown``): an unknown map whose entries reference resources
 (``environment.variables``), string interpolation around a reference (``"${aws_s3_bucket.b.arn}/*"``
@@ -24,7 +26,7 @@ from typing import Any
 
 from ...document import Document, Source
 from ...values import Known, ResourceRef, Unknown, Value
-from .resources import TfResource, node_id, normalize_attr
+from .resources import TfResource, follows_configuration, node_id, normalize_attr
 
 AFTER_APPLY = "known after apply"
 SENSITIVE = "sensitive"
@@ -38,6 +40,8 @@ _HEAD = re.compile(r"[A-Za-z_][\w-]*")
 _INDEX = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]')
 _SCALARS = frozenset({str, int, float, bool})
 # Reference roots that are never resources.
+# References followed through the configuration of the resources they name (an alias's function_name).
+_MAX_HOPS = 8
 _NOT_RESOURCES = frozenset({"var", "local", "count", "each", "path", "terraform", "self"})
 
 
@@ -281,9 +285,27 @@ class _PlanReader:
                 chosen = list(instances.values())  # whole resource or splat: every instance
             type_ = base.rsplit(".", 2)[-2]
             for address in chosen:
-                out.append(ResourceRef(node_id(self.doc.path, address),
-                                       normalize_attr(type_, attr or implied), address))
+                out.extend(self._through(ResourceRef(node_id(self.doc.path, address),
+                                                     normalize_attr(type_, attr or implied), address), depth))
         return out
+
+    def _through(self, ref: ResourceRef, depth: int) -> list[ResourceRef]:
+        """A reference to an attribute configured on its resource by references of its own
+        (``aws_lambda_alias.live.function_name`` -> ``aws_lambda_function.f.function_name``):
+        the resources those name, any number of hops (bounded; Terraform rejects cycles)."""
+        target = self.by_address.get(ref.name)
+        if target is None or depth >= _MAX_HOPS or not follows_configuration(target.type, ref.attr):
+            return [ref]
+        module = target.extra["module"]
+        static = _INDEX.sub("", module + ".") if module else ""
+        config = self.config_resources.get((static, target.extra["base"][len(module) + 1 if module else 0:]))
+        expression = _dict(_dict(_dict(config).get("expressions")).get(ref.attr))
+        refs = _list(expression.get("references"))
+        if not refs:
+            return [ref]
+        found = self._targets(refs, module + "." if module else "", target.count_index, _implied_attr(ref.attr),
+                              depth + 1)
+        return found or [ref]
 
     def _module_output(self, steps: list, prefix: str, self_index: Any, implied: str,
                        depth: int) -> list[ResourceRef]:
@@ -411,7 +433,8 @@ class _PlanReader:
             if equal:
                 named = [attr for attr in equal if normalize_attr(target.type, attr) == ref.attr]
                 attr = (named or equal)[0]
-                return ref, ResourceRef(ref.node, normalize_attr(target.type, attr), ref.name)
+                found = self._through(ResourceRef(ref.node, normalize_attr(target.type, attr), ref.name), 0)
+                return ref, found[0] if len(found) == 1 else ResourceRef(ref.node, normalize_attr(target.type, attr), ref.name)
         return None
 
     @staticmethod

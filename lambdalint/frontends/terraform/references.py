@@ -1,9 +1,14 @@
 """Resolving names in expressions: ``var.*``, ``local.*``, ``module.*``, ``data.*``, resources,
 ``path.*``, and the attribute/index/splat steps after them.
 
-Attributes of resources are never looked up: a reference becomes ``Known(ResourceRef(...))`` so
-the model can draw the edge (``aws_iam_role.r.arn``); only ``data.aws_iam_policy_document.*.json``
-is computed, as the policy tree.  Values reached through a reference (a variable default, a local)
+An attribute of another resource is what Terraform would give before apply: the value configured
+on that resource when it is written there (``aws_lambda_alias.live.function_name`` is the alias's
+``function_name`` argument, ``aws_sqs_queue.q.visibility_timeout_seconds`` the queue's setting),
+following that value's own references any number of hops (a cycle, which Terraform rejects, ends
+in a reference).  Identity attributes (``arn``, ``id``, ``name`` ...: ``resources.IDENTITY_ATTRS``)
+and attributes not configured there stay ``Known(ResourceRef(...))`` so the model can draw the
+edge (``aws_iam_role.r.arn``); ``data.aws_iam_policy_document.*.json`` is computed, as the policy
+tree.  Values reached through a reference (a variable default, a local)
 keep their inner sources but get the referring expression's source at the top, so findings point
 where the value is used.  For a resource whose ``count``/``for_each`` is unknown there is one
 representative instance: an index into it selects the representative, a splat over it is Unknown
@@ -19,7 +24,7 @@ from ...load.hcl import Literal, Traversal
 from ...values import Absent, Either, Known, ResourceRef, Unknown, Value
 from .expressions import Scope
 from .policy_document import policy_tree
-from .resources import normalize_attr
+from .resources import follows_configuration, normalize_attr
 from .tfvalues import Invalid, blocked, from_plain, located, to_number, to_str
 
 if TYPE_CHECKING:
@@ -115,6 +120,10 @@ class ReferenceResolver:
                 rtype = self.node_types.get(raw.node, "")
                 if rtype == "aws_iam_policy_document" and name in ("json", "minified_json"):
                     return self.policy_document(raw.node, src)
+                if follows_configuration(rtype, name):
+                    configured = self.configured(raw.node, name, src)
+                    if configured is not None:
+                        return configured
                 return Known(ResourceRef(raw.node, normalize_attr(rtype, name), raw.name), src)
             return Known(ResourceRef(raw.node, f"{raw.attr}.{name}", raw.name), src)
         if raw is None:
@@ -292,6 +301,20 @@ class ReferenceResolver:
 
     def all_outputs(self, child: _Module, src) -> Value:
         return Known({name: self.output(child, name, src) for name in child.outputs}, src)
+
+    def configured(self, node, name, src) -> Value | None:
+        """The value written for attribute ``name`` on the resource instance ``node`` (its own
+        references followed the same way, any number of hops), or None when it is not written
+        there (computed by the provider, or a default) or is being computed (a reference cycle,
+        which Terraform rejects): the caller keeps the reference."""
+        found = self.node_index.get(node)
+        if found is None:
+            return None
+        module, inst = found
+        if inst.values is None and ("values", node) in self.active:
+            return None
+        value = self.instance_values(module, inst).get(name)
+        return None if value is None else located(value, src)
 
     # -- aws_iam_policy_document
     def policy_document(self, node, src) -> Value:

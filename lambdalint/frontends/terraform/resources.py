@@ -38,6 +38,23 @@ def normalize_attr(resource_type: str, attr: str) -> str:
     return ATTRIBUTE_ALIASES.get((resource_type, attr), attr)
 
 
+# Normalized attributes that are a resource's own identity: a reference to one stays a reference
+# (the model draws its edges from it), even where the name is configured as a literal.
+IDENTITY_ATTRS = frozenset({"arn", "id", "name", "url"})
+# Configured attributes whose value is made when Terraform applies, not read from the block.
+PRODUCED_ATTRS = frozenset({("archive_file", "output_path")})
+
+
+def follows_configuration(resource_type: str, attr: str) -> bool:
+    """Whether ``resource.attr`` is the value configured on that resource (when configured),
+    as Terraform evaluates it: ``aws_lambda_alias.live.function_name`` is the alias's
+    ``function_name`` argument, ``aws_sqs_queue.q.visibility_timeout_seconds`` the queue's
+    setting.  Not for identity attributes (``arn``, ``id``, ``name`` and their per-type aliases
+    such as a function's ``function_name``) nor for ``archive_file.output_path`` (the zip
+    written at apply time, which the mapping traces back to its sources)."""
+    return normalize_attr(resource_type, attr) not in IDENTITY_ATTRS and (resource_type, attr) not in PRODUCED_ATTRS
+
+
 def node_id(container: str, address: str) -> str:
     """Model node id of a Terraform resource: the module directory (or plan file) and address."""
     return f"{container}#{address}"

@@ -101,9 +101,10 @@ def check(model, options):
         value = fn.dead_letter_target
         if value.absent:
             continue
-        entities = [fn] + list(model.aliases(fn))
-        triggers = [t for e in entities for t in model.triggers(e)]
-        mappings = [m for e in entities for m in model.event_source_mappings(e)]
+        # the model gives the function the triggers, mappings and permissions of its aliases
+        entities = [fn]
+        triggers = model.triggers(fn)
+        mappings = model.event_source_mappings(fn)
         if not triggers and not mappings:
             continue
         if any(t.invocation != "sync" for t in triggers):

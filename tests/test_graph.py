@@ -39,3 +39,17 @@ def test_dot_and_mermaid_render(capsys, monkeypatch):
     assert "digraph lambdalint" in capsys.readouterr().out
     assert main(["graph", "fixtures/example/app.yaml", "--format", "mermaid"]) == 0
     assert capsys.readouterr().out.startswith("graph LR")
+
+
+def test_literal_function_names_in_arns_and_names():
+    from lambdalint.model.invoked import literal_function_name
+
+    assert literal_function_name("arn:aws:lambda:us-east-1:123456789012:function:worker:live") == "worker"
+    assert literal_function_name("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:worker") == "worker"
+    assert literal_function_name("123456789012:function:worker:7") == "worker"
+    assert literal_function_name("worker:live") == "worker"
+    assert literal_function_name("worker") == "worker"
+    assert literal_function_name("arn:aws:sqs:us-east-1:123456789012:worker") is None  # not a function
+    assert literal_function_name("arn:aws:lambda:us-east-1:123456789012:layer:worker:1") is None
+    assert literal_function_name("${AWS::StackName}-worker") is None  # not a literal
+    assert literal_function_name("https://example.com/x") is None

@@ -14,12 +14,15 @@ import networkx as nx
 
 from ..values import Either, Known, ResourceRef, Unknown, Value, describe, known_str, ref_of
 from . import iam
+from .invoked import FunctionNames
 from .entities import (
     Queue, Topic,
     Alias, Entity, EventInvokeConfig, EventSourceMapping, Function, Permission, Policy, Role,
     RoleAttachment, Route, RouteTable, RouteTableAssociation, Subnet, Trigger, VpcEndpoint,
 )
 
+# Relations to a function that may name it through an alias, a version or a literal ARN/name
+_INVOKES = ("triggers", "configures", "allows-invoke")
 _TOKEN = re.compile(r"\$\{([^}]+)\.[A-Za-z_]+\}")  # ResourceRef.token() inside a string
 ARN_SERVICE_OF_KIND = {"sqs:queue": "sqs", "sns:topic": "sns"}
 _FN_NAME_TOKEN = re.compile(r"\$\{[^}]*\.name\}")
@@ -36,6 +39,7 @@ class Model:
         self.parse_errors: list = []  # ParseError per file that could not be read (LL001)
         self.unused_suppressions: list = []  # filled by the runner before LL002 runs
         self.internal_errors: list[str] = []
+        self._function_names_index: FunctionNames | None = None  # set by build()
         self._permission_index: dict | None = None  # see permissions_naming  # lambdalint's own failures: reported, exit code 2
         self._route_tables_of_subnet: dict[str, list] = {}
         self._routes_of_table: dict[str, list] = defaultdict(list)
@@ -99,10 +103,18 @@ class Model:
 
     def build(self) -> "Model":
         self._main_route_tables()
+        names = FunctionNames(self)
         for entity in list(self.entities.values()):
             for reason, value in entity.links():
+                direct = set()
                 for target in self.targets(value):
                     self.graph.add_edge(entity.node, target.node, reason=reason)
+                    direct.add(target.node)
+                if reason in _INVOKES:  # through an alias/version, a qualified ARN, a literal name
+                    for fn in names.functions(value, entity.node):
+                        if fn.node not in direct:
+                            self.graph.add_edge(entity.node, fn.node, reason=reason)
+        self._function_names_index = names
         self._index_routes()
         # "${x.name}" in a policy is x's name when that name is a literal: policies often spell
         # a log group as /aws/lambda/${fn.name} or a queue via SAM's ${Queue.QueueName} while the
@@ -283,6 +295,7 @@ class Model:
         return self._permission_index.get(function.node, [])
 
     def _index_permissions(self) -> dict:
+        names = self._function_names_index or FunctionNames(self)
         functions = {fn.node for fn in self.functions()}
         by_name = {(fn.node.rsplit("#", 1)[0], fn.name): fn.node for fn in self.functions()}
         alias_owner = {alias.node: fn.node for fn in self.functions() for alias in self.aliases(fn)}
@@ -302,6 +315,7 @@ class Model:
                             nodes.add(owner)
                 text = leaf.value if isinstance(leaf, Known) and isinstance(leaf.value, str) else ""
                 nodes.update(node for node in _TOKEN.findall(text) if node in functions)
+            nodes.update(fn.node for fn in names.functions(permission.function, permission.node))
             for node in nodes:
                 index.setdefault(node, []).append(permission)
         return index

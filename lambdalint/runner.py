@@ -6,6 +6,8 @@ LL001 finding and never stops the other files.
 """
 from __future__ import annotations
 
+import os
+
 from .config import Config
 from .discover import discover, load_cfn_file
 from .document import Document, ParseError
@@ -39,6 +41,27 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
         for error in errors:
             model.parse_errors.append(error)
             model.files.append(error.file)
+    # CloudFormation/SAM files first loaded, so that a template another one nests (a nested
+    # stack, a SAM application) is linted through its parent and not again on its own
+    from .frontends.nested import Stacks, reached_as_children
+
+    loaded_cfn = {}
+    for kind, item in inputs.order:
+        if kind == "cfn":
+            path, explicit = inputs.cfn_files[item]
+            loaded_cfn[item] = load_cfn_file(path, explicit and not config.only_templates)
+
+    def register(loaded) -> None:  # a template first read as a child
+        if isinstance(loaded, ParseError):
+            model.parse_errors.append(loaded)
+            model.files.append(loaded.file)
+        elif loaded is not None:
+            docs.append(loaded)
+            model.files.append(loaded.path)
+
+    stacks = Stacks(model, parameters, register)
+    templates = [d for d in loaded_cfn.values() if isinstance(d, Document) and d.format.startswith("cfn")]
+    as_children = reached_as_children(templates, stacks) if templates else set()
     # files and Terraform module directories in the order found (arguments order, then walk order)
     for kind, item in inputs.order:
         if kind == "tf":
@@ -48,10 +71,14 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
                     if doc.path not in model.files:
                         model.files.append(doc.path)
             continue
-        path, explicit = inputs.cfn_files[item]
-        loaded = load_cfn_file(path, explicit and not config.only_templates)
+        loaded = loaded_cfn[item]
         if loaded is None:
             continue
+        if isinstance(loaded, Document) and loaded.format.startswith("cfn"):
+            real = os.path.realpath(loaded.path)
+            if real in as_children or real in stacks.registered:
+                continue  # linted through the template that nests it
+            stacks.preload(loaded, registered=True)
         if isinstance(loaded, ParseError):
             model.parse_errors.append(loaded)
             model.files.append(loaded.file)
@@ -64,7 +91,7 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
 
                 add_plan(loaded, model)
             else:
-                template.map_template(loaded, model, parameters_for(parameters, loaded.path))
+                template.map_template(loaded, model, parameters_for(parameters, loaded.path), stacks=stacks)
         except RecursionError:
             model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))
         except Exception as error:  # a lambdalint bug on this file: say so, lint the others

@@ -218,13 +218,13 @@ def function(fe: CfnFrontend, lid: str, body: dict, props: dict, path: tuple) ->
 def _self_ref(fe, lid):
     from ..values import ResourceRef
 
-    return ResourceRef(fe.r.node(lid), "name", lid)
+    return ResourceRef(fe.r.node(lid), "name", fe.r.display(lid))
 
 
 def _ref(fe, lid, attr):
     from ..values import ResourceRef
 
-    return ResourceRef(fe.r.node(lid), attr, lid)
+    return ResourceRef(fe.r.node(lid), attr, fe.r.display(lid))
 
 
 def _invoke_config(fe, lid, fn, invoke: Value) -> m.EventInvokeConfig:

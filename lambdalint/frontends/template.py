@@ -11,12 +11,22 @@ from ..model import entities as m
 from ..values import known_str
 from . import sam
 from .cfn_base import KIND_OF_TYPE, CfnFrontend, kind_from_type
+from .cfn_intrinsics import STACK_TYPES
 from .cloudformation import BUILDERS
 
 
-def map_template(doc: Document, model, parameters: dict | None = None) -> CfnFrontend:
-    """Add the entities of one template to ``model``; returns the frontend (its resolver)."""
+def map_template(doc: Document, model, parameters: dict | None = None, *, stacks=None, parent=None) -> CfnFrontend:
+    """Add the entities of one template to ``model``; returns the frontend (its resolver).
+
+    With ``stacks`` (a ``nested.Stacks``), nested stacks and SAM applications with a local
+    template are read as part of this one; ``parent`` is set when this template is itself such
+    a child (``nested.Parent``)."""
     fe = CfnFrontend(doc, model, parameters)
+    if stacks is not None:
+        from .nested import attach
+
+        attach(fe, stacks, parent)
+    inherited = getattr(fe, "inherited_condition", None)
     resources = fe.r.resources
     is_sam = sam.is_sam(doc.data)
     if is_sam:
@@ -29,6 +39,8 @@ def map_template(doc: Document, model, parameters: dict | None = None) -> CfnFro
         props = props if isinstance(props, dict) else {}
         path = ("Resources", logical_id, "Properties")
         builder = BUILDERS.get(rtype)
+        if rtype in STACK_TYPES and fe.r.nested is not None:
+            fe.r.nested.instantiate(logical_id)  # the child's resources join the model
         if rtype == "AWS::Serverless::Function":
             entities = sam.function(fe, logical_id, body, props, path)
         elif builder is not None:
@@ -36,9 +48,10 @@ def map_template(doc: Document, model, parameters: dict | None = None) -> CfnFro
         else:
             entities = [m.Resource(fe.r.node(logical_id), logical_id, KIND_OF_TYPE.get(rtype, kind_from_type(rtype)),
                                    fe.header(logical_id))]
-        condition = body.get("Condition") if isinstance(body.get("Condition"), str) else None
+        condition = body.get("Condition") if isinstance(body.get("Condition"), str) else inherited
         for entity in entities or ():
             entity.native_type = entity.native_type or rtype
+            entity.name = fe.r.name_prefix + entity.name
             if condition and entity.condition is None:
                 entity.condition = condition
             model.add(entity)

@@ -35,6 +35,7 @@ class Model:
         self.by_class: dict[type, list] = defaultdict(list)
         self.exports: dict[str, Value] = {}  # CloudFormation Outputs Export.Name -> value
         self.unresolved_refs: list = []  # (Source, text) for LL003
+        self.inputs: list = []  # InputRef per nested stack / module call / CDK asset (LL004)
         self.files: list[str] = []
         self.parse_errors: list = []  # ParseError per file that could not be read (LL001)
         self.unused_suppressions: list = []  # filled by the runner before LL002 runs

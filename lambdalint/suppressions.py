@@ -46,7 +46,8 @@ def apply_suppressions(findings: list[Finding], suppressions: list[SuppressionHi
             if not matched:
                 continue
             if candidate.kind == "metadata":
-                if candidate.resource == finding.resource:
+                # a resource of a nested stack is named <Stack>/<LogicalId> in findings
+                if candidate.resource == finding.resource or (finding.resource or "").endswith("/" + candidate.resource):
                     hit = candidate
             elif candidate.line == finding.span.line or (header is not None and candidate.line == header):
                 hit = candidate

@@ -79,21 +79,42 @@ def _suggestion(source, text: str) -> str:
     if len(names) > 300:
         return ""  # a suggestion is not worth a quadratic scan of a huge template
     limit = 1 if len(wanted) < 6 else 2
-    close = sorted((_distance(wanted, name), name) for name in names)
-    return f" (did you mean '{close[0][1]}'?)" if close and close[0][0] <= limit else ""
+    best = min(((_distance(wanted, name, limit), name) for name in names), default=None)
+    return f" (did you mean '{best[1]}'?)" if best and best[0] <= limit else ""
 
 
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance (a typo suggestion needs a small one)."""
-    if abs(len(a) - len(b)) > 2:
-        return 99
-    previous = list(range(len(b) + 1))
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b`` when it is at most ``limit``, else ``limit + 1``.
+
+    Only cells within ``limit`` of the diagonal can stay within the limit (Ukkonen's band), and
+    the scan stops as soon as a whole row exceeds it: a typo needs a small distance, so most
+    names are rejected after a row or two."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    if a == b:
+        return 0
+    over = limit + 1
+    width = len(b)
+    previous = [j if j <= limit else over for j in range(width + 1)]
     for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        low, high = max(1, i - limit), min(width, i + limit)
+        current = [over] * (width + 1)
+        if i <= limit:
+            current[0] = i
+        best = current[low - 1]
+        for j in range(low, high + 1):
+            cost = previous[j - 1] + (ca != b[j - 1])
+            if previous[j] + 1 < cost:
+                cost = previous[j] + 1
+            if current[j - 1] + 1 < cost:
+                cost = current[j - 1] + 1
+            current[j] = cost if cost < over else over
+            if cost < best:
+                best = cost
+        if best > limit:
+            return over
         previous = current
-    return previous[-1]
+    return previous[width]
 
 
 def _owners(model) -> dict:

@@ -53,3 +53,21 @@ def test_literal_function_names_in_arns_and_names():
     assert literal_function_name("arn:aws:lambda:us-east-1:123456789012:layer:worker:1") is None
     assert literal_function_name("${AWS::StackName}-worker") is None  # not a literal
     assert literal_function_name("https://example.com/x") is None
+
+
+def test_edge_store_keeps_parallel_edges_and_insertion_order():
+    from lambdalint.model.edges import Graph
+
+    graph = Graph()
+    graph.add_node("fn")
+    graph.add_edge("fn", "role", reason="uses-role")
+    graph.add_edge("queue", "fn", reason="triggers")
+    graph.add_edge("fn", "role", reason="uses-role")  # a second, parallel edge (networkx keeps it too)
+    graph.add_edge("api", "fn", reason="invokes")
+    assert list(graph.predecessors("fn")) == ["queue", "api"]
+    assert list(graph.predecessors("nowhere")) == []
+    assert graph.get_edge_data("fn", "role") == {0: {"reason": "uses-role"}, 1: {"reason": "uses-role"}}
+    assert graph.get_edge_data("role", "fn") is None
+    assert list(graph.edges(data=True)) == [("fn", "role", {"reason": "uses-role"}), ("fn", "role", {"reason": "uses-role"}),
+                                            ("queue", "fn", {"reason": "triggers"}), ("api", "fn", {"reason": "invokes"})]
+    assert list(graph.nodes()) == ["fn", "role", "queue", "api"] and graph.number_of_edges() == 4

@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-import networkx as nx
-
 from ..values import Either, Known, ResourceRef, Unknown, Value, describe, known_str, ref_of
 from . import iam
 from .invoked import FunctionNames
+from .edges import Graph
 from .entities import (
     Queue, Topic,
     Alias, Entity, EventInvokeConfig, EventSourceMapping, Function, Permission, Policy, Role,
@@ -30,7 +29,7 @@ _FN_NAME_TOKEN = re.compile(r"\$\{[^}]*\.name\}")
 
 class Model:
     def __init__(self) -> None:
-        self.graph = nx.MultiDiGraph()
+        self.graph = Graph()
         self.entities: dict[str, Entity] = {}
         self.by_class: dict[type, list] = defaultdict(list)
         self.exports: dict[str, Value] = {}  # CloudFormation Outputs Export.Name -> value

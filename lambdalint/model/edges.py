@@ -1,0 +1,61 @@
+"""The model's graph: directed edges between entities (by node id), each with a reason.
+
+The model needs from a graph exactly this: add nodes and edges, ask who points at an entity and
+why, and list every edge for ``lambdalint graph``.  Its chain queries (function -> subnet ->
+route table -> NAT -> internet gateway, function -> role -> policies) follow typed values with
+Known/Unknown semantics at each step, which no generic graph algorithm expresses, so a general
+graph library bought nothing but its import (about 0.1 s of every run's start-up, measured with
+``benchmarks/run.py``).  This store keeps the subset of networkx's ``MultiDiGraph`` interface the
+code uses, with the same semantics: parallel edges are kept (keys 0, 1, ...), predecessors and
+edges come in insertion order, ``get_edge_data(u, v)`` is ``{key: {"reason": ...}}`` or None.
+"""
+from __future__ import annotations
+
+
+class Graph:
+    __slots__ = ("_succ", "_pred")
+
+    def __init__(self) -> None:
+        self._succ: dict[str, dict[str, dict]] = {}  # u -> v -> {key: attributes}
+        self._pred: dict[str, dict[str, dict]] = {}  # v -> u -> the same {key: attributes}
+
+    def add_node(self, node: str, **_attributes) -> None:
+        if node not in self._succ:
+            self._succ[node] = {}
+            self._pred[node] = {}
+
+    def add_edge(self, u: str, v: str, **attributes) -> int:
+        self.add_node(u)
+        self.add_node(v)
+        keyed = self._succ[u].get(v)
+        if keyed is None:
+            keyed = self._succ[u][v] = self._pred[v][u] = {}
+        key = len(keyed)
+        keyed[key] = attributes
+        return key
+
+    def has_node(self, node: str) -> bool:
+        return node in self._succ
+
+    __contains__ = has_node
+
+    def nodes(self):
+        return iter(self._succ)
+
+    def predecessors(self, node: str):
+        return iter(self._pred.get(node, ()))
+
+    def successors(self, node: str):
+        return iter(self._succ.get(node, ()))
+
+    def get_edge_data(self, u: str, v: str, default=None):
+        return self._succ.get(u, {}).get(v, default)
+
+    def edges(self, data: bool = False):
+        for u, targets in self._succ.items():
+            for v, keyed in targets.items():
+                for attributes in keyed.values():
+                    yield (u, v, attributes) if data else (u, v)
+
+    def number_of_edges(self) -> int:
+        return sum(len(keyed) for targets in self._succ.values() for keyed in targets.values())

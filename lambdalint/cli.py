@@ -105,14 +105,14 @@ def _config(args):
         config.check_rule_options(rules)
     except ConfigError as error:
         raise UsageError(str(error)) from None
+    for flag in ("select", "ignore"):  # the config's own selectors were checked with its name
+        bad = unknown_selectors(rules, _split(getattr(args, flag, None)))
+        if bad:
+            raise UsageError(f"--{flag}: unknown rule {', '.join(bad)} (see `lambdalint rules`)")
     if getattr(args, "select", None):
         config.select = _split(args.select)
     if getattr(args, "ignore", None):
         config.ignore = list(config.ignore) + _split(args.ignore)
-    for selectors in (config.select, config.ignore):
-        bad = unknown_selectors(rules, selectors)
-        if bad:
-            raise UsageError(f"unknown rule {', '.join(bad)} (see `lambdalint rules`)")
     if getattr(args, "fail_on", None):
         config.fail_on = args.fail_on
     for flag, option in (("account_concurrency", "account-concurrency"), ("min_unreserved", "min-unreserved")):

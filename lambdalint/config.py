@@ -1,15 +1,24 @@
 """Configuration: ``.lambdalint.yaml`` or ``[tool.lambdalint]`` in ``pyproject.toml``, plus flags.
 
 The file is validated with a JSON Schema, so an unknown key or a wrong type is an error that
-names the key (exit 2) instead of being silently ignored.
+names the file and the key (exit 2) instead of being silently ignored.  ``pyproject.toml`` is
+parsed as TOML (``tomllib``, or ``tomli`` on Python 3.10), so ``[tool.lambdalint.rules.LL201]``
+and inline tables work.
+
+``per-file-ignores`` patterns are resolved against the directory of the config file, as ruff
+does: ``legacy/*.yaml`` matches ``<config dir>/legacy/x.yaml`` whatever the current directory.
+``*`` and ``?`` never cross ``/``; ``**`` matches any number of directories.  A pattern without
+``/`` (``*.json``) matches a file name in any directory.
 """
 from __future__ import annotations
 
 import datetime
+import os
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from .paths import glob_match
 from .findings import SEVERITY_RANK
 from .rulekit import Rule
 
@@ -55,6 +64,7 @@ class Config:
     parameters_file: str | None = None
     only_templates: bool = False  # --only-templates: named non-templates are skipped, not LL001
     origin: str | None = None  # the file it came from
+    root: str | None = None  # the directory per-file-ignores patterns are relative to (its folder)
 
     @classmethod
     def from_mapping(cls, raw: dict, origin: str) -> "Config":
@@ -79,11 +89,24 @@ class Config:
             exclude=list(raw.get("exclude", [])), account_concurrency=account.get("concurrency", 1000),
             min_unreserved=account.get("min-unreserved", 100), rules=dict(raw.get("rules", {})),
             per_file_ignores=dict(raw.get("per-file-ignores", {})), parameters_file=raw.get("parameters"),
-            origin=origin,
+            origin=origin, root=str(Path(origin).resolve().parent),
         )
 
     def check_rule_options(self, rules: dict) -> None:
-        """Unknown rule IDs and unknown or mistyped rule options are errors naming the key."""
+        """Unknown rule IDs (in ``select``, ``ignore``, ``per-file-ignores``, ``rules``) and
+        unknown or mistyped rule options are errors naming the file and the key."""
+        from .engine import unknown_selectors
+
+        where = f"{self.origin}: " if self.origin else ""
+        for key, selectors in (("select", self.select), ("ignore", self.ignore)):
+            bad = unknown_selectors(rules, selectors)
+            if bad:
+                raise ConfigError(f"{where}{key}: unknown rule {', '.join(bad)} (see `lambdalint rules`)")
+        for pattern, selectors in self.per_file_ignores.items():
+            bad = unknown_selectors(rules, selectors)
+            if bad:
+                raise ConfigError(f"{where}per-file-ignores.{pattern}: unknown rule {', '.join(bad)} "
+                                  "(see `lambdalint rules`)")
         for rule_id, settings in self.rules.items():
             if rule_id not in rules:
                 raise ConfigError(f"{self.origin}: rules.{rule_id}: no such rule")
@@ -115,9 +138,16 @@ class Config:
     def rule_severity(self, meta: Rule) -> str:
         return self.rules.get(meta.id, {}).get("severity", meta.severity)
 
-    def ignored_for_file(self, rule_id: str, file: str) -> bool:
+    def ignored_for_file(self, rule_id: str, file: str, name: str = "") -> bool:
+        """Whether ``per-file-ignores`` drops rule ``rule_id`` (``name``) in ``file`` (a path as
+        shown, relative to the current directory or absolute)."""
+        if not self.per_file_ignores:
+            return False
+        from .suppressions import selector_matches
+
+        relative = _relative_to(file, self.root)
         for pattern, ids in self.per_file_ignores.items():
-            if glob_match(file, pattern) and any(rule_id.startswith(i.upper()) for i in ids):
+            if any(selector_matches(i, rule_id, name) for i in ids) and _matches(pattern, relative, file):
                 return True
         return False
 
@@ -143,15 +173,103 @@ def _typed_ok(expected: type, value) -> bool:
     return isinstance(value, expected)
 
 
+def _relative_to(file: str, root: str | None) -> str | None:
+    """``file`` (relative to the current directory, or absolute) relative to ``root``, with
+    ``/`` separators; None when it lies outside ``root``."""
+    if root is None:
+        path = file.replace("\\", "/")
+        return path[2:] if path.startswith("./") else path
+    try:
+        relative = os.path.relpath(os.path.abspath(file), root)
+    except ValueError:  # another drive (Windows)
+        return None
+    relative = relative.replace(os.sep, "/")
+    return None if relative == ".." or relative.startswith("../") else relative
+
+
+@lru_cache(maxsize=256)
+def _glob(pattern: str) -> re.Pattern:
+    """A gitignore-style glob as a regex: ``*``/``?`` stay within one path segment, ``**``
+    spans directories (``**/`` also matches none), ``[abc]`` is a character class."""
+    pattern = pattern.replace("\\", "/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    pattern = pattern.lstrip("/")  # "/legacy/*.yaml" is anchored like "legacy/*.yaml"
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[" and pattern.find("]", i + 2) != -1:
+            end = pattern.find("]", i + 2)
+            body = pattern[i + 1:end].replace("\\", "\\\\")
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    if pattern.endswith("/"):  # a directory: everything below it
+        out.append(".*")
+    return re.compile("".join(out), re.DOTALL)
+
+
+def _matches(pattern: str, relative: str | None, shown: str) -> bool:
+    """A pattern with a ``/`` is anchored at the config's directory; one without (``*.json``,
+    ``legacy``) matches a file or folder name at any depth, as in ``.gitignore``."""
+    if "/" in pattern.strip("/"):
+        return relative is not None and bool(_glob(pattern).fullmatch(relative))
+    path = relative if relative is not None else shown.replace("\\", "/")
+    name = _glob(pattern.strip("/"))
+    return any(name.fullmatch(part) for part in path.split("/"))
+
+
+def _toml():
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: the tomli backport (a dependency there)
+        import tomli as tomllib
+    return tomllib
+
+
+def _pyproject_section(path: Path) -> dict | None:
+    """``[tool.lambdalint]`` of a pyproject.toml, None when it has none.  A file that is not
+    valid TOML is an error only when it mentions lambdalint (someone meant to configure it)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read config {path}: {getattr(error, 'strerror', None) or error}") from None
+    if "lambdalint" not in text:
+        return None
+    tomllib = _toml()
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    tool = data.get("tool")
+    section = tool.get("lambdalint") if isinstance(tool, dict) else None
+    return section if section is not None else None
+
+
 def find_config(start: Path) -> Path | None:
-    """``.lambdalint.yaml`` in ``start`` or above, else a pyproject.toml with [tool.lambdalint]."""
+    """``.lambdalint.yaml`` in ``start`` or above, else a pyproject.toml with ``[tool.lambdalint]``
+    (parsed as TOML: ``[tool.lambdalint.rules.LL201]`` or an inline table count too)."""
     for folder in [start, *start.parents]:
         for name in (".lambdalint.yaml", ".lambdalint.yml"):
             if (folder / name).is_file():
                 return folder / name
     for folder in [start, *start.parents]:
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "[tool.lambdalint]" in candidate.read_text(encoding="utf-8", errors="replace"):
+        if candidate.is_file() and _pyproject_section(candidate) is not None:
             return candidate
     return None
 
@@ -159,26 +277,24 @@ def find_config(start: Path) -> Path | None:
 def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"cannot read config {path}: {error.strerror}") from None
-    if path.name == "pyproject.toml":
-        try:
-            import tomllib
-        except ModuleNotFoundError:  # Python 3.10
-            import tomli as tomllib
-        try:
-            raw = tomllib.loads(text).get("tool", {}).get("lambdalint", {})
-        except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"{path}: {error}") from None
+    if path.name == "pyproject.toml" or path.suffix == ".toml":
+        if path.is_dir():
+            raise ConfigError(f"cannot read config {path}: Is a directory")
+        raw = _pyproject_section(path) or {}
     else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"cannot read config {path}: {getattr(error, 'strerror', None) or error}") from None
         import yaml
 
         try:
             raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         except yaml.YAMLError as error:
-            raise ConfigError(f"{path}: {error}") from None
+            mark = getattr(error, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+            problem = getattr(error, "problem", None) or str(error)
+            raise ConfigError(f"{where}: invalid YAML: {problem}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the config must be a mapping")
     return Config.from_mapping(raw, str(path))

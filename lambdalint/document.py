@@ -15,6 +15,8 @@ from typing import Any, Callable
 Path = tuple  # tuple[str | int, ...]
 
 _SUPPRESSION = re.compile(r"#\s*lambdalint:\s*ignore\[([A-Za-z0-9_,\s-]+)\]\s*(.*)$")
+# HCL also has `// comment` and `/* comment */`
+_SUPPRESSION_HCL = re.compile(r"(?:#|//|/\*)\s*lambdalint:\s*ignore\[([A-Za-z0-9_,\s-]+)\]\s*(.*?)\s*(?:\*/.*)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +78,16 @@ class Document:
         return span
 
     def suppressions(self) -> list[Suppression]:
-        """Inline suppression comments (YAML and HCL; JSON has no comments)."""
-        if "#" not in self.text or "lambdalint:" not in self.text:
+        """Inline suppression comments (YAML ``#``; HCL ``#``, ``//`` and ``/* */``; JSON has
+        no comments)."""
+        if "lambdalint:" not in self.text:
             return []
+        pattern = _SUPPRESSION_HCL if self.format == "tf-hcl" else _SUPPRESSION
         found = []
         for number, line in enumerate(self.text.splitlines(), 1):
             if "lambdalint:" not in line:
                 continue
-            match = _SUPPRESSION.search(line)
+            match = pattern.search(line)
             if match:
                 ids = tuple(i.strip() for i in match.group(1).split(",") if i.strip())
                 found.append(Suppression(self.path, number, ids, match.group(2).strip(),

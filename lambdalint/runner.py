@@ -16,7 +16,8 @@ from .findings import Report
 from .model import Model
 from .parameters import load_parameters, parameters_for
 from .paths import display_path, project_of
-from .suppressions import apply_suppressions, collect_suppressions, selector_matches, unused_suppressions
+from .suppressions import (apply_suppressions, collect_suppressions, resource_extents, selector_matches,
+                           unused_suppressions)
 
 
 def build_model(paths: list[str], config: Config, parameters: dict | None = None) -> tuple[Model, list[Document]]:
@@ -113,12 +114,7 @@ def _lint(paths: list[str], config: Config, parameters: dict | None, show_unknow
     first = [r for r in chosen if r.meta.id != "LL002"]
     findings, undecided = run_rules(model, first, config)
     suppressions = collect_suppressions(docs)
-    starts = {}
-    if any(h.kind == "inline" for h in suppressions):
-        files = {h.file for h in suppressions}
-        for entity in model.entities.values():
-            if entity.source.doc.path in files:
-                starts[(entity.source.doc.path, entity.name)] = entity.source.span.line
+    starts = resource_extents(model, {h.file for h in suppressions}) if suppressions else {}
     findings, suppressed, without_reason = apply_suppressions(findings, suppressions, config, starts)
     ll002 = [r for r in chosen if r.meta.id == "LL002"]
     if ll002:

@@ -1,11 +1,18 @@
-"""Suppressions: inline ``# lambdalint: ignore[...]`` comments, resource ``Metadata`` and the
-config's ``per-file-ignores``; which findings they drop, and which of them matched nothing
-(LL002)."""
+"""Suppressions: inline ``# lambdalint: ignore[...]`` comments (``//`` and ``/* */`` in HCL too),
+resource ``Metadata`` and the config's ``per-file-ignores``; which findings they drop, and which
+of them matched nothing (LL002).
+
+Which resource a finding belongs to: a finding concerns its *subject* (``resource``: the function
+for most rules) and is *shown at* the resource whose definition contains its location (LL501 is
+shown at the queue's ``VisibilityTimeout``; LL201 at the function's ``SubnetIds``).  A suppression
+on either resource covers it: Metadata of the subject or of the resource it is shown at, or a
+comment on the first line of either, or on the finding's own line.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .document import Document
+from .document import Document, Span
 from .findings import Finding
 
 
@@ -24,10 +31,71 @@ class SuppressionHit:
     used_ids: set = field(default_factory=set)  # the selectors of ``ids`` that matched a finding
 
 
+@dataclass(frozen=True)
+class Extent:
+    """Where one resource is defined in one file: from its header up to (not including) ``end``
+    (line, column), which is where the next key starts in block YAML."""
+
+    name: str
+    first: int  # the header's line
+    start: tuple
+    end: tuple
+
+    def contains(self, line: int, column: int) -> bool:
+        return self.start <= (line, column) < self.end
+
+
+def resource_extents(model, files: set) -> dict[str, list[Extent]]:
+    """The resources defined in ``files``, innermost (smallest) first: a finding is shown at the
+    first extent that contains its location."""
+    extents: dict[str, list[Extent]] = {}
+    seen = set()
+    for entity in model.entities.values():
+        source = getattr(entity, "source", None)
+        if source is None or source.doc.path not in files:
+            continue
+        path = source.path
+        header = source.span
+        if len(path) == 3 and path[0] == "Resources" and path[2] == "__key__":  # CloudFormation
+            body = source.doc.span(path[:2])
+            lid = path[1]  # entities SAM generates (WorkerRole) are defined by their SAM resource
+            name = entity.name if entity.name == lid or entity.name.endswith("/" + lid) else lid
+        else:
+            body, name = _block_extent(source) or header, entity.name
+        end = max((body.end_line, body.end_column), (header.line, header.column + 1))
+        key = (source.doc.path, name, header.line)
+        if key not in seen:
+            seen.add(key)
+            extents.setdefault(source.doc.path, []).append(Extent(name, header.line, (header.line, header.column), end))
+    for items in extents.values():
+        items.sort(key=lambda e: (e.end[0] - e.start[0], e.end[1] - e.start[1]))
+    return extents
+
+
+def _block_extent(source):
+    """An HCL block's whole extent (its span is the header only), from the syntax tree."""
+    if source.doc.format != "tf-hcl":
+        return None
+    from .load.hcl import find
+
+    node = getattr(find(source.doc.data, source.path), "node", None)
+    if node is None:
+        return None
+    (row, column) = node.end_point
+    return Span(source.doc.path, node.start_point[0] + 1, 1, row + 1, column + 1)
+
+
+def shown_at(extents: dict[str, list[Extent]], finding: Finding) -> Extent | None:
+    """The resource whose definition contains the finding's location."""
+    s = finding.span
+    return next((e for e in extents.get(s.file, ()) if e.contains(s.line, s.column)), None)
+
+
 def apply_suppressions(findings: list[Finding], suppressions: list[SuppressionHit], config,
-                       resource_starts: dict) -> tuple[list[Finding], int, int]:
-    """Drop suppressed findings.  ``resource_starts`` maps (file, resource) to its first line so
-    that a comment on a resource's first line covers the whole resource."""
+                       extents: dict[str, list[Extent]]) -> tuple[list[Finding], int, int]:
+    """Drop suppressed findings.  ``extents`` (from :func:`resource_extents`) says where each
+    resource is defined, so a comment on a resource's first line or its Metadata covers the
+    findings about it and the findings shown inside it."""
     kept, suppressed, without_reason = [], 0, 0
     by_file: dict[str, list[SuppressionHit]] = {}
     for hit in suppressions:
@@ -36,23 +104,28 @@ def apply_suppressions(findings: list[Finding], suppressions: list[SuppressionHi
         if finding.rule == "LL002":
             kept.append(finding)
             continue
-        if config.ignored_for_file(finding.rule, finding.span.file):
+        if config.ignored_for_file(finding.rule, finding.span.file, finding.name):
             suppressed += 1
             continue
-        header = resource_starts.get((finding.span.file, finding.resource))
+        candidates = by_file.get(finding.span.file, ())
         hit = None
-        for candidate in by_file.get(finding.span.file, ()):
-            matched = [i for i in candidate.ids if selector_matches(i, finding.rule, finding.name)]
-            if not matched:
-                continue
-            if candidate.kind == "metadata":
-                # a resource of a nested stack is named <Stack>/<LogicalId> in findings
-                if candidate.resource == finding.resource or (finding.resource or "").endswith("/" + candidate.resource):
+        if candidates:
+            at = shown_at(extents, finding)
+            owners = {finding.resource} | ({at.name} if at else set())
+            headers = {e.first for e in extents.get(finding.span.file, ()) if e.name in owners}
+            for candidate in candidates:
+                matched = [i for i in candidate.ids if selector_matches(i, finding.rule, finding.name)]
+                if not matched:
+                    continue
+                if candidate.kind == "metadata":
+                    # a resource of a nested stack is named <Stack>/<LogicalId> in findings
+                    if candidate.resource in owners or any(
+                            (owner or "").endswith("/" + candidate.resource) for owner in owners):
+                        hit = candidate
+                elif candidate.line == finding.span.line or candidate.line in headers:
                     hit = candidate
-            elif candidate.line == finding.span.line or (header is not None and candidate.line == header):
-                hit = candidate
-            if hit:
-                break
+                if hit:
+                    break
         if hit is None:
             kept.append(finding)
             continue

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import re
+
+_HEADING = re.compile(r"^## +(.+?)\s*$", re.M)
 
 
 def rules_table(rules) -> str:
@@ -58,3 +61,48 @@ def rules_reference(rules) -> str:
         parts.append(f"\n<a id=\"{meta.id.lower()}\"></a>\n## {meta.id} {meta.name} ({severity})\n\n"
                      f"{meta.summary}\n\n### {doc}\n" + (f"\n### Options\n{options}" if options else ""))
     return "".join(parts)
+
+
+def sections(doc: str) -> dict[str, str]:
+    """A rule docstring's ``## Title`` sections, by title."""
+    parts = _HEADING.split(doc)
+    return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+
+
+def _paragraph(text: str) -> str:
+    return " ".join(line.strip() for line in text.split("\n\n")[0].splitlines()).strip()
+
+
+def full_description(loaded) -> str:
+    """One paragraph that says more than the summary: "What it does", then "Why is this bad?"."""
+    parts = sections(loaded.doc)
+    what, why = _paragraph(parts.get("What it does", "")), _paragraph(parts.get("Why is this bad?", ""))
+    text = " ".join(p for p in (what, why) if p)
+    return text if text and text != loaded.meta.summary else ""
+
+
+def _options(meta) -> str:
+    return "".join(f"- `{name}` ({option.type.__name__}, default {option.default}): {option.help}\n"
+                   for name, option in meta.options.items())
+
+
+def help_markdown(loaded, uri: str) -> str:
+    """The rule's documentation as Markdown (SARIF ``help.markdown``, shown beside each alert)."""
+    meta = loaded.meta
+    severity = meta.severity + (", opt-in" if meta.opt_in else "")
+    options = f"\n\n## Options\n{_options(meta)}" if meta.options else ""
+    return (f"**{meta.id} {meta.name}** ({severity}): {meta.summary}\n\n{loaded.doc.strip()}{options}"
+            f"\n\n[Full documentation]({uri}) · suppress with `# lambdalint: ignore[{meta.id}] reason`\n")
+
+
+def help_text(loaded) -> str:
+    """The same as plain text: headings without ``##``, code fences dropped."""
+    meta = loaded.meta
+    lines = [f"{meta.id} {meta.name}: {meta.summary}", ""]
+    for line in loaded.doc.strip().splitlines():
+        if line.startswith("```"):
+            continue
+        lines.append(line[3:].upper() if line.startswith("## ") else line)
+    if meta.options:
+        lines += ["", "OPTIONS", _options(meta).rstrip()]
+    return "\n".join(lines) + "\n"

@@ -112,6 +112,36 @@ class Source:
     def __repr__(self) -> str:  # keeps test failure output readable
         return f"Source({self.doc.path}, {'/'.join(map(str, self.path))})"
 
+    @property
+    def key(self) -> str:
+        """The path as text that survives edits elsewhere in the file: an HCL block index
+        becomes the block's type and labels (``resource.aws_sqs_queue.jobs``), plus ``#n`` when
+        several blocks of one type and labels sit side by side; an index into a list of plan
+        resources becomes the resource's address."""
+        steps, node = [], self.doc.data
+        for step in self.path:
+            blocks = getattr(node, "blocks", None)
+            if isinstance(step, int) and blocks is not None and 0 <= step < len(blocks):
+                block = blocks[step]
+                name = ".".join([block.type, *map(str, block.labels)])
+                twins = [b for b in blocks[:step] if b.type == block.type and b.labels == block.labels]
+                steps.append(f"{name}#{len(twins)}" if twins else name)
+                node = block
+                continue
+            if isinstance(node, dict):
+                node = node.get(step)
+            elif isinstance(node, list) and isinstance(step, int) and -len(node) <= step < len(node):
+                node = node[step]
+                address = node.get("address") if isinstance(node, dict) else None
+                if isinstance(address, str):
+                    steps.append(address)
+                    continue
+            else:
+                attrs = getattr(node, "attrs", None)
+                node = attrs.get(step) if isinstance(attrs, dict) else None
+            steps.append(str(step))
+        return "/".join(steps)
+
 
 class ParseError(Exception):
     """A file could not be parsed.  Becomes finding LL001 with this location and reason."""

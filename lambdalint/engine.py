@@ -105,12 +105,14 @@ def run_rules(model, chosen: list[LoadedRule], config) -> tuple[list[Finding], l
             if isinstance(entity, str):
                 name = entity
             if isinstance(item, Issue):
+                where = item.source or getattr(entity, "source", None)
                 findings.append(Finding(
                     rule=meta.id, name=meta.name,
                     severity=item.severity if item.severity and severity == meta.severity else severity,
                     message=item.message, span=item.span or _span(item.source, entity), resource=name,
                     related=tuple(Related(_span(link.source, None), link.message, link.resource)
-                                  for link in item.related if link.source is not None)))
+                                  for link in item.related if link.source is not None),
+                    key=where.key if where is not None and item.span is None else ""))
             elif isinstance(item, Unsure):
                 span = _span(item.source, entity)
                 undecided.append(Undecided(meta.id, name, item.reason, span))

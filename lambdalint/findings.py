@@ -27,6 +27,9 @@ class Finding:
     span: Span
     resource: str | None
     related: tuple[Related, ...] = ()
+    # where in its file, independent of line numbers (``Resources/Jobs/Properties/Timeout``,
+    # ``resource.aws_sqs_queue.jobs/visibility_timeout_seconds``): SARIF fingerprints hash it
+    key: str = ""
 
     def sort_key(self):
         s = self.span
@@ -59,6 +62,9 @@ class Report:
     suppressed_without_reason: int = 0
     show_unknowns: bool = False
     internal_errors: list = field(default_factory=list)  # one line each; they make the exit code 2
+    paths: tuple = ()  # every file linted (as shown), so reports can list the clean ones too
+    fail_on: str = "warning"  # the run's --fail-on (JUnit marks only those findings as failures)
+    elapsed: float = 0.0  # seconds the run took (JUnit time attributes)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

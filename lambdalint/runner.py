@@ -7,6 +7,7 @@ LL001 finding and never stops the other files.
 from __future__ import annotations
 
 import os
+import time
 
 from .config import Config
 from .discover import discover, load_cfn_file
@@ -108,6 +109,7 @@ def lint(paths: list[str], config: Config, parameters: dict | None = None, show_
 
 
 def _lint(paths: list[str], config: Config, parameters: dict | None, show_unknowns: bool) -> Report:
+    started = time.perf_counter()
     rules = load_rules()
     model, docs = build_model(paths, config, parameters)
     chosen = select_rules(rules, config.select, config.ignore)
@@ -133,7 +135,8 @@ def _lint(paths: list[str], config: Config, parameters: dict | None, show_unknow
     undecided = sorted(set(undecided), key=lambda u: u.sort_key())
     return Report(findings=findings, unknowns=undecided, files=len(model.files), functions=len(model.functions()),
                   suppressed=suppressed, suppressed_without_reason=without_reason, show_unknowns=show_unknowns,
-                  internal_errors=list(model.internal_errors))
+                  internal_errors=list(model.internal_errors), paths=tuple(dict.fromkeys(model.files)),
+                  fail_on=config.fail_on, elapsed=time.perf_counter() - started)
 
 
 __all__ = ["lint", "build_model", "load_parameters"]

@@ -126,9 +126,10 @@ def test_sarif_content():
     assert loc["logicalLocations"] == [{"name": "Worker", "kind": "resource"}]
     assert [r["id"] for r in res["relatedLocations"]] == [1, 2]
     assert res["relatedLocations"][0]["message"]["text"] == "route to Igw"
-    fp = res["partialFingerprints"]["lambdalint/v1"]
+    assert res["message"]["text"].endswith("Chain: [route to Igw](1); [subnet PublicSubnetA](2)")
+    fp = res["partialFingerprints"]["lambdalint/v2"]
     assert re.fullmatch(r"[0-9a-f]{32}", fp)
-    assert run["results"][1]["partialFingerprints"]["lambdalint/v1"] != fp
+    assert run["results"][1]["partialFingerprints"]["lambdalint/v2"] != fp
 
 
 def test_sarif_unknown_rule_gets_descriptor():
@@ -143,7 +144,8 @@ def test_sarif_unknown_rule_gets_descriptor():
 def test_github_commands_and_escaping():
     out = render("github", make_report(), RULES)
     lines = out.splitlines()
-    assert len(lines) == 3  # two findings + one notice for the unknown
+    assert len(lines) == 4  # two findings + one notice for the unknown + the summary
+    assert lines[3] == "lambdalint: 1 error, 1 warning, 0 infos in 2 files; 1 check undecided"
     assert lines[0].startswith(
         "::error file=infra/app.yaml,line=42,col=9,endLine=42,endColumn=31,title=LL201 vpc-subnet-public::")
     assert "%0A↳ infra/app.yaml:88:7 route to Igw" in lines[0]
@@ -155,9 +157,9 @@ def test_github_commands_and_escaping():
     assert escape_data("a%b\r\nc:d,e") == "a%25b%0D%0Ac:d,e"
     assert escape_property("a%b\r\nc:d,e") == "a%25b%0D%0Ac%3Ad%2Ce"
     f = Finding("LL201", "vpc-subnet-public", "info", "m", Span("dir,x/a:b.yaml", 3, 2, 5, 1), "R")
-    line = render("github", Report(findings=[f]), RULES).strip()
+    line = render("github", Report(findings=[f]), RULES).splitlines()[0]
     assert line == "::notice file=dir%2Cx/a%3Ab.yaml,line=3,endLine=5,title=LL201 vpc-subnet-public::m"
-    assert render("github", Report(findings=[]), RULES) == ""
+    assert render("github", Report(findings=[]), RULES) == "lambdalint: 0 errors, 0 warnings, 0 infos in 0 files\n"
 
 
 def test_junit_parses():
@@ -166,8 +168,9 @@ def test_junit_parses():
     suites = root.findall("testsuite")
     assert len(suites) == 1 and suites[0].get("name") == "lambdalint"
     cases = suites[0].findall("testcase")
-    assert [c.get("classname") for c in cases] == ["infra/app.yaml"]
-    failures = cases[0].findall("failure")
+    assert [(c.get("classname"), c.get("name")) for c in cases] == [
+        ("infra/app_yaml", "LL201 vpc-subnet-public"), ("infra/app_yaml", "LL302 timeout-exceeds-queue-visibility")]
+    failures = [c.find("failure") for c in cases]
     assert [f.get("type") for f in failures] == ["LL201", "LL302"]
     assert "<tag>&" in failures[0].get("message")
     assert "\n" in failures[1].get("message")  # newline in a message survives as an attribute
@@ -176,9 +179,10 @@ def test_junit_parses():
     bad = Finding("LL201", "vpc-subnet-public", "error", "ctl\x01char", Span("a.yaml", 1, 1, 1, 2), None)
     ET.fromstring(render("junit", Report(findings=[bad]), RULES).encode("utf-8"))
 
-    empty = ET.fromstring(render("junit", Report(findings=[], files=4), RULES).encode("utf-8"))
+    empty = ET.fromstring(render("junit", Report(findings=[], files=2, paths=("a.yaml", "b.tf")), RULES).encode("utf-8"))
     cases = empty.findall("testsuite/testcase")
-    assert len(cases) == 1 and not cases[0].findall("failure")
+    assert [(c.get("classname"), c.get("name")) for c in cases] == [("a_yaml", "no findings"), ("b_tf", "no findings")]
+    assert not empty.findall(".//failure")
 
 
 def test_text_plain_and_colour():

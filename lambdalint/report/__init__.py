@@ -8,6 +8,8 @@ pays only for the format it prints.
 from __future__ import annotations
 
 import importlib
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,3 +34,29 @@ def render(fmt: str, report: "Report", rules: "dict[str, Rule]", color: bool = F
         raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(REPORTERS)})") from None
     module = importlib.import_module(module_name)
     return module.render(report, rules, color=color, quiet=quiet)
+
+
+def repository_root(cwd: str | None = None) -> Path:
+    """The folder that SARIF URIs and GitHub annotation paths are relative to: ``GITHUB_WORKSPACE``
+    when set (the checkout in GitHub Actions), else the git top level above the current
+    directory (the nearest folder holding ``.git``), else the current directory.  Found without
+    running git."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace and os.path.isdir(workspace):
+        return Path(os.path.abspath(workspace))
+    here = Path(os.path.abspath(cwd or os.getcwd()))
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def repository_path(file: str, root: Path) -> str | None:
+    """``file`` (as shown: relative to the current directory, or absolute) relative to ``root``
+    with ``/`` separators; None when it lies outside ``root``."""
+    try:
+        relative = os.path.relpath(os.path.abspath(file), root)
+    except ValueError:  # another drive (Windows)
+        return None
+    relative = relative.replace(os.sep, "/")
+    return None if relative == ".." or relative.startswith("../") else relative

@@ -254,3 +254,11 @@ def test_nested_stacks_need_no_network(tmp_path, monkeypatch):
     report = _run([parent], select=["LL004"])
     assert [u.resource for u in report.unknowns] == ["Child"]
     assert os.path.basename(report.unknowns[0].span.file) == "parent.yaml"
+
+
+def test_resource_type_that_is_not_a_string_is_not_a_stack():
+    """A corpus template has ``Type: {AWS::Serverless::Function: invalid_field}``: no crash."""
+    from lambdalint.frontends.nested import location
+
+    assert location({"Type": {"AWS::Serverless::Function": "invalid_field"}, "Properties": {}}) is None
+    assert location({"Type": ["AWS::CloudFormation::Stack"]}) is None

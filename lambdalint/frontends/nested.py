@@ -46,7 +46,7 @@ class Written:
 def location(body: dict, resolve=None) -> Written | None:
     """The template location of a stack resource body (None for other resources).  ``resolve``
     turns an intrinsic function into a Value; without it only literal locations count."""
-    if not isinstance(body, dict) or body.get("Type") not in KIND:
+    if not isinstance(body, dict) or not isinstance(body.get("Type"), str) or body["Type"] not in KIND:
         return None
     _kind, key = KIND[body["Type"]]
     props = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}

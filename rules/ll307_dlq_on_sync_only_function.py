@@ -115,7 +115,8 @@ def check(model, options):
         if reason:
             continue
         described = [f"{t.name} ({t.source_kind or 'push'}, synchronous)" for t in triggers]
-        described += [f"{m.name} ({m.source_kind or 'event source mapping'}, polling)" for m in mappings]
+        described += [f"{m.name} ({m.source_kind if isinstance(m.source_kind, str) and m.source_kind else 'event source mapping'}, polling)"
+                      for m in mappings]
         advice = ""
         if any(m.source_kind == "sqs" for m in mappings):
             advice = (" For an SQS source, put the dead-letter queue on the source queue (its redrive "

@@ -221,12 +221,14 @@ def check(model, options):
             yield from _check_destination(model, config, owner_text, fn, label, destination.target,
                                           destination.type, INVOKE_ALLOWED[label], INVOKE_HINT[label])
     for mapping in model.of_type(EventSourceMapping):
-        if mapping.on_failure.absent or mapping.source_kind not in STREAM_SOURCES:
+        # a source known only at deploy time (an Unknown kind) may be a stream, as may one of no kind
+        kind = mapping.source_kind if isinstance(mapping.source_kind, str) else ""
+        if mapping.on_failure.absent or kind not in STREAM_SOURCES:
             continue
         fn = _function_of(model, mapping.function)
         owner_text = f"event source mapping {mapping.name}" + (f" (function {fn.name})" if fn else "")
         allowed = ("sqs:queue", "sns:topic", "s3:bucket")
-        if mapping.source_kind in ("kafka", ""):
+        if kind in ("kafka", ""):
             allowed += ("kafka:cluster",)
         yield from _check_destination(
             model, mapping, owner_text, fn, "OnFailure", mapping.on_failure, None, allowed,

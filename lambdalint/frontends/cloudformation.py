@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..document import Source
 from ..model import entities as m
-from ..model.principals import INVOCATION_OF_PRINCIPAL, esm_source_kind, principal_service
+from ..model.principals import INVOCATION_OF_PRINCIPAL, esm_kind, principal_service
 from ..values import Absent, Known, ResourceRef, Unknown, Value, known_str
 from .cfn_base import function_entity, ref_kind, with_default
 
@@ -125,7 +125,7 @@ def _esm(fe, lid, props, path):
     source = get("EventSourceArn")
     return [m.EventSourceMapping(
         fe.r.node(lid), lid, "lambda:event-source-mapping", fe.header(lid), function=get("FunctionName"),
-        event_source=source, source_kind=esm_source_kind(source, ref_kind(fe, source)), batch_size=get("BatchSize"),
+        event_source=source, source_kind=esm_kind(source, lambda leaf: ref_kind(fe, leaf)), batch_size=get("BatchSize"),
         batching_window=get("MaximumBatchingWindowInSeconds"), starting_position=get("StartingPosition"),
         on_failure=fe.sub(fe.sub(get("DestinationConfig"), "OnFailure"), "Destination"))]
 

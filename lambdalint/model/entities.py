@@ -243,7 +243,9 @@ class Topic(Entity):
 class EventSourceMapping(Entity):
     function: Value = field(default_factory=_absent)
     event_source: Value = field(default_factory=_absent)  # ResourceRef or ARN string
-    source_kind: str = ""  # sqs | kinesis | dynamodb | kafka | mq | docdb | "" (unknown)
+    # sqs | kinesis | dynamodb | kafka | mq | docdb; "" a source of no kind modelled (or none);
+    # an Unknown (naming the value) when the source is known only at deploy time
+    source_kind: "str | Value" = ""
     batch_size: Value = field(default_factory=_absent)
     batching_window: Value = field(default_factory=_absent)
     starting_position: Value = field(default_factory=_absent)

@@ -6,7 +6,7 @@ Shared by the frontends (which build triggers from permissions and mappings) and
 """
 from __future__ import annotations
 
-from ..values import Known, ResourceRef, Value, known_str
+from ..values import Either, Known, ResourceRef, Unknown, Value, known_str
 
 # invocation type per service principal (for LL307 and push-source rules)
 INVOCATION_OF_PRINCIPAL = {
@@ -31,10 +31,38 @@ def esm_source_kind(source: Value, model_kind: str | None = None) -> str:
                 "kafka:cluster": "kafka", "mq:broker": "mq"}.get(model_kind, "")
     text = known_str(source) or ""
     if text.startswith("arn:"):
-        service = text.split(":")[2] if text.count(":") >= 2 else ""
+        from .targets import arn_fields
+
+        fields = arn_fields(text)  # placeholders such as ${AWS::Partition} kept whole
+        service = fields[2] if fields else ""
         if service == "dynamodb" or "/stream/" in text:
             return "dynamodb"
         return {"sqs": "sqs", "kinesis": "kinesis", "kafka": "kafka", "mq": "mq"}.get(service, "")
     if isinstance(source, Known) and isinstance(source.value, ResourceRef) and source.value.attr == "streamarn":
         return "dynamodb"
     return ""
+
+
+def esm_kind(source: Value, kind_of=None) -> "str | Unknown":
+    """The kind an event source mapping polls (:func:`esm_source_kind` of each branch;
+    ``kind_of(leaf)`` gives the model kind of a referenced resource), or, when the source is
+    known only at deploy time (a parameter or variable without default, an import, a value known
+    after apply), an ``Unknown`` naming that value: rules that need the kind stay undecided and
+    say why, instead of skipping the mapping.  ``""`` is a known source of no kind modelled here
+    (or no source, as for self-managed Kafka).  Branches of a conditional must agree."""
+    kinds = set()
+    for leaf in source.leaves():
+        if isinstance(leaf, Unknown):
+            return Unknown(leaf.reason, leaf.source)
+        if leaf.absent and len(source.options if isinstance(source, Either) else ()) > 1:
+            continue  # a branch without a source
+        model_kind = kind_of(leaf) if kind_of is not None else None
+        kind = esm_source_kind(leaf, model_kind)
+        text = known_str(leaf) or ""
+        if not kind and not model_kind and "${" in text and not text.startswith("arn:"):
+            return Unknown(f"{text} (not known before deployment)", leaf.source)  # a bare placeholder
+        kinds.add(kind)
+    if len(kinds) > 1:
+        return Unknown(f"{' or '.join(sorted(k or '(other)' for k in kinds))} (the source depends on a condition)",
+                       source.source)
+    return kinds.pop() if kinds else ""

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from ...model import entities as m
-from ...values import Absent, Known, ResourceRef, Unknown, Value, known_int, known_str
-from ...model.principals import INVOCATION_OF_PRINCIPAL, esm_source_kind, principal_service
+from ...values import Absent, Known, ResourceRef, Unknown, Value, known_int, known_str, ref_of
+from ...model.principals import INVOCATION_OF_PRINCIPAL, esm_kind, principal_service
 from .resources import TfResource
 
 KIND_OF_TF_TYPE = {
@@ -344,11 +344,10 @@ def _topic(r, a):
 
 def _esm(r, a, model_kinds):
     source = a("event_source_arn")
-    target = source.value if isinstance(source, Known) and isinstance(source.value, ResourceRef) else None
-    kind = model_kinds.get(target.node) if target else None
+    kind = lambda leaf: model_kinds.get(ref.node) if (ref := ref_of(leaf)) else None  # noqa: E731
     on_failure = a.sub(a.sub(a.block("destination_config"), "on_failure"), "destination_arn")
     return [_entity(m.EventSourceMapping, r, "lambda:event-source-mapping", function=a("function_name"),
-                    event_source=source, source_kind=esm_source_kind(source, kind), batch_size=a("batch_size"),
+                    event_source=source, source_kind=esm_kind(source, kind), batch_size=a("batch_size"),
                     batching_window=a("maximum_batching_window_in_seconds"),
                     starting_position=a("starting_position"), on_failure=on_failure)]
 

@@ -142,6 +142,7 @@ def test_variables_tfvars_defaults_missing_and_parameters(tmp_path):
 def test_tfvars_json_and_null_means_unset(tmp_path):
     res, _ = run(tmp_path, {
         "main.tf": """
+            provider "aws" {}  # a root configuration: null defaults are null (not a reusable module)
             variable "t" {}
             variable "rc" { default = null }
             resource "aws_lambda_function" "f" {
@@ -651,6 +652,7 @@ def test_template_directives(tmp_path):
 
 def test_conditional_instance_reads_values_under_its_condition(tmp_path):
     res, _ = run(tmp_path, {"main.tf": """
+        provider "aws" {}  # a root configuration: the null default of dlq is null
         variable "enabled" {}
         variable "dlq" { default = null }
         data "aws_partition" "p" { count = var.enabled ? 1 : 0 }
@@ -747,3 +749,54 @@ def test_references_through_resources_that_refer_to_each_other_end(tmp_path):
     b = resources["aws_sqs_queue.b"].values["visibility_timeout_seconds"]
     assert ref_of(b) == ref("aws_sqs_queue.a", "visibility_timeout_seconds")
     assert ref_of(a) == ref("aws_sqs_queue.a", "visibility_timeout_seconds")
+
+
+# -- reusable modules -------------------------------------------------------------------------------
+
+MODULE_VARS = """
+variable "handler" {
+  default = null
+}
+variable "memory" {
+  default = 256
+}
+resource "aws_lambda_function" "f" {
+  handler     = var.handler
+  memory_size = var.memory
+}
+"""
+
+
+@pytest.mark.parametrize("extra,reusable", [
+    ("", True),
+    ('terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n', True),
+    ('provider "aws" {\n  region = "us-east-1"\n}\n', False),
+    ('terraform {\n  backend "s3" {}\n}\n', False),
+    ('terraform {\n  cloud {}\n}\n', False),
+])
+def test_null_default_of_a_reusable_module_is_the_callers_value(tmp_path, extra, reusable):
+    resources, _ = run(tmp_path, {"main.tf": MODULE_VARS + extra})
+    values = resources["aws_lambda_function.f"].values
+    assert plain(values["memory_size"]) == 256  # a non-null default is used, as a parameter default is
+    if reusable:
+        assert isinstance(values["handler"], Unknown)
+        assert values["handler"].reason == "var.handler (module input, null by default: set by the module's caller)"
+    else:
+        assert "handler" not in values  # a root configuration: null is "not set"
+
+
+def test_null_default_set_by_a_caller_or_tfvars(tmp_path):
+    # given a value (tfvars, --parameters), a reusable module's input is that value
+    resources, _ = run(tmp_path, {"main.tf": MODULE_VARS, "terraform.tfvars": 'handler = "app.handler"\n'})
+    assert plain(resources["aws_lambda_function.f"].values["handler"]) == "app.handler"
+    # a local child module called without the input: the caller is known, null is null
+    resources, _ = run(tmp_path / "root", {
+        "main.tf": 'module "m" {\n  source = "./m"\n}\n', "m/main.tf": MODULE_VARS})
+    assert "handler" not in resources["module.m.aws_lambda_function.f"].values
+
+
+def test_reusable_module_in_tfjson(tmp_path):
+    resources, _ = run(tmp_path, {"main.tf.json": {
+        "variable": {"handler": {"default": None}},
+        "resource": {"aws_lambda_function": {"f": {"handler": "${var.handler}"}}}}})
+    assert isinstance(resources["aws_lambda_function.f"].values["handler"], Unknown)

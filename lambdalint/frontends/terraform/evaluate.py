@@ -95,8 +95,28 @@ def evaluate_module_ex(directory_docs: list[Document], container: str, variables
     for name, value in (variables or {}).items():
         inputs[name] = ("plain", value)
     root = _Module("", docs, directory, inputs, depth=0, parent=None, ancestry=(os.path.abspath(directory),))
+    root.reusable = is_reusable_module(docs)
     ev.run(root)
     return ModuleEvaluation(ev.resources, ev.undeclared, ev.notes)
+
+
+def is_reusable_module(docs: list[Document]) -> bool:
+    """Whether a module directory linted on its own is a *reusable module*: one that configures
+    no provider (no ``provider`` block) and no state backend (no ``backend`` or ``cloud`` block in
+    ``terraform``), so it is not applied as it is but called by other configurations, which set its
+    inputs.  Its variables are the callers' values: a ``default = null`` there means "optional,
+    the caller decides", so such a variable is Unknown, not null (a root configuration, which
+    has a provider or backend, is applied as written: its null defaults are null).  A module
+    reached through a ``module`` call of the run gets its inputs from that call and is never
+    judged by this."""
+    for doc in docs:
+        data = doc.data
+        for block in data.blocks if isinstance(data, Block) else ():
+            if block.type == "provider":
+                return False
+            if block.type == "terraform" and any(b.type in ("backend", "cloud") for b in block.blocks):
+                return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,6 +157,7 @@ class _Module:
         self.prefix, self.docs, self.directory = prefix, docs, directory
         self.inputs = inputs  # name -> ("plain", v) | ("expr", Expr, doc) | ("parent", Expr, doc, path, scope)
         self.depth, self.parent, self.ancestry = depth, parent, ancestry
+        self.reusable = False  # a reusable module linted on its own (is_reusable_module)
         self.resources: dict[tuple, _Decl] = {}
         self.variables: dict[str, tuple] = {}
         self.locals: dict[str, tuple] = {}

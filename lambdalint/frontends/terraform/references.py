@@ -195,7 +195,11 @@ class ReferenceResolver:
         default = block.attrs.get("default")
         if default is None:
             return Unknown(f"var.{name} (variable without default)", vsrc)
-        return self.eval(default, Scope(module, {}), Source(doc, block.path + ("default",)))
+        value = self.eval(default, Scope(module, {}), Source(doc, block.path + ("default",)))
+        if module.reusable and isinstance(value, Known) and value.value is None:
+            # optional input of a module its callers configure: their value, not null
+            return Unknown(f"var.{name} (module input, null by default: set by the module's caller)", vsrc)
+        return value
 
     def local(self, module: _Module, name, src) -> Value:
         cache = module.cache

@@ -50,3 +50,25 @@ def test_run_measures_startup_and_exits_zero(tmp_path):
     assert set(group) == {"lambdalint", "parse floor"}
     assert group["lambdalint"]["samples"][0][3] in (0, 1)  # lambdalint's exit code: findings or none
     assert group["lambdalint"]["peak_mb"] > 0
+
+
+def test_generator_writes_projects_that_lint_with_the_planted_findings(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from generate import write
+    finally:
+        sys.path.pop(0)
+    from lambdalint.config import Config
+    from lambdalint.runner import lint
+
+    for kind in ("cfn", "sam", "terraform"):
+        assert write(tmp_path / kind, kind, files=2, functions=6) == 12
+        report = lint([str(tmp_path / kind)], Config())
+        assert report.functions == 12 and not report.internal_errors
+        # planted: functions 3 and 10 in a public subnet, 5 without ENI permissions, 2 and 7 with a
+        # queue whose visibility timeout is below the function timeout
+        rules = sorted(f.rule for f in report.findings)
+        assert rules == ["LL201", "LL201", "LL204", "LL501", "LL501"], (kind, rules)
+    assert write(tmp_path / "shared", "cfn", files=3, functions=2, layout="shared") == 4
+    report = lint([str(tmp_path / "shared")], Config())
+    assert report.functions == 4 and sorted(f.rule for f in report.findings) == ["LL201", "LL204", "LL501"]

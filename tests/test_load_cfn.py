@@ -328,3 +328,40 @@ def test_json_bom_is_ignored():
 def test_json_blank_file_has_no_data():
     assert load_json("", "t.json").data is None
     assert load_json(" \n", "t.json").data is None
+
+
+_SPAN_TEXTS = [
+    "A: 1\nB: [x, {y: !Ref Z}]\n",
+    "A: 1\r\nB:\r\n  - x\r\n  - !GetAtt F.Arn\r\n",  # CRLF is one line break
+    "A: 1\rB:\r  - x\r  - y",  # old Mac breaks, no final break
+    'A: "p\x85q"\nB: 1\nC: "x\u2028y"\n',  # NEL and LS break lines for libyaml
+    "A:\n  B:\n    - c",  # unterminated last line: collections end on a virtual next line
+    "A: |\n  text",
+    "A:\n  B:",  # an empty value at the very end
+]
+
+
+@pytest.mark.parametrize("text", _SPAN_TEXTS)
+def test_yaml_spans_are_libyamls_marks(text):
+    """Spans are stored as offsets and turned into lines lazily: they must equal the line and
+    column libyaml reports for every value and every key."""
+    import yaml
+
+    doc = load_yaml(text, "t.yaml")
+
+    def span(start, end):
+        return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+    def walk(node, path):
+        got = doc.locate(path)
+        assert (got.line, got.column, got.end_line, got.end_column) == span(node.start_mark, node.end_mark), path
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                got = doc.locate(path + (key.value, "__key__"))
+                assert (got.line, got.column, got.end_line, got.end_column) == span(key.start_mark, key.end_mark)
+                walk(value, path + (key.value,))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, path + (index,))
+
+    walk(yaml.compose(text, Loader=yaml.CSafeLoader), ())

@@ -33,8 +33,16 @@ span of the mapping key that introduces that value (e.g. ``("Resources", "Fn", "
 the resource header line).  For a converted short form, the node's path and the path with the
 long-form key (``(..., "Ref")``, ``(..., "Fn::GetAtt")``) both map to the tagged node.  Paths
 inside an aliased value are not recorded; :meth:`Document.span` falls back to the alias.
+
+A span is stored as one int of character offsets (value start and end, and the key's when the
+value has one), not as libyaml's mark objects: a template has one span per value, and the marks
+took three quarters of a loaded template's memory.  Lines and columns are computed from the
+offsets when a span is asked for, counting line breaks as libyaml does (``\r\n``, ``\r``,
+``\n``, NEL, LS, PS).
 """
 from __future__ import annotations
+
+import re
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -52,6 +60,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from lambdalint.document import Document, ParseError, Span
+from lambdalint.load.json_locate import LineIndex
 
 try:  # libyaml; the pure-Python parser is only a fallback for a PyYAML built without it
     _Parser = yaml.CSafeLoader
@@ -59,6 +68,10 @@ except AttributeError:  # pragma: no cover
     _Parser = yaml.SafeLoader
 
 KEY = "__key__"
+# A span: value start | value end << 32, and for a mapping value also key start << 64 |
+# key end << 96 | _HAS_KEY.  Offsets are characters into the text (files are far below 4 GiB).
+_LOW = (1 << 32) - 1
+_HAS_KEY = 1 << 128
 MAX_DEPTH = 500
 MAX_NODES = 2_000_000
 
@@ -109,7 +122,7 @@ def load_yaml(text: str, path: str) -> Document:
     parser = None
     try:
         parser = _Parser(text)  # inside the try: libyaml encodes the text here and can fail
-        data, spans = _build(parser, path)
+        data, spans = _build(parser, path, text)
     except ParseError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -131,14 +144,46 @@ def load_yaml(text: str, path: str) -> Document:
         if parser is not None:
             parser.dispose()
 
+    lines: list = []  # built on the first lookup only
+
     def locate(p) -> Span | None:
-        marks = spans.get(tuple(p))
-        if marks is None:
-            return None
-        start, end = marks
-        return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        p = tuple(p)
+        if p and p[-1] == KEY:
+            packed = spans.get(p[:-1])
+            if packed is None or not packed & _HAS_KEY:
+                return None
+            packed >>= 64
+        else:
+            packed = spans.get(p)
+            if packed is None:
+                return None
+        if not lines:
+            lines.append(yaml_lines(text))
+        line, column = lines[0].position(packed & _LOW)
+        end_line, end_column = lines[0].position((packed >> 32) & _LOW)
+        return Span(path, line, column, end_line, end_column)
 
     return Document(path=path, format="cfn-yaml", data=data, text=text, locate=locate)
+
+
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_BREAKS = ("\n",) + _OTHER_BREAKS
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def yaml_lines(text: str) -> LineIndex:
+    """Offset -> (line, column) with libyaml's line breaks (``\r\n`` is one break).
+
+    At the end of a text whose last line has no line break, libyaml ends the open collections
+    on a virtual next line (column 0); ``_build`` stores those marks as offset ``len + 1``,
+    which this index puts at the start of that line."""
+    if not any(mark in text for mark in _OTHER_BREAKS):
+        return LineIndex(text)  # "\n" only, split in C; its last start is len + 1 already
+    index = LineIndex("")
+    index.starts = [0] + [match.end() for match in _BREAK.finditer(text)]
+    if not text.endswith(_BREAKS):
+        index.starts.append(len(text) + 1)
+    return index
 
 
 def _byte_position(text: str, offset) -> tuple[int, int]:
@@ -151,8 +196,8 @@ def _byte_position(text: str, offset) -> tuple[int, int]:
     return raw.count(b"\n") + 1, len(raw[start:].decode("utf-8", "replace")) + 1
 
 
-def _build(parser, file: str):
-    """Consume the event stream of one document; return (data, {path: (start, end mark)})."""
+def _build(parser, file: str, text: str):
+    """Consume the event stream of one document; return (data, {path: packed span})."""
     get = parser.get_event
     get()  # StreamStart
     event = get()
@@ -160,12 +205,16 @@ def _build(parser, file: str):
         return None, {}
 
     spans: dict = {}
+    # A mark at this offset with column 0 is on libyaml's virtual line after an unterminated
+    # last line (see yaml_lines): stored as offset + 1.  -1 when the text ends with a break.
+    eof = -1 if not text or text.endswith(_BREAKS) else len(text)
     anchors: dict = {}  # anchor -> (value, subtree size)
     count = 0
     root = None
     # A frame per open collection: [container, child-path prefix, is-mapping, pending key
     # (None = a key is expected next) or next index, own path, long-form key or None,
-    # start mark, anchor, node count at start].  Lists, not objects: this loop is hot.
+    # start offset, anchor, node count at start, packed span of the pending key, path of the
+    # pending key's value].  Lists, not objects: this loop is hot.
     stack: list = []
 
     def fail(reason, mark):
@@ -175,18 +224,25 @@ def _build(parser, file: str):
         event = get()
         cls = type(event)
         if cls is MappingEndEvent or cls is SequenceEndEvent:
-            container, _, _, _, own, wrap, start, anchor, first = stack.pop()
-            marks = (start, event.end_mark)
-            spans[own] = marks
+            container, _, _, _, own, wrap, start, anchor, first, _, _ = stack.pop()
+            end = event.end_mark.index
+            if end == eof and not event.end_mark.column:
+                end += 1
+            packed = start | end << 32
             if wrap is None:
                 value = container
             else:
                 value = {wrap: container}
-                spans[own + (wrap,)] = marks
+                spans[own + (wrap,)] = packed
+            keyed = 0
+            if stack and stack[-1][2]:
+                keyed = stack[-1][9]
+            spans[own] = packed | keyed
             if anchor is not None:
                 anchors[anchor] = (value, count - first + 1)
         else:
             # A new node: work out its path from the enclosing frame first.
+            keyed = 0
             if stack:
                 top = stack[-1]
                 if top[2]:
@@ -200,20 +256,24 @@ def _build(parser, file: str):
                         else:
                             fail("mapping keys must be plain strings", event.start_mark)
                         container = top[0]
+                        own = top[1] + (key,)
                         if key in container:
-                            first = spans[top[1] + (key, KEY)][0]
-                            fail(f"duplicate key {key!r} (first at line {first.line + 1})",
-                                 event.start_mark)
-                        spans[top[1] + (key, KEY)] = (event.start_mark, event.end_mark)
+                            first = yaml_lines(text).position((spans[own] >> 64) & _LOW)[0]
+                            fail(f"duplicate key {key!r} (first at line {first})", event.start_mark)
+                        keyed = (event.start_mark.index << 64 | event.end_mark.index << 96) | _HAS_KEY
+                        spans[own] = keyed
                         if cls is ScalarEvent and event.anchor is not None:
                             anchors[event.anchor] = (key, 1)
                         top[3] = key
+                        top[9] = keyed
+                        top[10] = own
                         # Reserve the slot so a duplicate of a key whose value is still being
                         # built (a collection) is caught too; overwritten when the value ends.
                         container[key] = None
                         count += 1
                         continue
-                    own = top[1] + (key,)
+                    own = top[10]
+                    keyed = top[9]
                 else:
                     own = top[1] + (top[3],)
             else:
@@ -223,8 +283,12 @@ def _build(parser, file: str):
                 count += 1
                 tag = event.tag
                 raw = event.value
-                marks = (event.start_mark, event.end_mark)
-                spans[own] = marks
+                start, end = event.start_mark.index, event.end_mark.index
+                if end == eof:  # an empty value at the very end may sit on the virtual line
+                    start += start == eof and not event.start_mark.column
+                    end += not event.end_mark.column
+                packed = start | end << 32
+                spans[own] = packed | keyed
                 if tag is None:
                     value = _plain(raw) if event.implicit[0] else raw
                 elif tag in _CFN_TAGS:
@@ -233,7 +297,7 @@ def _build(parser, file: str):
                         value = {long: raw.split(".", 1)}
                     else:
                         value = {long: raw}
-                    spans[own + (long,)] = marks
+                    spans[own + (long,)] = packed
                 else:
                     try:
                         value = _typed(tag, raw)
@@ -253,8 +317,11 @@ def _build(parser, file: str):
                 if wrap is None and tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
                     fail(f"unsupported YAML tag {_show(tag)}", event.start_mark)
                 prefix = own if wrap is None else own + (wrap,)
+                start = event.start_mark.index
+                if start == eof and not event.start_mark.column:
+                    start += 1
                 stack.append([{} if is_map else [], prefix, is_map, None if is_map else 0, own,
-                              wrap, event.start_mark, event.anchor, count])
+                              wrap, start, event.anchor, count, 0, None])
                 continue
             elif cls is AliasEvent:
                 hit = anchors.get(event.anchor)
@@ -265,7 +332,7 @@ def _build(parser, file: str):
                 if count > MAX_NODES:
                     fail(f"document expands to more than {MAX_NODES:,} nodes (YAML alias bomb?)",
                          event.start_mark)
-                spans[own] = (event.start_mark, event.end_mark)
+                spans[own] = (event.start_mark.index | event.end_mark.index << 32) | keyed
             else:  # pragma: no cover - libyaml emits nothing else inside a document
                 fail(f"unexpected YAML event {cls.__name__}", event.start_mark)
 

@@ -317,7 +317,7 @@ def test_json_syntax_error():
 def test_json_deep_nesting():
     with pytest.raises(ParseError) as info:
         load_json("[" * 5000 + "]" * 5000, "t.json")
-    assert info.value.reason == "nesting too deep"
+    assert info.value.reason == f"nesting deeper than {MAX_DEPTH} levels"
 
 
 def test_json_bom_is_ignored():

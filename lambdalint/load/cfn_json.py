@@ -18,6 +18,7 @@ from json.scanner import make_scanner
 
 from lambdalint.document import Document, ParseError
 from lambdalint.load.json_locate import LineIndex, json_locator
+from lambdalint.load.jsontext import loads
 
 KEY = "__key__"
 
@@ -41,12 +42,10 @@ def load_json(text: str, path: str) -> Document:
         text = text[1:]
     if not text.strip():  # like an empty YAML file: no data, the caller decides what it is
         return Document(path=path, format="cfn-json", data=None, text=text)
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    try:  # within the budgets: huge numbers and deep nesting are ParseErrors (load/jsontext.py)
+        data = loads(text, path, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         raise ParseError(path, exc.msg, exc.lineno, exc.colno) from None
-    except RecursionError:
-        raise ParseError(path, "nesting too deep") from None
     except _Duplicate:
         key, first, second = _find_duplicate(text)
         lines = LineIndex(text)

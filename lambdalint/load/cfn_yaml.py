@@ -61,6 +61,7 @@ from yaml.resolver import Resolver
 
 from lambdalint.document import Document, ParseError, Span
 from lambdalint.load.json_locate import LineIndex
+from lambdalint.load.limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
 
 try:  # libyaml; the pure-Python parser is only a fallback for a PyYAML built without it
     _Parser = yaml.CSafeLoader
@@ -72,8 +73,6 @@ KEY = "__key__"
 # key end << 96 | _HAS_KEY.  Offsets are characters into the text (files are far below 4 GiB).
 _LOW = (1 << 32) - 1
 _HAS_KEY = 1 << 128
-MAX_DEPTH = 500
-MAX_NODES = 2_000_000
 
 _Y = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _Y + "str", _Y + "int", _Y + "float", _Y + "bool", _Y + "null"
@@ -290,7 +289,10 @@ def _build(parser, file: str, text: str):
                 packed = start | end << 32
                 spans[own] = packed | keyed
                 if tag is None:
-                    value = _plain(raw) if event.implicit[0] else raw
+                    try:
+                        value = _plain(raw) if event.implicit[0] else raw
+                    except ValueError:  # an int past Python's conversion limit (4,300 digits)
+                        fail(f"number with more than {MAX_INT_DIGITS:,} digits", event.start_mark)
                 elif tag in _CFN_TAGS:
                     long = _CFN_TAGS[tag]
                     if long == "Fn::GetAtt":

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ..document import Document, ParseError, Span
+from .limits import MAX_DEPTH
 
 _PARSER = None
 
@@ -199,9 +200,16 @@ def _unescape_heredoc(raw: str) -> str:
     return _TEMPLATE_ESCAPE.sub(lambda m: m.group(0)[1:], raw) if "{" in raw else raw
 
 
+class _TooDeep(Exception):
+    def __init__(self, node):
+        super().__init__("too deep")
+        self.node = node
+
+
 class _Converter:
     def __init__(self, src: bytes):
         self.src = src
+        self.depth = 0  # blocks and expressions open around the node being converted
 
     # -- structure
     def root(self, node) -> Block:
@@ -238,7 +246,11 @@ class _Converter:
                 body = c
         block = Block(children[0].text.decode("utf-8"), labels, {}, [], path, node)
         if body is not None:
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(node)
             self.body(body, block)
+            self.depth -= 1
         return block
 
     # -- expressions
@@ -246,9 +258,12 @@ class _Converter:
         kind = node.type
         if kind == "expression":
             children = node.children
-            if len(children) == 1:
-                return self.expr(children[0])
-            return self.term(node, children)
+            self.depth += 1  # the nesting budget (load/limits.py), before Python's own limit
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(node)
+            result = self.expr(children[0]) if len(children) == 1 else self.term(node, children)
+            self.depth -= 1
+            return result
         method = self._dispatch.get(kind)
         if method is None:
             raise ValueError(f"unsupported HCL syntax {kind}")
@@ -261,7 +276,7 @@ class _Converter:
             primary = self.expr(children[1])
             rest = children[3:]
         else:
-            primary = None if first.type == "variable_expr" else self.expr(first)
+            primary = None if first.type == "variable_expr" and not self._is_number(first) else self.expr(first)
             rest = children[1:]
         steps: list = []
         for c in rest:
@@ -300,7 +315,13 @@ class _Converter:
                         self.postfix(c, steps)
                 steps[at] = ("splat", covered if covered is not None else len(steps) - at - 1)
 
+    def _is_number(self, node) -> bool:
+        """A number like ``1e3`` that :func:`_exponents` hid from the grammar as ``___``."""
+        return self.src[node.start_byte:node.end_byte] != node.text
+
     def variable_expr(self, node):
+        if self._is_number(node):
+            return Literal(node, float(self.src[node.start_byte:node.end_byte]))
         return Traversal(node, node.text.decode("utf-8"), [])
 
     def literal_value(self, node):
@@ -546,14 +567,14 @@ def _dedent(raw: str, indent: int, at_line_start: bool) -> str:
 
 
 def _first_error(node):
-    """The first ERROR or MISSING node in document order (only subtrees with errors are visited)."""
-    if node.is_error or node.is_missing:
-        return node
-    for child in node.children:
-        if child.has_error or child.is_missing:
-            found = _first_error(child)
-            if found is not None:
-                return found
+    """The first ERROR or MISSING node in document order (only subtrees with errors are
+    visited; iterative, as the tree may be deep)."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            return node
+        stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
     return None
 
 
@@ -637,19 +658,38 @@ def find(root: Block, path):
     return target
 
 
+# An exponent without a fraction (``1e3``, ``2E-4``) is a valid HCL number that tree-sitter-hcl
+# 1.2 rejects (it wants ``1.0e3``).  Such numbers are hidden from the grammar as an identifier
+# of the same length (``___``), so every offset stays the same, and the converter, which reads
+# the original bytes, turns them back into numbers.  Strings and comments are unaffected: their
+# text is always taken from the original bytes.
+_EXPONENT = re.compile(rb"(?<![\w.])[0-9]+[eE][+-]?[0-9]+(?![\w.])")
+
+
+def _exponents(src: bytes) -> bytes:
+    if b"e" not in src and b"E" not in src:  # pragma: no cover - nearly every file has an e
+        return src
+    return _EXPONENT.sub(lambda m: b"_" * len(m.group()), src)
+
+
 def load_hcl(text: str, path: str) -> Document:
     """Parse one ``.tf`` (or ``.tfvars``) file.  Raises ParseError on a syntax error."""
     if text.startswith("\ufeff"):
         text = text[1:]
     src = text.encode("utf-8", "surrogatepass")
-    tree = parser().parse(src)
+    tree = parser().parse(_exponents(src))
     root = tree.root_node
     if root.has_error:
         raise syntax_error(root, src, path)
     try:
         data = _Converter(src).root(root)
+    except _TooDeep as deep:
+        row, byte_col = deep.node.start_point
+        starts = _line_starts(src)
+        raise ParseError(path, f"nesting deeper than {MAX_DEPTH} levels", row + 1,
+                         _char_column(src, starts[row], byte_col)) from None
     except RecursionError:
-        raise ParseError(path, "invalid HCL: expressions nested too deeply") from None
+        raise ParseError(path, f"nesting deeper than {MAX_DEPTH} levels") from None
     except (ValueError, StopIteration, IndexError) as exc:  # syntax tree.sitter accepts but we do not
         raise ParseError(path, f"invalid HCL: {exc or 'unsupported syntax'}") from None
     doc = Document(path, "tf-hcl", data, text)
@@ -672,7 +712,7 @@ def parse_template(text: str) -> Expr:
     prefix = f"x = <<{marker}\n".encode()
     body = text.encode("utf-8", "surrogatepass")
     src = prefix + body + f"\n{marker}\n".encode()
-    tree = parser().parse(src)
+    tree = parser().parse(_exponents(src))
     root = tree.root_node
     if root.has_error:
         raise ValueError("invalid template")
@@ -693,7 +733,7 @@ def parse_template(text: str) -> Expr:
 def parse_expression(text: str) -> Expr:
     """A bare HCL expression given as a string (``depends_on`` entries in ``.tf.json``)."""
     src = b"x = " + text.encode("utf-8", "surrogatepass") + b"\n"
-    tree = parser().parse(src)
+    tree = parser().parse(_exponents(src))
     root = tree.root_node
     if root.has_error:
         raise ValueError("invalid expression")

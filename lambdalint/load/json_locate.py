@@ -89,19 +89,24 @@ class JsonIndex:
 
     def start(self, path: tuple) -> tuple[int, tuple | None] | None:
         """(value start, key span) of the value at ``path``."""
-        hit = self.offsets.get(path)
+        offsets = self.offsets
+        hit = offsets.get(path)
         if hit is not None:
             return hit
-        if not path:
-            return None
-        parent = self.start(path[:-1])
-        if parent is None or path[:-1] in self.scanned:
-            return None
-        try:
-            self._scan_children(path[:-1], parent[0])
-        except (ValueError, IndexError):
-            return None
-        return self.offsets.get(path)
+        known = len(path) - 1  # the longest prefix already located (the root always is)
+        while known > 0 and path[:known] not in offsets:
+            known -= 1
+        for depth in range(known, len(path)):  # iterative: a deep path never recurses
+            parent = path[:depth]
+            if parent in self.scanned:
+                return None
+            try:
+                self._scan_children(parent, offsets[parent][0])
+            except (ValueError, IndexError, RecursionError):
+                return None
+            if path[:depth + 1] not in offsets:
+                return None
+        return offsets.get(path)
 
     def value_range(self, path: tuple) -> tuple[int, int] | None:
         hit = self.start(tuple(path))

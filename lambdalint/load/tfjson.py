@@ -16,6 +16,7 @@ import re
 from ..document import Document, ParseError
 from .hcl import Block, Literal, ObjectExpr, TupleExpr, parse_expression, parse_template
 from .json_locate import LineIndex, json_locator, value_range
+from .jsontext import loads
 
 TOP_LEVEL = ("terraform", "resource", "data", "variable", "locals", "output", "module", "provider",
              "moved", "import", "check", "removed")
@@ -59,12 +60,10 @@ class _Invalid(Exception):
 def load_tfjson(text: str, path: str) -> Document:
     if text.startswith("\ufeff"):
         text = text[1:]
-    try:
-        raw = json.loads(text)
+    try:  # within the budgets: huge numbers and deep nesting are ParseErrors (load/jsontext.py)
+        raw = loads(text, path)
     except json.JSONDecodeError as exc:
         raise ParseError(path, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    except RecursionError:
-        raise ParseError(path, "invalid JSON: nested too deeply") from None
     doc = Document(path, "tf-json", None, text)
     doc.locate = make_locator(doc)
     if not isinstance(raw, dict):

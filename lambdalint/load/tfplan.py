@@ -11,6 +11,7 @@ from typing import Any
 
 from ..document import Document, ParseError
 from .json_locate import json_locator
+from .jsontext import loads
 
 # Terraform promises that a major format_version only changes incompatibly; 0.x and 1.x are the
 # ones whose layout the plan reader knows.
@@ -26,8 +27,8 @@ def load_plan(text: str, path: str, data: Any = None) -> Document:
     """Parse plan JSON.  ``data`` may be passed when the caller has already decoded ``text``
     (discovery decodes it to tell a plan from a template), to avoid parsing megabytes twice."""
     if data is None:
-        try:
-            data = json.loads(text)
+        try:  # within the budgets (load/jsontext.py)
+            data = loads(text, path)
         except json.JSONDecodeError as error:
             raise ParseError(path, f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
     locate = json_locator(text, path)

@@ -59,9 +59,6 @@ class Project:
         path = os.path.normpath(os.path.join(base_dir or ".", written.strip()))
         return path if self.contains(path) else None
 
-    def describe(self) -> str:
-        return ", ".join(display_path(Path(root)) for root in self.roots)
-
 
 _current: contextvars.ContextVar[Project | None] = contextvars.ContextVar("lambdalint_project", default=None)
 
@@ -98,6 +95,11 @@ def confine(value, base_dir: str, what: str = "path"):
         return value  # a URL is not a local path: not read here either way
     if project().resolve(written, base_dir) is not None:
         return value
-    return Unknown(f"{native_name(value, what)} {written} is outside the project ({project().describe()}); "
-                   "lambdalint reads only files under the paths it was given or the current directory",
-                   value.source)
+    try:
+        full = os.path.normpath(os.path.join(base_dir or ".", written))
+        real = os.path.realpath(full)
+    except (OSError, ValueError):
+        full = real = written
+    where = f" (it resolves to {real})" if real != os.path.abspath(full) else ""
+    return Unknown(f"{native_name(value, what)} {written} is outside the project{where}: lambdalint reads "
+                   "only files under the paths it lints and the current directory", value.source)

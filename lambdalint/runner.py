@@ -34,6 +34,9 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
     model.parse_errors = []
     docs: list[Document] = []
     inputs = discover(paths, config.exclude)
+    for error in inputs.errors:  # directories that cannot be listed, non-regular files named
+        model.parse_errors.append(error)
+        model.files.append(error.file)
     modules = {}
     if inputs.tf_dirs:
         from .frontends.terraform.mapping import add_resources
@@ -51,7 +54,13 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
     for kind, item in inputs.order:
         if kind == "cfn":
             path, explicit = inputs.cfn_files[item]
-            loaded_cfn[item] = load_cfn_file(path, explicit and not config.only_templates)
+            try:
+                loaded_cfn[item] = load_cfn_file(path, explicit and not config.only_templates)
+            except RecursionError:
+                loaded_cfn[item] = ParseError(display_path(path), "nested too deeply to read")
+            except Exception as error:  # a lambdalint bug on this file: say so, lint the others
+                model.internal_errors.append(f"{display_path(path)}: {type(error).__name__}: {error}")
+                loaded_cfn[item] = None
 
     def register(loaded) -> None:  # a template first read as a child
         if isinstance(loaded, ParseError):
@@ -68,7 +77,14 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
     for kind, item in inputs.order:
         if kind == "tf":
             if item in modules:
-                for doc in add_module(*modules[item], model, add_resources):
+                mark = _mark(model)
+                try:
+                    added = add_module(*modules[item], model, add_resources)
+                except Exception as error:  # a lambdalint bug on this module: say so, lint the others
+                    _rollback(model, mark)
+                    model.internal_errors.append(f"{display_path(item)}: {type(error).__name__}: {error}")
+                    continue
+                for doc in added:
                     docs.append(doc)
                     if doc.path not in model.files:
                         model.files.append(doc.path)
@@ -87,6 +103,7 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
             continue
         docs.append(loaded)
         model.files.append(loaded.path)
+        mark = _mark(model)
         try:
             if loaded.format == "tf-plan":
                 from .frontends.terraform.mapping import add_plan
@@ -95,12 +112,34 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
             else:
                 template.map_template(loaded, model, parameters_for(parameters, loaded.path), stacks=stacks)
         except RecursionError:
+            _rollback(model, mark)  # half a file's resources would mislead the rules
             model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))
         except Exception as error:  # a lambdalint bug on this file: say so, lint the others
+            _rollback(model, mark)
             model.internal_errors.append(f"{loaded.path}: {type(error).__name__}: {error}")
     model.resolve_imports()
     model.build()
     return model, docs
+
+
+def _mark(model: Model) -> tuple:
+    """What the model holds before one file is added (see :func:`_rollback`)."""
+    return (len(model.entities), len(model.exports), len(model.unresolved_refs),  # dicts keep insertion order
+            len(getattr(model, "inputs", ())))
+
+
+def _rollback(model: Model, mark: tuple) -> None:
+    """Remove what a file that failed half-way added, so the rules never see half a file."""
+    entities, exports, refs, inputs = mark
+    for node in list(model.entities)[entities:]:
+        entity = model.entities.pop(node)
+        model.by_class[type(entity)].remove(entity)
+        model.graph.remove_node(node)  # no edges yet: build() draws them after every file is added
+    for name in list(model.exports)[exports:]:
+        del model.exports[name]
+    del model.unresolved_refs[refs:]
+    if hasattr(model, "inputs"):
+        del model.inputs[inputs:]
 
 
 def lint(paths: list[str], config: Config, parameters: dict | None = None, show_unknowns: bool = False) -> Report:

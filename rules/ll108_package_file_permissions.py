@@ -105,7 +105,7 @@ def _check_package(fn, value, added: int):
     base = os.path.dirname(value.source.doc.path) or "."
     confined = confine(value, base, "code path")
     if isinstance(confined, Unknown):  # never read outside the project (CodeUri: /, ../../..)
-        yield Unsure(fn, f"code path ({native_name(value, 'Code')}) <- {confined.reason}", value.source)
+        yield Unsure(fn, confined.reason, value.source)
         return
     path = os.path.normpath(os.path.join(base, shown_path))
     if os.path.isabs(shown_path):  # e.g. built from Terraform's path.module: show it from here

@@ -25,8 +25,9 @@ def load_module_dir(path: str) -> list[Document]:
 
 
 def _read(path):
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        return handle.read()
+    from ...load.read import read_text
+
+    return read_text(path, path)  # regular files only, within the size budget (never a FIFO)
 
 
 def is_tfvars(path: str) -> bool:

@@ -18,19 +18,27 @@ def _load_file(full: str, shown: str):
     from ...load.hcl import load_hcl
     from ...load.tfjson import load_tfjson
 
-    try:
-        with open(full, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except UnicodeDecodeError as error:
-        return ParseError(shown, f"not UTF-8 text ({error.reason})")
-    except OSError as error:
-        return ParseError(shown, f"cannot read file: {error.strerror}")
+    from ...load.read import read_text
+
+    try:  # regular files only, within the size budget (load/limits.py), BOMs decoded
+        text = read_text(full, shown)
+    except ParseError as error:
+        return error
     try:
         return load_tfjson(text, shown) if full.endswith(".tf.json") else load_hcl(text, shown)
     except ParseError as error:
         return error
     except RecursionError:
         return ParseError(shown, "nesting too deep")
+
+
+def _regular_inside(path: str) -> bool:
+    """A regular file (a symlink only to one inside the project): FIFOs and devices are skipped."""
+    from ...paths import project
+
+    if not os.path.isfile(path):
+        return False
+    return not os.path.islink(path) or project().contains(path)
 
 
 class _Loader:
@@ -47,7 +55,7 @@ class _Loader:
             docs, errors = [], []
             for name in sorted(os.listdir(directory)):
                 full = os.path.join(directory, name)
-                if (name.endswith(".tf") or name.endswith(".tf.json")) and os.path.isfile(full):
+                if (name.endswith(".tf") or name.endswith(".tf.json")) and _regular_inside(full):
                     loaded = _load_file(full, self.display_path(full))
                     (errors if isinstance(loaded, ParseError) else docs).append(loaded)
             self.cache[key] = (docs, errors)

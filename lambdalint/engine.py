@@ -94,26 +94,61 @@ def run_rules(model, chosen: list[LoadedRule], config) -> tuple[list[Finding], l
         meta = loaded.meta
         options = config.rule_options(meta)
         severity = config.rule_severity(meta)
-        try:
-            items = list(loaded.module.check(model, options))
-        except Exception as error:  # a bug in one rule must not hide the others' findings
-            model.internal_errors.append(f"rule {meta.id} failed: {type(error).__name__}: {error}")
-            items = []
+        items = _check(loaded, model, options)
         for item in items:
             entity = item.resource
             name = getattr(entity, "name", None) if entity is not None else None
             if isinstance(entity, str):
                 name = entity
+            try:
+                span = (item.span or _span(item.source, entity)) if isinstance(item, Issue) else _span(item.source, entity)
+            except Exception:  # a location that cannot be worked out: the resource's file
+                span = Span(_file_of(entity) or "<unknown>", 1, 1, 1, 1)
             if isinstance(item, Issue):
                 where = item.source or getattr(entity, "source", None)
                 findings.append(Finding(
                     rule=meta.id, name=meta.name,
                     severity=item.severity if item.severity and severity == meta.severity else severity,
-                    message=item.message, span=item.span or _span(item.source, entity), resource=name,
+                    message=item.message, span=span, resource=name,
                     related=tuple(Related(_span(link.source, None), link.message, link.resource)
                                   for link in item.related if link.source is not None),
                     key=where.key if where is not None and item.span is None else ""))
             elif isinstance(item, Unsure):
-                span = _span(item.source, entity)
                 undecided.append(Undecided(meta.id, name, item.reason, span))
     return findings, undecided
+
+
+def _file_of(entity) -> str | None:
+    source = getattr(entity, "source", None)
+    doc = getattr(source, "doc", None)
+    return getattr(doc, "path", None)
+
+
+def _check(loaded: LoadedRule, model, options) -> list:
+    """What one rule yields.  A rule that fails (a lambdalint bug, or input it did not expect)
+    is run again file by file, on each file's own resources (everything else stays visible to
+    look up), so one file's resources never cost the other files their findings; each file
+    where it still fails is one internal error naming the rule and the file."""
+    try:
+        return list(loaded.module.check(model, options))
+    except Exception as error:
+        first = error
+    import copy
+    from collections import defaultdict
+
+    rule = loaded.meta.id
+    files: dict[str, None] = {}
+    for entities in model.by_class.values():
+        for entity in entities:
+            files.setdefault(_file_of(entity) or "", None)
+    items, failed = [], []
+    for file in files:
+        view = copy.copy(model)  # shares entities and graph; only the subjects differ
+        view.by_class = defaultdict(list, {cls: [e for e in entities if (_file_of(e) or "") == file]
+                                           for cls, entities in model.by_class.items()})
+        try:
+            items.extend(loaded.module.check(view, options))
+        except Exception as error:
+            failed.append(f"rule {rule} failed on {file or 'a resource'}: {type(error).__name__}: {error}")
+    model.internal_errors.extend(failed or [f"rule {rule} failed: {type(first).__name__}: {first}"])
+    return items

@@ -62,6 +62,36 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stdout(text: str) -> None:
+    """Write the report.  A closed stdout (``>&-``) or a reader that went away (``| head -1``)
+    ends the output quietly, like a pipe does for any Unix tool: no traceback."""
+    out = sys.stdout
+    if out is None:
+        return
+    try:
+        out.write(text)
+        out.flush()
+    except BrokenPipeError:
+        try:  # send what is still buffered nowhere, so the exit flush cannot fail again
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, out.fileno())
+        except (OSError, ValueError):
+            pass
+    except (OSError, ValueError):
+        pass
+
+
+def _stderr(line: str) -> None:
+    err = sys.stderr
+    if err is None:  # print(file=None) would write to stdout instead
+        return
+    try:
+        err.write(line + "\n")
+        err.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def _split(value: str | None) -> list[str] | None:
     if not value:
         return None
@@ -79,14 +109,14 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return {"check": _check, "rules": _rules, "explain": _explain, "graph": _graph}[args.command](args)
     except UsageError as error:
-        print(f"lambdalint: error: {error}", file=sys.stderr)
+        _stderr(f"lambdalint: error: {error}")
         return 2
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # an internal error: one line, exit 2, never a traceback
         where = getattr(error, "lambdalint_file", None)
         detail = f" while linting {where}" if where else ""
-        print(f"lambdalint: internal error{detail}: {type(error).__name__}: {error}", file=sys.stderr)
+        _stderr(f"lambdalint: internal error{detail}: {type(error).__name__}: {error}")
         if os.environ.get("LAMBDALINT_DEBUG"):
             raise
         return 2
@@ -158,7 +188,7 @@ def _check(args) -> int:
     _collect_less()
     parameters = _parameters(args.parameters or config.parameters_file)
     report = lint(args.paths, config, parameters, show_unknowns=args.show_unknowns)
-    stream_is_tty = args.output is None and sys.stdout.isatty()
+    stream_is_tty = args.output is None and sys.stdout is not None and sys.stdout.isatty()
     color = stream_is_tty and not args.no_color and not os.environ.get("NO_COLOR")
     text = render(args.format, report, {k: v.meta for k, v in rules.items()}, color=color, quiet=args.quiet)
     if args.output:
@@ -167,9 +197,9 @@ def _check(args) -> int:
         except OSError as error:
             raise UsageError(f"cannot write {args.output}: {error.strerror}") from None
     else:
-        sys.stdout.write(text)
+        _stdout(text)
     for error in report.internal_errors:  # the other files were still linted and reported
-        print(f"lambdalint: internal error while linting {error}", file=sys.stderr)
+        _stderr(f"lambdalint: internal error while linting {error}")
     if report.internal_errors:
         return 2
     return 1 if any(config.fails(f.severity) for f in report.findings) else 0
@@ -181,7 +211,7 @@ def _rules(args) -> int:
 
     rules = load_rules()
     render = {"text": rules_table, "json": rules_json, "markdown": rules_markdown}[args.format]
-    sys.stdout.write(render(rules))
+    _stdout(render(rules))
     return 0
 
 
@@ -193,7 +223,7 @@ def _explain(args) -> int:
     wanted = args.rule.strip()
     for loaded in rules.values():
         if loaded.meta.id == wanted.upper() or loaded.meta.name == wanted:
-            sys.stdout.write(explain(loaded))
+            _stdout(explain(loaded))
             return 0
     raise UsageError(f"unknown rule {wanted} (see `lambdalint rules`)")
 
@@ -205,7 +235,7 @@ def _graph(args) -> int:
 
     _collect_less()
     model, _ = build_model(args.paths, Config(), _parameters(args.parameters))
-    sys.stdout.write(render_graph(model, args.format))
+    _stdout(render_graph(model, args.format))
     return 0
 
 

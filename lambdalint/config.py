@@ -282,19 +282,18 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(f"cannot read config {path}: Is a directory")
         raw = _pyproject_section(path) or {}
     else:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"cannot read config {path}: {getattr(error, 'strerror', None) or error}") from None
-        import yaml
+        from .document import ParseError
+        from .load.cfn_yaml import load_yaml
+        from .load.read import read_text
 
-        try:
-            raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
-            problem = getattr(error, "problem", None) or str(error)
-            raise ConfigError(f"{where}: invalid YAML: {problem}") from None
+        try:  # a regular file within the size budget (load/limits.py)
+            text = read_text(path, str(path))
+        except ParseError as error:
+            raise ConfigError(f"cannot read config {path}: {error.reason}") from None
+        try:  # the template loader: the same node and depth budgets (an alias bomb stops fast)
+            raw = load_yaml(text, str(path)).data or {}
+        except ParseError as error:
+            raise ConfigError(f"{path}:{error.line}:{error.column}: invalid YAML: {error.reason}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the config must be a mapping")
     return Config.from_mapping(raw, str(path))

@@ -1,0 +1,108 @@
+"""Measure the corpus against the file budgets (README "Budgets"): the largest file, the most
+parse nodes and the deepest nesting per format, so each default's margin can be stated.
+
+    python3 scripts/corpus_budgets.py [../shared/corpus]
+
+Terraform evaluation maxima (instances, string length, module depth, evaluation steps) are
+printed too: each module directory of tf-hcl/ and tf-json/ is evaluated and its counters read.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lambdalint.document import ParseError  # noqa: E402
+from lambdalint.load import limits  # noqa: E402
+
+
+def shape(data):
+    """(nodes, depth) of plain data, iteratively."""
+    nodes = depth = 0
+    stack = [(data, 1)]
+    while stack:
+        value, d = stack.pop()
+        nodes += 1
+        depth = max(depth, d)
+        if isinstance(value, dict):
+            stack.extend((v, d + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, d + 1) for v in value)
+    return nodes, depth
+
+
+def hcl_shape(node):
+    """(nodes, depth) of a tree-sitter tree."""
+    nodes = depth = 0
+    stack = [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        nodes += 1
+        depth = max(depth, d)
+        stack.extend((c, d + 1) for c in n.children)
+    return nodes, depth
+
+
+def main(corpus: Path) -> None:
+    from lambdalint.discover import load_cfn_file
+    from lambdalint.load.hcl import parser
+
+    best: dict = {}
+
+    def note(kind, what, value, path):
+        key = (kind, what)
+        if value > best.get(key, (-1, ""))[0]:
+            best[key] = (value, str(path.relative_to(corpus)))
+
+    for path in sorted(corpus.rglob("*")):
+        if not path.is_file() or path.name in ("MANIFEST.tsv", "README.md"):
+            continue
+        kind = path.relative_to(corpus).parts[0]
+        note(kind, "bytes", path.stat().st_size, path)
+        if path.name.endswith(".tf"):
+            tree = parser().parse(path.read_bytes())
+            nodes, depth = hcl_shape(tree.root_node)
+        else:
+            loaded = load_cfn_file(path, False) if not path.name.endswith(".tf.json") else None
+            if loaded is None:
+                import json
+                try:
+                    data = json.loads(path.read_text(encoding="utf-8-sig"))
+                except (ValueError, UnicodeDecodeError):
+                    continue
+            elif isinstance(loaded, ParseError):
+                continue
+            else:
+                data = loaded.data
+            nodes, depth = shape(data)
+        note(kind, "nodes", nodes, path)
+        note(kind, "depth", depth, path)
+    print("file budgets: template bytes %s, plan bytes %s, nodes %s, depth %s" % (
+        f"{limits.MAX_TEMPLATE_BYTES:,}", f"{limits.MAX_PLAN_BYTES:,}", f"{limits.MAX_NODES:,}", limits.MAX_DEPTH))
+    for (kind, what), (value, path) in sorted(best.items()):
+        print(f"{kind:8} {what:6} {value:>12,}  {path}")
+    terraform(corpus)
+
+
+def terraform(corpus: Path) -> None:
+    from lambdalint.frontends.terraform import limits as tf_limits
+    from lambdalint.frontends.terraform.modules import evaluate_modules
+    from lambdalint.paths import display_path, project_of
+
+    dirs = sorted({str(p.parent) for p in corpus.rglob("*.tf")} | {str(p.parent) for p in corpus.rglob("*.tf.json")})
+    with project_of([str(corpus)]):
+        _, modules = evaluate_modules(dirs, {}, display_path, [])
+    best: dict = {}
+    for directory, (_docs, evaluation) in modules.items():
+        for what, value in (getattr(evaluation, "stats", None) or {}).items():
+            if value > best.get(what, (-1, ""))[0]:
+                best[what] = (value, os.path.relpath(directory, corpus))
+    print("terraform budgets:", {k: getattr(tf_limits, k) for k in dir(tf_limits) if k.isupper()})
+    for what, (value, path) in sorted(best.items()):
+        print(f"terraform {what:16} {value:>12,}  {path}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "corpus"))

@@ -60,6 +60,11 @@ class Project:
         return path if self.contains(path) else None
 
 
+    def describe(self) -> str:
+        """The project's directories as shown to the user (for messages)."""
+        return ", ".join(display_path(Path(root)) for root in self.roots)
+
+
 _current: contextvars.ContextVar[Project | None] = contextvars.ContextVar("lambdalint_project", default=None)
 
 

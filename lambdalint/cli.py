@@ -25,29 +25,59 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lambdalint {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    check = sub.add_parser("check", help="lint files and directories")
-    check.add_argument("paths", nargs="*", default=["."])
-    check.add_argument("--format", choices=["text", "json", "sarif", "github", "junit"], default="text")
-    check.add_argument("--output")
-    check.add_argument("--config")
-    check.add_argument("--select")
-    check.add_argument("--ignore")
-    check.add_argument("--fail-on", choices=["error", "warning", "info", "never"])
-    check.add_argument("--parameters")
-    check.add_argument("--account-concurrency", type=int)
-    check.add_argument("--min-unreserved", type=int)
-    check.add_argument("--show-unknowns", action="store_true")
-    check.add_argument("--exclude", action="append", default=[])
+    check = sub.add_parser(
+        "check", help="lint files and directories",
+        description="Lint CloudFormation, SAM and Terraform files and directories as one model.",
+        epilog="Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or "
+               "config error. `lambdalint PATH ...` without a command means check.")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                       help="files and directories to lint (default: the current directory)")
+    out = check.add_argument_group("output")
+    out.add_argument("--format", choices=["text", "json", "sarif", "github", "junit"], default="text",
+                     help="report format: text (default), json, sarif (GitHub code scanning), github "
+                          "(workflow annotations), junit (CI test reports)")
+    out.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    detail = out.add_mutually_exclusive_group()
+    detail.add_argument("-q", "--quiet", action="store_true",
+                        help="text: only the findings, one line each with its file; no summary")
+    detail.add_argument("-v", "--verbose", action="store_true",
+                        help="text: messages whole (not cut), counts per rule, the run's duration")
+    out.add_argument("--statistics", action="store_true",
+                     help="text: only the number of findings per rule, then the summary")
+    out.add_argument("--show-unknowns", action="store_true",
+                     help="also list each check that could not be decided and the value that blocked it")
+    out.add_argument("--no-color", action="store_true",
+                     help="no colour (also NO_COLOR=1); FORCE_COLOR=1 colours text even when piped")
+    rules_group = check.add_argument_group("rules")
+    rules_group.add_argument("--select", metavar="RULES",
+                             help="only these rules: IDs, ID prefixes (LL2) or names, comma-separated; "
+                                  "opt-in rules (LL603, LL604) only by exact ID or name")
+    rules_group.add_argument("--ignore", metavar="RULES", help="skip these rules (same forms as --select)")
+    rules_group.add_argument("--fail-on", choices=["error", "warning", "info", "never"],
+                             help="lowest severity that makes the exit code 1 (default: warning)")
+    rules_group.add_argument("--config", metavar="FILE",
+                             help="config file (default: .lambdalint.yaml here or above, else "
+                                  "[tool.lambdalint] in pyproject.toml)")
+    inputs = check.add_argument_group("inputs")
+    inputs.add_argument("--parameters", metavar="FILE",
+                        help="values for CloudFormation parameters / Terraform variables, YAML or JSON: "
+                             "{FILE-GLOB or '*': {Name: value}}")
+    inputs.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="skip paths matching GLOB (repeatable)")
     # pre-commit passes every changed .yaml/.json file by name (workflows, package.json ...):
     # with this flag those are skipped silently instead of being reported as LL001
-    check.add_argument("--only-templates", action="store_true",
-                       help="skip files named on the command line that are not templates")
+    inputs.add_argument("--only-templates", action="store_true",
+                        help="skip files named on the command line that are not templates (pre-commit)")
+    account = check.add_argument_group("account facts (LL401)")
+    account.add_argument("--account-concurrency", type=int, metavar="N",
+                         help="the account's concurrent executions limit (default 1000)")
+    account.add_argument("--min-unreserved", type=int, metavar="N",
+                         help="concurrency that must stay unreserved (default 100)")
     # Accepted for the cli.md contract.  Files are parsed in this process: measured on the
     # 2,400-file corpus, parsing is ~3 s of libyaml/C-json work, and shipping parsed documents
     # back from worker processes (pickling every node's span) costs about what it saves.
-    check.add_argument("--jobs", type=int, default=None, help="accepted; parsing runs in one process (see README)")
-    check.add_argument("--no-color", action="store_true")
-    check.add_argument("--quiet", action="store_true")
+    check.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="accepted for compatibility; parsing runs in one process (see README)")
 
     rules = sub.add_parser("rules", help="list all rules")
     rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
@@ -180,6 +210,34 @@ def _collect_less() -> None:
     gc.set_threshold(100_000, 50, 1000)
 
 
+def _color(args) -> bool:
+    """Colour on a terminal; never with --no-color or NO_COLOR; FORCE_COLOR (any value but empty
+    or 0) colours stdout even when it is a pipe (CI logs render ANSI).  Never in --output files."""
+    if args.format != "text" or args.output is not None or args.no_color or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _progress(args):
+    """A progress bar on stderr, for the text format on a terminal only (see progress.py)."""
+    import contextlib
+
+    try:
+        tty = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if args.format != "text" or args.quiet or not tty:
+        return contextlib.nullcontext()
+    from .progress import Bar
+
+    return Bar()
+
+
 def _check(args) -> int:
     from .report import render
     from .runner import lint
@@ -187,10 +245,10 @@ def _check(args) -> int:
     config, rules = _config(args)
     _collect_less()
     parameters = _parameters(args.parameters or config.parameters_file)
-    report = lint(args.paths, config, parameters, show_unknowns=args.show_unknowns)
-    stream_is_tty = args.output is None and sys.stdout is not None and sys.stdout.isatty()
-    color = stream_is_tty and not args.no_color and not os.environ.get("NO_COLOR")
-    text = render(args.format, report, {k: v.meta for k, v in rules.items()}, color=color, quiet=args.quiet)
+    with _progress(args):
+        report = lint(args.paths, config, parameters, show_unknowns=args.show_unknowns)
+    text = render(args.format, report, {k: v.meta for k, v in rules.items()}, color=_color(args),
+                  quiet=args.quiet, verbose=args.verbose, statistics=args.statistics)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
+from . import progress
 from .document import Span
 from .findings import Finding, Related, Undecided
 from .rulekit import Issue, Rule, Unsure
@@ -90,8 +91,10 @@ def _span(source, entity) -> Span:
 
 def run_rules(model, chosen: list[LoadedRule], config) -> tuple[list[Finding], list[Undecided]]:
     findings, undecided = [], []
+    progress.expect(len(chosen))
     for loaded in chosen:
         meta = loaded.meta
+        progress.tick(f"checking {meta.id} {meta.name}")
         options = config.rule_options(meta)
         severity = config.rule_severity(meta)
         items = _check(loaded, model, options)

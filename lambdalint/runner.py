@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 
+from . import progress
 from .config import Config
 from .discover import discover, load_cfn_file
 from .document import Document, ParseError
@@ -51,9 +52,11 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
     from .frontends.nested import Stacks, reached_as_children
 
     loaded_cfn = {}
+    progress.expect(2 * len(inputs.order))  # parse, then map
     for kind, item in inputs.order:
         if kind == "cfn":
             path, explicit = inputs.cfn_files[item]
+            progress.tick(path)
             try:
                 loaded_cfn[item] = load_cfn_file(path, explicit and not config.only_templates)
             except RecursionError:
@@ -61,6 +64,8 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
             except Exception as error:  # a lambdalint bug on this file: say so, lint the others
                 model.internal_errors.append(f"{display_path(path)}: {type(error).__name__}: {error}")
                 loaded_cfn[item] = None
+        else:
+            progress.tick()
 
     def register(loaded) -> None:  # a template first read as a child
         if isinstance(loaded, ParseError):
@@ -75,6 +80,7 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
     as_children = reached_as_children(templates, stacks) if templates else set()
     # files and Terraform module directories in the order found (arguments order, then walk order)
     for kind, item in inputs.order:
+        progress.tick("mapping")
         if kind == "tf":
             if item in modules:
                 mark = _mark(model)

@@ -26,13 +26,16 @@ REPORTERS: dict[str, str] = {
 
 
 def render(fmt: str, report: "Report", rules: "dict[str, Rule]", color: bool = False,
-           quiet: bool = False) -> str:
-    """Render ``report`` in format ``fmt`` (a key of :data:`REPORTERS`)."""
+           quiet: bool = False, verbose: bool = False, statistics: bool = False) -> str:
+    """Render ``report`` in format ``fmt`` (a key of :data:`REPORTERS`).  ``verbose`` and
+    ``statistics`` (only the counts per rule) concern the text format only."""
     try:
         module_name = REPORTERS[fmt]
     except KeyError:
         raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(REPORTERS)})") from None
     module = importlib.import_module(module_name)
+    if fmt == "text":
+        return module.render(report, rules, color=color, quiet=quiet, verbose=verbose, statistics_only=statistics)
     return module.render(report, rules, color=color, quiet=quiet)
 
 

@@ -10,14 +10,25 @@
 
     3 files, 8 functions: 1 error, 0 warnings, 0 infos; 2 suppressed (1 without reason)
 
-Colour (ANSI escapes) only when ``color=True``.  ``quiet=True`` prints only the finding lines,
-each prefixed with its file (``infra/app.yaml:42:9  LL201 error  ...``) so that every line stands
-alone; no headers, related locations, notes or summary.
+Colour (ANSI escapes) only when ``color=True``.  How much detail:
+
+- ``quiet=True`` prints only the finding lines, each prefixed with its file
+  (``infra/app.yaml:42:9  LL201 error  ...``) so that every line stands alone, messages whole; no
+  headers, related locations, notes or summary.
+- the default cuts a finding line at :data:`LINE_LIMIT` characters (``…``; the summary says so),
+  and above :data:`STATS_FROM` findings of several rules lists the count per rule (as ruff's
+  ``--statistics``) before the summary: a run with 3,000 LL107 findings says so in one line.
+- ``verbose=True`` prints every message whole, always lists the counts per rule, and says how
+  long the run took.
+- ``statistics=True`` prints only the counts per rule and the summary.
 """
 from __future__ import annotations
 
 from ..findings import Finding, Report, Undecided
 from ..rulekit import Rule
+
+LINE_LIMIT = 200  # characters of one finding line in the default view
+STATS_FROM = 10  # findings (of at least two rules) from which the default view counts per rule
 
 _RESET = "\033[0m"
 _BOLD = "\033[1m"
@@ -41,19 +52,55 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _finding_line(f: Finding, paint: _Painter, loc_width: int, prefix_file: bool) -> str:
+def _finding_line(f: Finding, paint: _Painter, loc_width: int, prefix_file: bool,
+                  limit: int | None = None) -> tuple[str, bool]:
+    """One line per finding, and whether its message was cut: with ``limit`` the message is cut
+    so the line fits (the resource tag stays)."""
     s = f.span
     loc = f"{s.line}:{s.column}"
     if prefix_file:
-        head = paint(f"{s.file}:{loc}", _BOLD)
+        head, head_len = paint(f"{s.file}:{loc}", _BOLD), len(f"{s.file}:{loc}")
     else:
-        head = "  " + paint(loc, _DIM) + " " * (loc_width - len(loc))
+        head, head_len = "  " + paint(loc, _DIM) + " " * (loc_width - len(loc)), 2 + max(loc_width, len(loc))
     sev = paint(f.severity, _SEVERITY_COLOR.get(f.severity, ""), _BOLD) + " " * (7 - len(f.severity))
     message = " ".join(part.strip() for part in f.message.splitlines()) or f.message  # one line per finding
+    tag = f"  [{f.resource}]" if f.resource else ""
+    whole = message
+    if limit is not None:
+        room = limit - head_len - len(f"  {f.rule} {f.severity:<7}  ") - len(tag)
+        message = cut(message, max(room, 40))
     line = f"{head}  {paint(f.rule, _BOLD)} {sev}  {message}"
     if f.resource:
         line += "  " + paint(f"[{f.resource}]", _DIM)
-    return line
+    return line, message is not whole
+
+
+def cut(text: str, room: int) -> str:
+    """``text`` in at most ``room`` characters: cut at a word boundary, ending in ``…`` (the
+    same object when it fits)."""
+    if len(text) <= room:
+        return text
+    head = text[:room - 1]
+    space = head.rfind(" ")
+    if space >= room // 2:
+        head = head[:space]
+    return head.rstrip(" ,;:(") + "…"
+
+
+def statistics(findings: list[Finding], paint: _Painter) -> list[str]:
+    """Count per rule, most frequent first (as ruff's ``--statistics``)."""
+    counts: dict[str, list] = {}
+    for f in findings:
+        entry = counts.setdefault(f.rule, [0, f.name, set()])
+        entry[0] += 1
+        entry[2].add(f.severity)
+    width = len(str(max((c[0] for c in counts.values()), default=0)))
+    order = sorted(counts.items(), key=lambda item: (-item[1][0], item[0]))
+    lines = []
+    for rule, (count, name, severities) in order:
+        sev = "/".join(s for s in ("error", "warning", "info") if s in severities)
+        lines.append(f"{count:>{width}}  {paint(rule, _BOLD)}  {name} ({sev})")
+    return lines
 
 
 def _note(u: Undecided, paint: _Painter) -> str:
@@ -64,31 +111,46 @@ def _note(u: Undecided, paint: _Painter) -> str:
     return text
 
 
-def render(report: Report, rules: dict[str, Rule], *, color: bool = False, quiet: bool = False) -> str:
+def render(report: Report, rules: dict[str, Rule], *, color: bool = False, quiet: bool = False,
+           verbose: bool = False, statistics_only: bool = False) -> str:
     paint = _Painter(color)
     findings = sorted(report.findings, key=Finding.sort_key)
     lines: list[str] = []
 
-    if quiet:
-        lines = [_finding_line(f, paint, 0, prefix_file=True) for f in findings]
+    if quiet and not statistics_only:
+        lines = [_finding_line(f, paint, 0, prefix_file=True)[0] for f in findings]
         return "\n".join(lines) + "\n" if lines else ""
+    limit = None if verbose else LINE_LIMIT
+    findings_shown = [] if statistics_only else findings
 
     by_file: dict[str, list[Finding]] = {}
-    for f in findings:
+    for f in findings_shown:
         by_file.setdefault(f.span.file, []).append(f)
+    was_cut = False
     for file, group in by_file.items():
         width = max(len(f"{f.span.line}:{f.span.column}") for f in group)
         lines.append(paint(file, _BOLD, _UNDERLINE))
         for f in group:
-            lines.append(_finding_line(f, paint, width, prefix_file=False))
+            line, shortened = _finding_line(f, paint, width, prefix_file=False, limit=limit)
+            was_cut = was_cut or shortened
+            lines.append(line)
             for r in f.related:
                 lines.append("      " + paint(f"↳ {r.span}", _DIM) + (f" {r.message}" if r.message else ""))
         lines.append("")
 
     unknowns = sorted(report.unknowns, key=Undecided.sort_key)
-    if report.show_unknowns and unknowns:
+    if report.show_unknowns and unknowns and not statistics_only:
         lines.extend(_note(u, paint) for u in unknowns)
         lines.append("")
+
+    several_rules = len({f.rule for f in findings}) > 1
+    if findings and (verbose or statistics_only or (len(findings) >= STATS_FROM and several_rules)):
+        lines.extend(statistics(findings, paint))
+        lines.append("")
+    if was_cut:
+        lines.append(paint("long messages were cut (…): --verbose shows them whole", _DIM))
+    if verbose:
+        lines.append(paint(f"linted in {report.elapsed:.1f} s", _DIM))
 
     errors, warnings, infos = (report.count(s) for s in ("error", "warning", "info"))
     counts = ", ".join([

@@ -2,7 +2,8 @@
 
 ``Ref`` to a resource or a parameter with a default (or a ``--parameters`` value), ``GetAtt``,
 ``Sub``/``Join`` of known parts, ``Select``/``Split``/``FindInMap`` over known values and ``If``
-(both branches, as :class:`Either`) resolve; anything else (``ImportValue``, ``GetAZs``, SSM
+(both branches, as :class:`Either`, or the branch a condition decided from literals selects)
+resolve; anything else (``ImportValue``, ``GetAZs``, SSM
 parameter types, parameters without default) becomes :class:`Unknown` with a reason written the
 way the user wrote it.  Pseudo parameters and references embedded in longer strings stay as
 ``${...}`` placeholders, so ``arn:${AWS::Partition}:sqs:...`` still tells a rule the service.
@@ -75,6 +76,7 @@ class CfnResolver:
         self.passed: dict[str, Value] = {}
         self.passed_by = ""  # the parent's stack resource, for reasons
         self.nested = None  # frontends.nested.Nesting
+        self._conditions = None  # cfn_conditions.Conditions, made when first asked
 
     def node(self, logical_id: str) -> str:
         return f"{self.node_prefix}{self.doc.path}#{logical_id}"
@@ -178,6 +180,14 @@ class CfnResolver:
 
     def condition_names(self) -> set:
         return set(self.conditions)
+
+    def condition(self, name) -> bool | None:
+        """Condition ``name`` when the template decides it before deployment (cfn_conditions)."""
+        if self._conditions is None:
+            from .cfn_conditions import Conditions
+
+            self._conditions = Conditions(self)
+        return self._conditions.value(name)
 
     def generated(self, name: str) -> bool:
         """A name a transform creates (SAM: ``FunctionRole``, ``Api.Stage``, ``ServerlessRestApi``)."""
@@ -325,6 +335,10 @@ def _h_join(r: CfnResolver, arg, path, source, depth):
 def _h_if(r: CfnResolver, arg, path, source, depth):
     if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):
         return Unknown("malformed Fn::If", source)
+    decided = r.condition(arg[0])
+    if decided is not None:  # fixed before deployment: only that branch is ever used
+        branch = 1 if decided else 2
+        return r.resolve(arg[branch], path + (branch,), depth + 1)
     return Either(arg[0], (r.resolve(arg[1], path + (1,), depth + 1), r.resolve(arg[2], path + (2,), depth + 1)), source)
 
 

@@ -35,6 +35,8 @@ def map_template(doc: Document, model, parameters: dict | None = None, *, stacks
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
             continue
         rtype = body["Type"]
+        if fe.r.condition(body.get("Condition")) is False:
+            continue  # never created: its Condition is false whatever is deployed (cfn_conditions)
         props = body.get("Properties")
         props = props if isinstance(props, dict) else {}
         path = ("Resources", logical_id, "Properties")

@@ -404,8 +404,9 @@ def test_local_module_inputs_outputs_and_unreadable_sources(tmp_path):
     assert ref_of(alias["description"]) == ref('module.many["b"].aws_lambda_function.this', "arn")
     perm = res["aws_lambda_permission.p"].values
     assert isinstance(perm["function_name"], Unknown)
-    assert perm["function_name"].reason == ("module.reg output lambda_function_name "
-                                            "(module source 'terraform-aws-modules/lambda/aws' not read)")
+    assert perm["function_name"].reason == ("module.reg output lambda_function_name (source "
+                                            "terraform-aws-modules/lambda/aws (version 7.0.0) is not downloaded; run `terraform init`, "
+                                            "or lint a plan)")
     assert isinstance(perm["qualifier"], Unknown) and "./does-not-exist" in perm["qualifier"].reason
     assert result.undeclared == []
 

@@ -46,7 +46,9 @@ from ...load.hcl import Block, Traversal
 from ...values import Absent, Either, Known, ResourceRef, Unknown, Value
 from .expressions import ExpressionEvaluator, Scope
 from .files import is_tfvars, load_module_dir, read_tfvars
-from .limits import MAX_INSTANCES, MAX_MODULE_DEPTH
+from .limits import MAX_INSTANCES
+from .module_tree import Decl as _Decl, Instance as _Instance, Module as _Module, ModuleCalls, installed_modules
+from .module_tree import key_text as _key_text
 from .references import ReferenceResolver
 from .resources import TfResource, node_id
 from .tfvalues import known_str, located, to_number, to_str
@@ -71,6 +73,7 @@ class ModuleEvaluation:
     resources: list[TfResource]
     undeclared: list[UndeclaredRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # non-fatal problems (unreadable tfvars, ...)
+    inputs: list = field(default_factory=list)  # InputRef per module call, read or not (LL004)
 
 
 def evaluate_module(directory_docs: list[Document], container: str, variables: dict | None = None, *,
@@ -96,8 +99,10 @@ def evaluate_module_ex(directory_docs: list[Document], container: str, variables
         inputs[name] = ("plain", value)
     root = _Module("", docs, directory, inputs, depth=0, parent=None, ancestry=(os.path.abspath(directory),))
     root.reusable = is_reusable_module(docs)
+    ev.root_directory = directory
+    ev.installed = installed_modules(directory)  # registry and git modules `terraform init` installed
     ev.run(root)
-    return ModuleEvaluation(ev.resources, ev.undeclared, ev.notes)
+    return ModuleEvaluation(ev.resources, ev.undeclared, ev.notes, ev.inputs)
 
 
 def is_reusable_module(docs: list[Document]) -> bool:
@@ -122,83 +127,7 @@ def is_reusable_module(docs: list[Document]) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-class _Decl:
-    """A declared resource or data source."""
-
-    __slots__ = ("mode", "type", "name", "block", "doc", "instances")
-
-    def __init__(self, mode, type_, name, block, doc):
-        self.mode, self.type, self.name, self.block, self.doc = mode, type_, name, block, doc
-        self.instances = None  # list[_Instance] once computed
-
-
-class _Instance:
-    __slots__ = ("decl", "address", "node", "key", "bindings", "extra", "values")
-
-    def __init__(self, decl, address, node, key, bindings, extra):
-        self.decl, self.address, self.node, self.key = decl, address, node, key
-        self.bindings, self.extra, self.values = bindings, extra, None
-
-
-class _ModuleCall:
-    __slots__ = ("name", "block", "doc", "instances", "unreadable", "unknown_keys")
-
-    def __init__(self, name, block, doc):
-        self.name, self.block, self.doc = name, block, doc
-        self.instances = None  # list[(key, _Module | None)]
-        self.unreadable = None  # reason
-        self.unknown_keys = None  # why count/for_each is unknown (one representative instance)
-
-
-class _Module:
-    """One module instance: its declarations and lazily evaluated variables/locals/outputs."""
-
-    def __init__(self, prefix, docs, directory, inputs, depth, parent, ancestry):
-        self.prefix, self.docs, self.directory = prefix, docs, directory
-        self.inputs = inputs  # name -> ("plain", v) | ("expr", Expr, doc) | ("parent", Expr, doc, path, scope)
-        self.depth, self.parent, self.ancestry = depth, parent, ancestry
-        self.reusable = False  # a reusable module linted on its own (is_reusable_module)
-        self.resources: dict[tuple, _Decl] = {}
-        self.variables: dict[str, tuple] = {}
-        self.locals: dict[str, tuple] = {}
-        self.outputs: dict[str, tuple] = {}
-        self.modules: dict[str, _ModuleCall] = {}
-        self.order: list = []  # resources and module calls in document order
-        self.cache: dict = {}
-        for doc in docs:
-            data = doc.data
-            if not isinstance(data, Block):
-                continue
-            for block in data.blocks:
-                self._declare(block, doc)
-
-    def _declare(self, block: Block, doc):
-        kind, labels = block.type, block.labels
-        if kind in ("resource", "data") and len(labels) == 2:
-            key = (kind, labels[0], labels[1])
-            if key not in self.resources:  # *_override.tf merging is not modelled: first wins
-                decl = _Decl("managed" if kind == "resource" else "data", labels[0], labels[1], block, doc)
-                self.resources[key] = decl
-                self.order.append(decl)
-        elif kind == "variable" and labels:
-            self.variables.setdefault(labels[0], (block, doc))
-        elif kind == "locals":
-            for name in block.attrs:
-                self.locals[name] = (block, doc)
-        elif kind == "output" and labels:
-            self.outputs.setdefault(labels[0], (block, doc))
-        elif kind == "module" and labels and labels[0] not in self.modules:
-            call = _ModuleCall(labels[0], block, doc)
-            self.modules[labels[0]] = call
-            self.order.append(call)
-
-
-def _key_text(key) -> str:
-    """An instance key as Terraform writes it in an address: ``[0]``, ``["a"]``."""
-    return json.dumps(key, ensure_ascii=False) if isinstance(key, str) else str(key)
-
-
-class _Evaluator(ReferenceResolver, ExpressionEvaluator):
+class _Evaluator(ModuleCalls, ReferenceResolver, ExpressionEvaluator):
     """Evaluates one root module and, through it, its local child modules."""
 
     def __init__(self, container: str, read_module):
@@ -214,6 +143,9 @@ class _Evaluator(ReferenceResolver, ExpressionEvaluator):
         self.active: set = set()  # keys being computed by guarded(): seeing one again is a cycle
         self.node_index: dict[str, tuple] = {}  # node -> (module, _Instance)
         self.read_cache: dict[str, tuple] = {}  # child module directory -> (docs, reason)
+        self.root_directory = "."
+        self.installed: dict[str, dict] = {}  # modules.json of the root module, by call key
+        self.inputs: list = []  # InputRef per module call
 
     # -- driver
     def run(self, module: _Module):
@@ -458,74 +390,6 @@ class _Evaluator(ReferenceResolver, ExpressionEvaluator):
             bindings[iterator] = Known({"key": Known(key, src), "value": value}, src)
             out.append(Known(self.body(content, Scope(scope.module, bindings), doc), Source(doc, content.path)))
         return out
-
-    # -- modules
-    def module_instances(self, module: _Module, call: _ModuleCall):
-        if call.instances is not None:
-            return call.instances
-        call.instances = []
-        result, cycle = self.guarded(("module", id(call)), lambda: self._module_instances(module, call), "cycle")
-        call.instances = result if not cycle else []
-        return call.instances
-
-    def _module_instances(self, module: _Module, call: _ModuleCall):
-        block, doc = call.block, call.doc
-        scope = Scope(module, {})
-        source = self.eval(block.attrs["source"], scope, Source(doc, block.path + ("source",))) \
-            if "source" in block.attrs else Unknown("no source")
-        text = known_str(source)
-        docs, reason = self.read_child(module, text)
-        keys, _extra = self.expansion(block, scope, doc)
-        if reason is not None:
-            call.unreadable = reason
-            return [(None, None)]
-        path = os.path.normpath(os.path.join(module.directory, text))
-        out = []
-        unknown = keys if isinstance(keys, Unknown) else None
-        if unknown is not None:  # one representative instance, as for resources
-            call.unknown_keys = unknown.reason
-            keys = [("*", None)]
-        for key, value in (keys if keys is not None else [(None, None)]):
-            index = "[*]" if unknown is not None else f"[{_key_text(key)}]" if key is not None else ""
-            prefix = f"{module.prefix}module.{call.name}{index}."
-            bindings = self.expansion_bindings(block, key, value, unknown) if key is not None else {}
-            pscope = Scope(module, bindings)
-            inputs = {}
-            for arg, expr in block.attrs.items():
-                if arg not in ("source", "version", "count", "for_each", "providers", "depends_on"):
-                    inputs[arg] = ("parent", expr, doc, block.path + (arg,), pscope)
-            child = _Module(prefix, docs, path, inputs, module.depth + 1, module,
-                            module.ancestry + (os.path.abspath(path),))
-            out.append((key, child))
-        return out
-
-    def read_child(self, module: _Module, source: str | None):
-        if source is None:
-            return None, "module source is not a known string"
-        if not (source.startswith("./") or source.startswith("../") or source.startswith(".\\")
-                or source.startswith("..\\")):
-            return None, f"module source '{source}' not read"
-        if module.depth + 1 > MAX_MODULE_DEPTH:
-            return None, f"module source '{source}' not read (modules nested too deeply)"
-        path = os.path.normpath(os.path.join(module.directory, source))
-        if os.path.abspath(path) in module.ancestry:
-            return None, f"module source '{source}' not read (it includes itself)"
-        cached = self.read_cache.get(path)
-        if cached is None:
-            cached = self.read_cache[path] = self._read_child(source, path)
-        return cached
-
-    def _read_child(self, source, path):
-        try:
-            docs = self.read_module(path) if self.read_module is not None else load_module_dir(path)
-        except ParseError as exc:
-            return None, f"module source '{source}' not read ({exc.reason} in {exc.file}:{exc.line})"
-        except Exception as exc:  # missing directory, unreadable file, callback error
-            return None, f"module source '{source}' not read ({type(exc).__name__})"
-        if not docs:
-            return None, f"module source '{source}' not read (no .tf files)"
-        return docs, None
-
 
 def _assume(value: Value, cond: str, branch: int) -> Value:
     """``value`` with every conditional on ``cond`` resolved to ``branch`` (0 = true)."""

@@ -103,6 +103,7 @@ def evaluate_modules(directories, parameters: dict, display_path, internal_error
 def add_module(docs, evaluation, model, add_resources) -> list:
     """Add one evaluated module's resources to the model; returns its Documents."""
     add_resources(evaluation.resources, model)
+    model.inputs.extend(evaluation.inputs)
     for ref in evaluation.undeclared:
         model.unresolved_refs.append((ref.source, f"reference to undeclared {ref.kind} {ref.name}"))
     return list(docs)

@@ -262,3 +262,137 @@ def test_resource_type_that_is_not_a_string_is_not_a_stack():
 
     assert location({"Type": {"AWS::Serverless::Function": "invalid_field"}, "Properties": {}}) is None
     assert location({"Type": ["AWS::CloudFormation::Stack"]}) is None
+
+
+# -- Terraform after `terraform init` ---------------------------------------------------------
+
+def _renamed(report, names: dict):
+    """Findings with Terraform addresses mapped onto those of the equivalent single module."""
+    def rename(text):
+        for old, new in names.items():
+            text = text.replace(old, new)
+        return text
+    return sorted((f.rule, f.severity, rename(f.resource or ""), rename(f.message)) for f in report.findings)
+
+
+@pytest.mark.parametrize("project,single,names", [
+    ("LL201/registry_module_tf", "LL201/registry_module_flat_tf", {
+        "module.worker.aws_lambda_function.this[0]": "aws_lambda_function.worker",
+        "module.reporter.aws_lambda_function.this[0]": "aws_lambda_function.reporter"}),
+    ("LL303/git_module_tf", "LL303/git_module_flat_tf", {
+        "module.queues.module.dlq.aws_sqs_queue.this": "aws_sqs_queue.dlq"}),
+])
+def test_initialised_root_module_finds_what_the_single_module_finds(project, single, names, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    installed = _run([FIXTURES / project])
+    assert installed.findings
+    assert _renamed(installed, names) == _renamed(_run([FIXTURES / single]), {})
+    assert not [u for u in installed.unknowns if u.rule == "LL004"]  # every module call was read
+
+
+def test_modules_json_records_registry_and_nested_git_calls(monkeypatch):
+    """The fixtures hold what `terraform get` wrote (fixtures/_terraform/get_modules.sh)."""
+    import json
+
+    monkeypatch.chdir(ROOT)
+    registry = json.loads((FIXTURES / "LL201/registry_module_tf/.terraform/modules/modules.json").read_text())
+    assert {"Key": "worker", "Source": "registry.terraform.io/terraform-aws-modules/lambda/aws", "Version": "7.21.1",
+            "Dir": ".terraform/modules/worker"} in registry["Modules"]
+    git = json.loads((FIXTURES / "LL303/git_module_tf/.terraform/modules/modules.json").read_text())
+    assert {m["Key"] for m in git["Modules"]} == {"", "queues", "queues.dlq", "queues.naming"}
+    from lambdalint.runner import build_model
+
+    model, _ = build_model([str(FIXTURES / "LL303/git_module_tf")], Config())
+    assert sorted((i.name, i.read) for i in model.inputs) == [
+        ("module.queues", True), ("module.queues.module.dlq", True), ("module.queues.module.naming", True)]
+    queue = next(e for e in model.entities.values() if e.name == "module.queues.module.dlq.aws_sqs_queue.this")
+    assert queue.queue_name.value == "orders-app-dlq.fifo"  # named through the nested git module
+
+
+TF_FUNCTION = """
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  role          = "arn:aws:iam::123456789012:role/worker"
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  s3_bucket     = "artifacts"
+  s3_key        = "worker.zip"
+  timeout       = module.settings.timeout
+}
+"""
+
+
+def _tf_project(tmp_path, source: str, manifest: str | None = None, installed: str | None = None) -> Path:
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "main.tf").write_text(f'module "settings" {{\n  source  = "{source}"\n  version = "1.0.0"\n}}\n' + TF_FUNCTION)
+    if manifest is not None:
+        (root / ".terraform/modules").mkdir(parents=True)
+        (root / ".terraform/modules/modules.json").write_text(manifest)
+    if installed is not None:
+        folder = root / ".terraform/modules/settings"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "main.tf").write_text(installed)
+    return root
+
+
+SETTINGS = 'output "timeout" {\n  value = 1200\n}\n'
+ENTRY = '{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"settings","Source":"%s","Version":"1.0.0","Dir":"%s"}]}'
+
+
+def test_an_installed_registry_module_is_read(tmp_path, monkeypatch):
+    root = _tf_project(tmp_path, "acme/settings/aws", ENTRY % ("registry.terraform.io/acme/settings/aws",
+                                                               ".terraform/modules/settings"), SETTINGS)
+    monkeypatch.chdir(root)
+    report = _run(["."], select=["LL101", "LL004"])
+    assert [(f.rule, f.span.file, f.span.line) for f in report.findings] == [("LL101", "main.tf", 13)]
+    assert report.unknowns == []
+
+
+def test_a_module_call_before_terraform_init_is_an_undecided_ll004_check(tmp_path, monkeypatch):
+    root = _tf_project(tmp_path, "acme/settings/aws")
+    monkeypatch.chdir(root)
+    report = _run(["."], select=["LL101", "LL004"])
+    assert report.findings == []
+    by_rule = {u.rule: u for u in report.unknowns}
+    assert by_rule["LL004"].resource == "module.settings"
+    assert by_rule["LL004"].reason == ("module call module.settings: source acme/settings/aws (version 1.0.0) is not "
+                                       "downloaded; run `terraform init`, or lint a plan")
+    assert (by_rule["LL004"].span.file, by_rule["LL004"].span.line) == ("main.tf", 2)
+    assert by_rule["LL101"].reason.startswith("timeout <- module.settings output timeout (source acme/settings/aws")
+
+
+@pytest.mark.parametrize("manifest,why", [
+    (ENTRY % ("registry.terraform.io/acme/other/aws", ".terraform/modules/settings"),
+     "is not the registry.terraform.io/acme/other/aws that `terraform init` installed; run `terraform init`"),
+    (ENTRY % ("registry.terraform.io/acme/settings/aws", ".terraform/modules/gone"),
+     ".terraform/modules/gone, recorded in .terraform/modules/modules.json, does not exist; run `terraform init`"),
+    (ENTRY % ("registry.terraform.io/acme/settings/aws", "../elsewhere"), "installed in ../elsewhere, outside the project"),
+    ("not json", "is not downloaded; run `terraform init`, or lint a plan"),
+])
+def test_a_stale_or_foreign_modules_json_is_not_trusted(tmp_path, monkeypatch, manifest, why):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/main.tf").write_text(SETTINGS)
+    root = _tf_project(tmp_path, "acme/settings/aws", manifest, SETTINGS)
+    monkeypatch.chdir(root)
+    report = _run(["."], select=["LL101", "LL004"])
+    assert report.findings == []
+    [unread] = [u for u in report.unknowns if u.rule == "LL004"]
+    assert why in unread.reason
+
+
+def test_tfvars_of_the_root_module_are_read_and_a_child_modules_are_not(tmp_path, monkeypatch):
+    (tmp_path / "modules/fn").mkdir(parents=True)
+    (tmp_path / "modules/fn/main.tf").write_text('variable "timeout" {}\n' + TF_FUNCTION.replace(
+        "module.settings.timeout", "var.timeout"))
+    (tmp_path / "modules/fn/terraform.tfvars").write_text("timeout = 1200\n")  # Terraform ignores it
+    (tmp_path / "main.tf").write_text('variable "timeout" {}\nmodule "fn" {\n  source  = "./modules/fn"\n'
+                                      '  timeout = var.timeout\n}\n')
+    (tmp_path / "prod.auto.tfvars").write_text("timeout = 1000\n")
+    monkeypatch.chdir(tmp_path)
+    report = _run(["."], select=["LL101"])
+    assert [(f.resource, f.span.file) for f in report.findings] == [("module.fn.aws_lambda_function.worker", "modules/fn/main.tf")]
+    assert "1000" in report.findings[0].message
+    (tmp_path / "prod.auto.tfvars").unlink()
+    report = _run(["."], select=["LL101"])
+    assert report.findings == [] and "var.timeout" in report.unknowns[0].reason

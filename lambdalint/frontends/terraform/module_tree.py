@@ -158,8 +158,8 @@ class ModuleCalls:
         source = self.eval(block.attrs["source"], scope, Source(doc, block.path + ("source",))) \
             if "source" in block.attrs else Unknown("no source")
         text = known_str(source)
-        key = f"{module.key}.{call.name}" if module.key else call.name
-        docs, reason, path = self.read_child(module, text, key, block.attrs.get("version"), scope, doc)
+        call_key = f"{module.key}.{call.name}" if module.key else call.name
+        docs, reason, path = self.read_child(module, text, call_key, block.attrs.get("version"), scope, doc)
         self.inputs.append(InputRef("module call", f"{module.prefix}module.{call.name}",
                                     text if text is not None else getattr(source, "reason", "?"),
                                     Source(doc, block.path + ("source",)), reason is None, reason or ""))
@@ -182,7 +182,7 @@ class ModuleCalls:
                 if arg not in _META_ARGUMENTS:
                     inputs[arg] = ("parent", expr, doc, block.path + (arg,), pscope)
             child = Module(prefix, docs, path, inputs, module.depth + 1, module,
-                            module.ancestry + (os.path.abspath(path),), key)
+                            module.ancestry + (os.path.abspath(path),), call_key)
             out.append((key, child))
         return out
 

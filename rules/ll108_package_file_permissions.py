@@ -88,6 +88,7 @@ ZIP_SUFFIXES = (".zip", ".jar")
 
 
 def check(model, options):
+    walked = {}  # one walk per package directory: functions of a project often share one
     for fn in model.functions():
         for leaf in fn.code_path.leaves():
             if isinstance(leaf, Unknown):
@@ -95,10 +96,10 @@ def check(model, options):
                 continue
             if not isinstance(leaf, Known) or not isinstance(leaf.value, str) or leaf.source is None:
                 continue
-            yield from _check_package(fn, leaf, fn.code_mode_added)
+            yield from _check_package(fn, leaf, fn.code_mode_added, walked)
 
 
-def _check_package(fn, value, added: int):
+def _check_package(fn, value, added: int, walked: dict):
     shown_path = value.value.strip()
     if not shown_path or "://" in shown_path:
         return
@@ -117,7 +118,10 @@ def _check_package(fn, value, added: int):
         yield Unsure(fn, f"code path {shown_path} does not exist (not built yet?)", value.source)
         return
     if stat.S_ISDIR(info.st_mode):
-        problems, unsure = _walk(path, shown_path, added)
+        key = (path, shown_path, added)
+        if key not in walked:
+            walked[key] = _walk(path, shown_path, added)
+        problems, unsure = walked[key]
         remedy = f"Run `chmod -R o+rX {shown_path}` before packaging."
     elif not stat.S_ISREG(info.st_mode):  # a FIFO, device or socket: never opened
         yield Unsure(fn, f"code path {shown_path} is not a regular file or directory, not read", value.source)

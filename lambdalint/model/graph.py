@@ -59,27 +59,46 @@ class Model:
         from dataclasses import fields
 
         def substitute(value, depth=0):
+            """The value with imports replaced; the same object when it holds none to replace
+            (most values: nothing is copied)."""
             if depth > 50:
                 return value
-            if isinstance(value, Unknown) and value.import_name in self.exports:
+            if isinstance(value, Unknown):
+                if value.import_name not in self.exports:
+                    return value
                 exported = self.exports[value.import_name]
                 if not isinstance(exported, Known):
                     return value
                 # the exported value, located at the import (where the importing stack uses it)
                 return Known(exported.value, value.source or exported.source)
-            if isinstance(value, Known) and isinstance(value.value, list):
-                return Known([substitute(v, depth + 1) for v in value.value], value.source)
-            if isinstance(value, Known) and isinstance(value.value, dict):
-                return Known({k: substitute(v, depth + 1) for k, v in value.value.items()}, value.source)
+            if isinstance(value, Known):
+                raw = value.value
+                if isinstance(raw, list):
+                    items = [substitute(v, depth + 1) for v in raw]
+                    if any(new is not old for new, old in zip(items, raw)):
+                        return Known(items, value.source)
+                elif isinstance(raw, dict):
+                    items = {k: substitute(v, depth + 1) for k, v in raw.items()}
+                    if any(items[k] is not v for k, v in raw.items()):
+                        return Known(items, value.source)
+                return value
             if isinstance(value, Either):
-                return Either(value.condition, tuple(substitute(v, depth + 1) for v in value.options), value.source)
+                options = tuple(substitute(v, depth + 1) for v in value.options)
+                if any(new is not old for new, old in zip(options, value.options)):
+                    return Either(value.condition, options, value.source)
             return value
 
+        names: dict = {}  # entity class -> its field names
         for entity in self.entities.values():
-            for f in fields(entity):
-                current = getattr(entity, f.name)
+            cls = type(entity)
+            if cls not in names:
+                names[cls] = [f.name for f in fields(entity)]
+            for name in names[cls]:
+                current = getattr(entity, name)
                 if isinstance(current, Value):
-                    setattr(entity, f.name, substitute(current))
+                    replaced = substitute(current)
+                    if replaced is not current:
+                        setattr(entity, name, replaced)
             if isinstance(entity, Role):
                 entity.inline_documents = [(o, substitute(d), s) for o, d, s in entity.inline_documents]
                 entity.managed_arns = [substitute(a) for a in entity.managed_arns]

@@ -41,23 +41,38 @@ def services() -> dict[str, Any]:
     return _load("services.json")
 
 
+def _samtranslator_json(*parts: str):
+    """A JSON data file shipped inside the installed aws-sam-translator package, read without
+    importing the package; None when it is not installed."""
+    try:
+        spec = importlib.util.find_spec("samtranslator")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        path = os.path.join(folder, *parts)
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as fh:
+                return json.load(fh)
+    return None
+
+
 @functools.cache
 def sam_policy_templates() -> dict[str, Any]:
     """SAM policy templates ("Templates" mapping name -> definition) read from the installed
     aws-sam-translator package without importing it. {} if it is not installed."""
-    try:
-        spec = importlib.util.find_spec("samtranslator")
-    except (ImportError, ValueError):
-        return {}
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    for folder in spec.submodule_search_locations:
-        path = os.path.join(folder, "policy_templates_data", "policy_templates.json")
-        if os.path.isfile(path):
-            with open(path, encoding="utf-8") as fh:
-                data = json.load(fh)
-            return data.get("Templates", {}) if isinstance(data, dict) else {}
-    return {}
+    data = _samtranslator_json("policy_templates_data", "policy_templates.json")
+    return data.get("Templates", {}) if isinstance(data, dict) else {}
+
+
+@functools.cache
+def sam_connector_profiles() -> dict[str, Any]:
+    """SAM's connector profiles (``Permissions``: source type -> destination type -> what the
+    connector generates; ``CfnResourceProperties``: how SAM reads a resource's ARN, name, role)
+    from the installed aws-sam-translator package. {} if it is not installed."""
+    data = _samtranslator_json("model", "connector_profiles", "profiles.json")
+    return data if isinstance(data, dict) else {}
 
 
 def managed_policy_by_arn(arn: str) -> dict[str, Any] | None:

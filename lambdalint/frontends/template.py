@@ -59,7 +59,7 @@ def map_template(doc: Document, model, parameters: dict | None = None, *, stacks
             model.add(entity)
         _depends_on(fe, logical_id, body)
     if is_sam:
-        sam.mark_connectors(fe)
+        sam.add_connectors(fe)
     _exports(fe)
     _scan_references(fe)
     return fe
@@ -76,6 +76,7 @@ def _scan_references(fe: CfnFrontend) -> None:
     for lid, body in fe.r.resources.items():
         if isinstance(body, dict):
             fe.r.scan_references(body.get("Properties"), ("Resources", lid, "Properties"))
+            fe.r.scan_references(body.get("Connectors"), ("Resources", lid, "Connectors"))  # SAM embedded
     for section in ("Outputs", "Conditions", "Globals"):
         fe.r.scan_references(data.get(section), (section,))
     seen = set()

@@ -27,8 +27,11 @@ def _role(fe, lid, props, path):
     role = m.Role(fe.r.node(lid), lid, "iam:role", fe.header(lid), role_name=fe.get(props, "RoleName", path, lid))
     policies = fe.get(props, "Policies", path, lid)
     if isinstance(policies, Known) and isinstance(policies.value, list):
-        for item in policies.value:
-            name = known_str(fe.sub(item, "PolicyName")) or "?"
+        for index, item in enumerate(policies.value):
+            # under Fn::If the name is each branch's; a name known only at deploy time: its position
+            names = [leaf.value for leaf in fe.sub(item, "PolicyName").leaves()
+                     if isinstance(leaf, Known) and isinstance(leaf.value, str)]
+            name = " or ".join(dict.fromkeys(names)) or f"Policies[{index}]"
             role.inline_documents.append((f"inline policy {name} of {lid}", fe.sub(item, "PolicyDocument"), item.source))
     elif isinstance(policies, Unknown):
         role.unresolved.append(f"Policies: {policies.reason}")

@@ -9,7 +9,7 @@ import copy
 from ... import data
 from ...document import Source
 from ...model import entities as m
-from ...values import Known, ResourceRef, Value, known_str
+from ...values import Absent, Either, Known, ResourceRef, Value, known_str
 from .events import PULL_KINDS, event_type
 
 BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
@@ -77,40 +77,76 @@ def _statement_doc(actions, resource: Value, source: Source) -> Value:
 
 
 def policies(fe, lid: str, role: m.Role, props: dict, path: tuple) -> None:
-    """The function's ``Policies`` onto its generated role."""
+    """The function's ``Policies`` onto its generated role, as SAM writes them: a document (or a
+    policy template's) becomes the inline policy ``<Function>RolePolicy<index>``, a name or ARN a
+    managed policy; ``Fn::If`` keeps both branches under its condition."""
     if "Policies" not in props:
         return
     raw = props["Policies"]
     items = raw if isinstance(raw, list) else [raw]
-    templates = data.sam_policy_templates()  # already the "Templates" mapping
-    managed = data.managed_policies()
     for index, item in enumerate(items):
         item_path = path + ("Policies",) + ((index,) if isinstance(raw, list) else ())
-        source = Source(fe.doc, item_path)
-        if isinstance(item, str):
-            if item.startswith("arn:"):
-                role.managed_arns.append(Known(item, source))
-            elif item in managed:
-                role.managed_arns.append(Known(managed[item]["arn"], source))
-            else:
-                role.unresolved.append(f"managed policy {item} (contents not known to lambdalint)")
-        elif isinstance(item, dict) and len(item) == 1 and next(iter(item)) in templates:
-            name, arguments = next(iter(item.items()))
-            document = _instantiate(templates[name], arguments if isinstance(arguments, dict) else {})
-            if document is None:
-                role.unresolved.append(f"policy template {name} with unsupported arguments")
-                continue
-            role.inline_documents.append((f"SAM policy template {name}", fe.r.resolve(document, item_path + (name,)), source))
-        elif isinstance(item, dict) and "Statement" in item:
-            role.inline_documents.append((f"inline policy of {lid}", fe.r.resolve(item, item_path), source))
-        elif isinstance(item, dict):
-            value = fe.r.resolve(item, item_path)
-            if isinstance(value, Known) and isinstance(value.value, dict):
-                role.unresolved.append(f"policy {next(iter(item), '?')} (unknown SAM policy template)")
-            else:
-                role.managed_arns.append(value)
+        kind, value, origin = _policy(fe, item, item_path, f"{lid}RolePolicy{index}")
+        if kind == "document":
+            role.inline_documents.append((origin, value, Source(fe.doc, item_path)))
+        elif kind == "managed":
+            role.managed_arns.append(value)
         else:
-            role.unresolved.append(f"Policies item {index}")
+            role.unresolved.append(value)
+
+
+def _policy(fe, item, item_path: tuple, policy_name: str) -> tuple[str, object, str]:
+    """("document" | "managed", Value, origin) or ("unresolved", reason, "") for one item."""
+    source = Source(fe.doc, item_path)
+    templates = data.sam_policy_templates()  # already the "Templates" mapping
+    if isinstance(item, str):
+        managed = data.managed_policies()
+        if item.startswith("arn:"):
+            return "managed", Known(item, source), ""
+        if item in managed:
+            return "managed", Known(managed[item]["arn"], source), ""
+        return "unresolved", f"managed policy {item} (contents not known to lambdalint)", ""
+    if isinstance(item, dict) and len(item) == 1 and "Fn::If" in item:
+        return _conditional(fe, item["Fn::If"], item_path, policy_name)
+    if isinstance(item, dict) and len(item) == 1 and next(iter(item)) in templates:
+        name, arguments = next(iter(item.items()))
+        document = _instantiate(templates[name], arguments if isinstance(arguments, dict) else {})
+        # the arguments are resolved where they are written too (LL003 reports them there, once)
+        recorded = len(fe.r.unresolved)
+        value = fe.r.resolve(document, item_path + (name,))
+        del fe.r.unresolved[recorded:]
+        return "document", value, f"SAM policy template {name} ({policy_name})"
+    if isinstance(item, dict) and "Statement" in item:
+        return "document", fe.r.resolve(item, item_path), f"inline policy {policy_name}"
+    if isinstance(item, dict):
+        value = fe.r.resolve(item, item_path)
+        if isinstance(value, Known) and isinstance(value.value, dict):
+            return "unresolved", f"policy {next(iter(item), '?')} (unknown SAM policy template)", ""
+        return "managed", value, ""  # an intrinsic function: SAM takes it as a managed policy ARN
+    return "unresolved", f"Policies item {item_path[-1]}", ""
+
+
+def _conditional(fe, arg, item_path: tuple, policy_name: str) -> tuple[str, object, str]:
+    """``Fn::If: [condition, policy, policy or AWS::NoValue]`` (both branches of one kind)."""
+    source = Source(fe.doc, item_path)
+    if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):
+        return "unresolved", f"Policies item {item_path[-1]}: malformed Fn::If", ""
+    kinds, options, origins = set(), [], []
+    for index in (1, 2):
+        branch_path = item_path + ("Fn::If", index)
+        if arg[index] == {"Ref": "AWS::NoValue"}:
+            options.append(Absent(Source(fe.doc, branch_path)))
+            continue
+        kind, value, origin = _policy(fe, arg[index], branch_path, policy_name)
+        if kind == "unresolved":
+            return kind, value, origin
+        kinds.add(kind)
+        options.append(value)
+        origins.append(origin)
+    if len(kinds) > 1:
+        return "unresolved", f"Policies item {item_path[-1]}: Fn::If between a managed policy and a document", ""
+    return (kinds.pop() if kinds else "document"), Either(arg[0], tuple(options), source), " or ".join(
+        dict.fromkeys(o for o in origins if o))
 
 
 def _instantiate(template: dict, arguments: dict):

@@ -172,8 +172,22 @@ def _permission(fe, lid, props, path):
         found.append(m.Trigger(fe.r.node(lid) + "/trigger", lid, "lambda:trigger", fe.header(lid),
                                function=permission.function, source_kind=service,
                                invocation=INVOCATION_OF_PRINCIPAL[service], event_source=permission.source_arn,
-                               from_permission=True))
+                               from_permission=True, http_api=_names_http_api(fe, permission.source_arn)))
     return found
+
+
+def _names_http_api(fe, source_arn: Value) -> bool:
+    """Whether a permission's SourceArn is an execute-api ARN of an HTTP API of this template
+    (``AWS::ApiGatewayV2::Api`` that is not a WebSocket API), as SAM writes for HttpApi events."""
+    apis = [ref.value.name for ref in _refs(source_arn)
+            if fe.r.resource_type(ref.value.name) in ("AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi")]
+    for name in apis:
+        body = fe.r.resources.get(name)
+        props = body.get("Properties") if isinstance(body, dict) else None
+        protocol = props.get("ProtocolType") if isinstance(props, dict) else None
+        if protocol != "WEBSOCKET":
+            return True
+    return False
 
 
 def _named_resource(key: str, kind: str):
@@ -215,8 +229,13 @@ LAMBDA_TARGET_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "AW
 
 
 def _function_refs(fe, value: Value) -> list[Value]:
-    """References to a function (or its alias/version) in a push source's target: a
-    ResourceRef, or the tokens ``${<node>.arn}`` inside an integration URI built with Sub/Join."""
+    """References to a function (or its alias/version) in a push source's target."""
+    return [ref for ref in _refs(value) if fe.r.resource_type(ref.value.name) in LAMBDA_TARGET_TYPES]
+
+
+def _refs(value: Value) -> list[Value]:
+    """The resource references in a value: a ResourceRef, or the tokens ``${<node>.<attr>}``
+    inside a string built with Sub/Join (an integration URI, an execute-api ARN)."""
     import re
 
     found = []
@@ -227,7 +246,7 @@ def _function_refs(fe, value: Value) -> list[Value]:
             for token in re.findall(r"\$\{([^}]*#[^}]*)\}", leaf.value):
                 node, _, attr = token.rpartition(".")
                 found.append(Known(ResourceRef(node, attr, node.rsplit("#", 1)[-1]), leaf.source))
-    return [ref for ref in found if fe.r.resource_type(ref.value.name) in LAMBDA_TARGET_TYPES]
+    return found
 
 
 def _push_triggers(fe, lid, functions: list, kind: str, invocation: str, source: Value) -> list:

@@ -2,8 +2,16 @@
 ## What it does
 Flags a Lambda permission (`AWS::Lambda::Permission`, `aws_lambda_permission`) whose principal
 is an AWS service (`*.amazonaws.com`) but that sets no `SourceArn`, and, for
-`s3.amazonaws.com`, one that sets no `SourceAccount`. Permissions that SAM generates for its
-events are not checked.
+`s3.amazonaws.com`, one that sets no `SourceAccount`.
+
+For S3, `SourceAccount` is what the rule asks for, and it is enough on its own. S3 bucket ARNs
+carry no account ID, so a `SourceArn` alone does not stop a bucket of the same name in another
+account, while `SourceAccount` does; adding the bucket's ARN only narrows the permission to one
+bucket of your own account. That is also exactly the permission SAM writes for an `S3` event:
+`SourceAccount: !Ref AWS::AccountId` and no `SourceArn`, which SAM leaves out because the bucket's
+notification configuration and the permission would depend on each other. So a SAM template and
+the CloudFormation SAM turns it into get the same answer, and nobody is asked to change what SAM
+generates. The permissions SAM writes for its other events and for connectors set `SourceArn`.
 
 ## Why is this bad?
 Without `SourceArn` the permission lets any resource of that service invoke the function, "even
@@ -83,8 +91,6 @@ def _absent_leaf(value):
 
 def check(model, options):
     for permission in model.of_type(Permission):
-        if permission.generated_by == "SAM":
-            continue
         services = []
         for leaf in permission.principal.leaves():
             if isinstance(leaf, Known) and isinstance(leaf.value, str):
@@ -100,6 +106,8 @@ def check(model, options):
         for principal in services:
             missing_arn = _absent_leaf(permission.source_arn)
             missing_account = _absent_leaf(permission.source_account) if principal == "s3.amazonaws.com" else None
+            if missing_account is None and principal == "s3.amazonaws.com":
+                continue  # SourceAccount is what ties an S3 permission to the account (see the docs)
             if missing_arn is None and missing_account is None:
                 continue
             service = principal.split(".", 1)[0]

@@ -34,6 +34,9 @@ LEFT_OUT = {
     "LL002": "suppressions are comments and Metadata of the SAM resources; the translation drops both",
     "LL003": "unresolved references: the translator resolves or rewrites them (Globals, generated "
              "names), or rejects the template, so the CloudFormation form has other ones",
+    "LL305": "a SAM-only property: DeadLetterQueue.Type decides which policy SAM writes and is gone "
+             "from the transform; what a wrong Type leads to (a role that cannot send to the target) "
+             "is LL304's, compared in both forms",
     "LL401": "the account pool is summed in document order and points at the function that crosses "
              "the line; the translator reorders resources, so the same total points elsewhere",
 }

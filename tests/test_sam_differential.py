@@ -45,7 +45,15 @@ CORPUS_CFN = "cfn/serverless-application-model/tests__translator__output__{}.jso
 SORTED_OUTPUT = ("SAM's translator tests compare outputs with every list sorted, and this stored output "
                  "was saved sorted: its Fn::GetAtt [Arn, <Function>Role] is reversed, a reference to no "
                  "resource that CloudFormation would reject; the translator itself writes [<Function>Role, Arn]")
+ESM_KIND = ("the SAM event's Type says the source is an SQS queue; the transform's event source mapping "
+            "names a source lambdalint cannot see (an undeclared resource, a parameter without default), so "
+            "its kind is unknown and LL501/LL502 skip it: issue 7's silent drop of mappings of unknown "
+            "kind, to be decided (undecided) for every kind")
 ACCEPTED: dict[tuple[str, str, str], str] = {
+    ("LL003/missing_resource_sam.yaml", "LL501", "Worker"): ESM_KIND,
+    ("LL003/missing_resource_sam.yaml", "LL502", "Worker"): ESM_KIND,
+    ("LL501/sam_application_queue/worker/template.yaml", "LL501", "Worker"): ESM_KIND,
+    ("LL501/sam_application_queue/worker/template.yaml", "LL502", "Worker"): ESM_KIND,
     ("api_with_security_definition_and_none_components", "LL602", "GetHtmlFunction"): SORTED_OUTPUT,
     ("http_api_custom_iam_auth", "LL602", "HttpApiFunction"): SORTED_OUTPUT,
     ("http_api_custom_iam_auth", "LL602", "MyAuthFn"): SORTED_OUTPUT,
@@ -90,9 +98,10 @@ def test_fixture_and_its_transform_agree(path, tmp_path, monkeypatch):
     template = getattr(doc, "data", None)
     if not isinstance(template, dict):
         pytest.skip(f"not a template lambdalint can read: {doc}")
-    case_dir = path.parent if path.parent.parent != FIXTURES else None  # a directory case
-    parameters_file = (case_dir or path.parent) / "parameters.yaml"
-    parameters = load_parameters(str(parameters_file)) if case_dir and parameters_file.is_file() else {}
+    parts = path.relative_to(FIXTURES).parts
+    case_dir = FIXTURES / parts[0] / parts[1] if len(parts) > 2 else None  # a directory case
+    parameters_file = case_dir / "parameters.yaml" if case_dir else None
+    parameters = load_parameters(str(parameters_file)) if parameters_file and parameters_file.is_file() else {}
     try:
         translated = sam_oracle.translate(template, {k: v for k, v in parameters.items() if not isinstance(v, dict)})
     except sam_oracle.Rejected as why:
@@ -108,10 +117,13 @@ def test_fixture_and_its_transform_agree(path, tmp_path, monkeypatch):
     cfn_path.write_text(json.dumps(translated, indent=1), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     ids = sam_oracle.owners(template)
-    config = _config(sam_path.parent if case_dir else None)
+    config = _config(staged / parts[1] if case_dir else None)
     found = sam_oracle.differences(_outcome(sam_path, ids, config, parameters), _outcome(cfn_path, ids, config, parameters))
     case = str(path.relative_to(FIXTURES))
     assert not _unexpected(case, found), "\n".join(f"{rule} {who}: {what}" for rule, who, what in found)
+    seen = {(case, rule, who) for rule, who, _ in found}
+    stale = [key for key in ACCEPTED if key[0] == case and key not in seen]
+    assert not stale, f"accepted differences that no longer occur (remove them): {stale}"
 
 
 # -- SAM's own translator test suite ------------------------------------------------------------

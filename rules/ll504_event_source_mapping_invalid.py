@@ -7,7 +7,9 @@ Checks each event source mapping (`AWS::Lambda::EventSourceMapping`, SAM pull ev
 - an SQS `BatchSize` above 10 needs `MaximumBatchingWindowInSeconds` of at least 1;
 - no batching window on a FIFO queue;
 - `StartingPosition` set for Kinesis, DynamoDB Streams and Amazon MSK, not set for SQS
-  (and not `AT_TIMESTAMP` for DynamoDB Streams).
+  (and not `AT_TIMESTAMP` for DynamoDB Streams);
+- a DynamoDB source is the table's stream, not the table (`!GetAtt Table.Arn`,
+  `aws_dynamodb_table.t.arn` or a `...:table/name` ARN where the stream's ARN belongs).
 
 ## Why is this bad?
 Lambda rejects such a mapping and the deployment fails, e.g. "Invalid request provided: Batching
@@ -72,6 +74,8 @@ Resources:
   streams too, but Kinesis and DynamoDB mappings deploy with their default batch size of 100 and
   no window, so only SQS is checked for it.
 - cfn-lint E3633/E3634 (`StartingPosition`), E3705 (FIFO batch size)
+- AWS Lambda API Reference, `CreateEventSourceMapping`, `EventSourceArn`: "Amazon DynamoDB
+  Streams – The ARN of the stream."
 """
 from lambdalint.model import Queue
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
@@ -163,6 +167,18 @@ def check(model, options):
                     yield Issue(esm, f"{where} sets {window_name} {window} on FIFO queue "
                                      f"{queue.name if queue else describe(esm.event_source)}: Lambda rejects it "
                                      f"('{FIFO_WINDOW}').", leaf.source or esm.source, related=related)
+
+        # a DynamoDB table named where its stream belongs
+        if kind == "dynamodb-table":
+            source_name = native_name(esm.event_source, "EventSourceArn")
+            tables = [t for t in model.targets(esm.event_source) if t.kind == "dynamodb:table"]
+            what = f"DynamoDB table {tables[0].name}" if tables else f"DynamoDB table {describe(esm.event_source)}"
+            yield Issue(esm, f"{where} names {what} in {source_name}, not a stream: Lambda reads a DynamoDB table "
+                             f"only through its stream, so the mapping needs the stream's ARN (the table's StreamArn "
+                             f"/ stream_arn attribute, with streams enabled on the table).",
+                        esm.event_source.source or esm.source,
+                        related=tuple(Link(t.source, f"table {t.name}", t.name) for t in tables))
+            continue
 
         # starting position
         position = esm.starting_position

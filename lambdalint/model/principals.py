@@ -25,18 +25,28 @@ def principal_service(principal: Value) -> str | None:
 
 
 def esm_source_kind(source: Value, model_kind: str | None = None) -> str:
-    """sqs / kinesis / dynamodb / kafka / mq from a referenced kind or an ARN string."""
+    """sqs / kinesis / dynamodb / kafka / mq from a referenced kind or an ARN string.
+
+    ``dynamodb`` is a DynamoDB *stream* (``!GetAtt Table.StreamArn``, ``stream_arn``, an ARN with
+    ``/stream/``); ``dynamodb-table`` is the table itself (its ARN or name), which Lambda cannot
+    poll: the mapping needs the table's stream ARN."""
     if model_kind:
-        return {"sqs:queue": "sqs", "kinesis:stream": "kinesis", "dynamodb:table": "dynamodb",
+        kind = {"sqs:queue": "sqs", "kinesis:stream": "kinesis", "dynamodb:table": "dynamodb",
                 "kafka:cluster": "kafka", "mq:broker": "mq"}.get(model_kind, "")
+        ref = source.value if isinstance(source, Known) and isinstance(source.value, ResourceRef) else None
+        if kind == "dynamodb" and ref is not None and ref.attr != "streamarn":
+            return "dynamodb-table"
+        return kind
     text = known_str(source) or ""
     if text.startswith("arn:"):
         from .targets import arn_fields
 
         fields = arn_fields(text)  # placeholders such as ${AWS::Partition} kept whole
         service = fields[2] if fields else ""
-        if service == "dynamodb" or "/stream/" in text:
+        if "/stream/" in text:
             return "dynamodb"
+        if service == "dynamodb":
+            return "dynamodb-table" if fields[5].startswith("table/") else "dynamodb"
         return {"sqs": "sqs", "kinesis": "kinesis", "kafka": "kafka", "mq": "mq"}.get(service, "")
     if isinstance(source, Known) and isinstance(source.value, ResourceRef) and source.value.attr == "streamarn":
         return "dynamodb"

@@ -3,7 +3,8 @@
 For each function with active X-Ray tracing, resolves its execution role (inline policies,
 attached policy resources, AWS managed policies) and flags it when the role cannot call
 `xray:PutTraceSegments` and `xray:PutTelemetryRecords`. A SAM function without `Role`
-gets `AWSXrayWriteOnlyAccess` from SAM, so it is never flagged.
+gets `AWSXrayWriteOnlyAccess` from SAM, so it is never flagged. When `Tracing` comes from SAM
+`Globals`, the finding points there and says so.
 
 ## Why is this bad?
 With `Mode: Active` Lambda samples requests and sends trace segments with the function's
@@ -88,6 +89,7 @@ def check(model, options):
         if not active:
             continue
         where = active[0].source
+        inherited = " (from SAM Globals)" if "Tracing" in fn.inherited else ""
         for found in execution_roles(model, fn):
             if isinstance(found, Unsure):
                 yield found
@@ -99,7 +101,7 @@ def check(model, options):
                 verb, why = ("denies", f" ({denied})") if denied.startswith("denied") else ("does not allow", "")
                 yield Issue(
                     fn,
-                    f"{fn.name} has active tracing but its execution role {role.name}{generated(role)} {verb} "
+                    f"{fn.name} has active tracing{inherited} but its execution role {role.name}{generated(role)} {verb} "
                     f"{', '.join(missing)}{why}: traces are dropped. Attach AWSXRayDaemonWriteAccess "
                     f"or allow the actions on \"*\".",
                     where,

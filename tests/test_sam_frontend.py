@@ -140,3 +140,14 @@ def test_policy_template_argument_reported_once(monkeypatch):
     config.select = ["LL003"]
     report = lint(["fixtures/LL003/policy_template_argument_sam.yaml"], config)
     assert [(f.span.line, f.span.column) for f in report.findings] == [(13, 24)]
+
+
+def test_ll601_says_when_tracing_comes_from_globals(monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    config = load_config(None)
+    config.select = ["LL601"]
+    report = lint(["fixtures/LL601/globals_tracing_sam.yaml", "fixtures/LL601/missing_xray_sam.yaml"], config)
+    said = {(f.span.file, "(from SAM Globals)" in f.message) for f in report.findings}
+    assert said == {("fixtures/LL601/globals_tracing_sam.yaml", True), ("fixtures/LL601/missing_xray_sam.yaml", False)}

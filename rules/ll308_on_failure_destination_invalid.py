@@ -5,8 +5,9 @@ Checks the destinations of asynchronous invocations (event invoke config `OnSucc
 destination of stream event source mappings. A destination must be the ARN of a standard SQS
 queue, a standard SNS topic, a Lambda function or an EventBridge event bus (an S3 bucket only
 for on-failure); for Kinesis, DynamoDB Streams and Kafka mappings an SQS queue, SNS topic or S3
-bucket. FIFO queues and topics, queue URLs and names are flagged, as is a SAM `Type` that does
-not match the destination. Finally the function's execution role must be allowed to write to
+bucket. FIFO queues and topics, queue URLs and names are flagged, as is a SAM `Type` (of an
+`EventInvokeConfig` destination or of a stream event's `OnFailure`) that SAM does not accept (the
+transform fails) or that does not match the destination. Finally the function's execution role must be allowed to write to
 it (`sqs:SendMessage`, `sns:Publish`, `lambda:InvokeFunction`, `events:PutEvents`,
 `s3:PutObject`); SAM's generated role gets these permissions itself.
 
@@ -102,8 +103,12 @@ ACTION = {"sqs:queue": "sqs:SendMessage", "sns:topic": "sns:Publish", "lambda:fu
 WORD = {"sqs:queue": "SQS queue", "sns:topic": "SNS topic", "lambda:function": "Lambda function",
         "lambda:alias": "Lambda alias", "lambda:version": "Lambda version", "events:event-bus": "EventBridge bus",
         "s3:bucket": "S3 bucket"}
-SAM_TYPES = {"SQS": ("sqs:queue",), "SNS": ("sns:topic",), "Lambda": LAMBDA_KINDS,
-             "EventBridge": ("events:event-bus",), "S3Bucket": ("s3:bucket",), "S3": ("s3:bucket",)}
+# the SAM `Type` of a destination -> the kinds it may point at: EventInvokeConfig (SAM rejects
+# any other Type: "'Type: X' must be one of [...]"), and a stream/queue event's OnFailure ("The
+# only valid values for 'Type' are 'SQS', 'SNS', 'S3', and 'Kafka'")
+SAM_INVOKE_TYPES = {"SQS": ("sqs:queue",), "SNS": ("sns:topic",), "EventBridge": ("events:event-bus",),
+                    "Lambda": LAMBDA_KINDS, "S3Bucket": ("s3:bucket",)}
+SAM_EVENT_TYPES = {"SQS": ("sqs:queue",), "SNS": ("sns:topic",), "S3": ("s3:bucket",), "Kafka": ("kafka:cluster",)}
 STREAM_SOURCES = ("kinesis", "dynamodb", "kafka", "")
 WHEN = {"OnSuccess": "on-success", "OnFailure": "on-failure"}
 
@@ -122,8 +127,22 @@ def _function_of(model, value):
     return None
 
 
-def _check_destination(model, owner, owner_text, fn, label, destination_value, sam_type, allowed, hint):
-    """Findings for one destination value; ``allowed`` lists accepted kinds."""
+def _sam_types(types: dict) -> str:
+    names = list(types)
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _check_destination(model, owner, owner_text, fn, label, destination_value, sam_type, allowed, hint,
+                       sam_types=SAM_INVOKE_TYPES):
+    """Findings for one destination value; ``allowed`` lists accepted kinds, ``sam_types`` the SAM
+    ``Type`` values of this kind of destination."""
+    type_text = sam_type.value if isinstance(sam_type, Known) else None
+    if type_text is not None and str(type_text) not in sam_types:
+        # SAM rejects the template: what the destination is, and the policy SAM would add, do not matter
+        yield Issue(owner, f"{WHEN[label]} destination of {owner_text} has {native_name(sam_type, 'Type')} "
+                           f"{type_text}, which SAM does not accept: the Type must be {_sam_types(sam_types)}, "
+                           f"and the transform fails.", sam_type.source)
+        return
     for target in targets_of(model, owner, destination_value, f"{label} destination"):
         if isinstance(target, Unsure):
             yield target
@@ -163,14 +182,12 @@ def _check_destination(model, owner, owner_text, fn, label, destination_value, s
         if target.fifo is None and target.fifo_value is not None and not target.fifo_value.absent:
             setting = native_name(target.fifo_value, "FIFO setting")
             yield Unsure(owner, f"{setting} of {target.what()} <- {describe(target.fifo_value)}", leaf.source)
-        if sam_type is not None and not sam_type.absent:
-            type_text = sam_type.value if isinstance(sam_type, Known) else None
-            if type_text is not None and kind not in SAM_TYPES.get(str(type_text), ()):
-                yield Issue(owner, f"{where} has {native_name(sam_type, 'Type')} {type_text} but points at {target.what()}, {_a(WORD[kind])}; "
-                                   f"SAM accepts Type SQS, SNS, Lambda, EventBridge or S3Bucket matching the "
-                                   f"destination and grants the role the permission for that Type only.",
-                            sam_type.source, related=related)
-                continue
+        if type_text is not None and kind not in sam_types[str(type_text)]:
+            yield Issue(owner, f"{where} has {native_name(sam_type, 'Type')} {type_text} but points at {target.what()}, {_a(WORD[kind])}; "
+                               f"SAM accepts Type {_sam_types(sam_types)} matching the "
+                               f"destination and grants the role the permission for that Type only.",
+                        sam_type.source, related=related)
+            continue
         yield from _check_role(model, owner, where, fn, kind, leaf, target, related)
 
 
@@ -231,6 +248,6 @@ def check(model, options):
         if kind in ("kafka", ""):
             allowed += ("kafka:cluster",)
         yield from _check_destination(
-            model, mapping, owner_text, fn, "OnFailure", mapping.on_failure, None, allowed,
+            model, mapping, owner_text, fn, "OnFailure", mapping.on_failure, mapping.on_failure_type, allowed,
             "the on-failure destination of a stream or Kafka event source mapping must be a standard SQS queue, "
-            "standard SNS topic or S3 bucket.")
+            "standard SNS topic or S3 bucket.", SAM_EVENT_TYPES)

@@ -250,6 +250,7 @@ class EventSourceMapping(Entity):
     batching_window: Value = field(default_factory=_absent)
     starting_position: Value = field(default_factory=_absent)
     on_failure: Value = field(default_factory=_absent)
+    on_failure_type: Value = field(default_factory=_absent)  # SAM: DestinationConfig.OnFailure.Type
     generated_by: str | None = None  # "SAM" for a SAM Events entry
 
     def links(self):

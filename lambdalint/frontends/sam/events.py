@@ -42,7 +42,7 @@ def event(fe, lid: str, fn: m.Function, name: str, event: Value, pull_types: lis
             event_source=source, source_kind=kind, batch_size=fe.sub(props, "BatchSize"),
             batching_window=fe.sub(props, "MaximumBatchingWindowInSeconds"),
             starting_position=fe.sub(props, "StartingPosition"),
-            on_failure=fe.sub(on_failure, "Destination"),
+            on_failure=fe.sub(on_failure, "Destination"), on_failure_type=fe.sub(on_failure, "Type"),
             generated_by="SAM", native_type=f"SAM {etype} event")]
     if etype not in PUSH_EVENTS:
         return []

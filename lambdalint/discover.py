@@ -34,8 +34,8 @@ class Inputs:
     cfn_files: list = field(default_factory=list)  # (path, explicit)
     tf_dirs: list = field(default_factory=list)  # directories holding .tf / .tf.json
     plan_candidates: list = field(default_factory=list)
-    # ("cfn", index into cfn_files) / ("tf", directory) in the order found: the order the model
-    # gets them in (LL401 adds reservations up in this order)
+    # ("cfn", index into cfn_files) / ("tf", directory) / ("cdk", cloud assembly directory) in
+    # the order found: the order the model gets them in (LL401 adds reservations up in this order)
     order: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # ParseError: directories that cannot be read
 
@@ -79,6 +79,9 @@ def discover(paths: list[str], exclude: list[str]) -> Inputs:
                     entries = sorted(listing, key=lambda e: e.name)
             except OSError as error:
                 found.errors.append(ParseError(display_path(folder), f"cannot read directory: {error.strerror or error}"))
+                continue
+            if any(e.name == "manifest.json" for e in entries) and _assembly(folder):
+                found.order.append(("cdk", str(folder)))  # an AWS CDK cloud assembly: read as the app
                 continue
             subdirs = []
             for entry in entries:
@@ -125,6 +128,13 @@ def discover(paths: list[str], exclude: list[str]) -> Inputs:
             found.cfn_files.append((path, True))
     found.tf_dirs = list(tf_dirs)
     return found
+
+
+def _assembly(folder) -> bool:
+    """A folder holding an AWS CDK cloud assembly (``cdk.out``): read through its manifest."""
+    from .frontends.cdk import is_assembly
+
+    return is_assembly(str(folder))
 
 
 def _identity(entry) -> tuple | None:

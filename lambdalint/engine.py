@@ -115,7 +115,8 @@ def run_rules(model, chosen: list[LoadedRule], config) -> tuple[list[Finding], l
                     message=item.message, span=span, resource=name,
                     related=tuple(Related(_span(link.source, None), link.message, link.resource)
                                   for link in item.related if link.source is not None),
-                    key=where.key if where is not None and item.span is None else ""))
+                    key=where.key if where is not None and item.span is None else "",
+                    construct_path=getattr(entity, "construct_path", None)))
             elif isinstance(item, Unsure):
                 undecided.append(Undecided(meta.id, name, item.reason, span))
     return findings, undecided

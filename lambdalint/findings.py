@@ -30,6 +30,7 @@ class Finding:
     # where in its file, independent of line numbers (``Resources/Jobs/Properties/Timeout``,
     # ``resource.aws_sqs_queue.jobs/visibility_timeout_seconds``): SARIF fingerprints hash it
     key: str = ""
+    construct_path: str | None = None  # AWS CDK construct path of the resource (aws:cdk:path)
 
     def sort_key(self):
         s = self.span

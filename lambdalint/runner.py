@@ -78,9 +78,39 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
     stacks = Stacks(model, parameters, register)
     templates = [d for d in loaded_cfn.values() if isinstance(d, Document) and d.format.startswith("cfn")]
     as_children = reached_as_children(templates, stacks) if templates else set()
-    # files and Terraform module directories in the order found (arguments order, then walk order)
+    def map_root(loaded: Document) -> None:
+        mark = _mark(model)
+        try:
+            if loaded.format == "tf-plan":
+                from .frontends.terraform.mapping import add_plan
+
+                add_plan(loaded, model)
+            else:
+                template.map_template(loaded, model, parameters_for(parameters, loaded.path), stacks=stacks)
+        except RecursionError:
+            _rollback(model, mark)  # half a file's resources would mislead the rules
+            model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))
+        except Exception as error:  # a lambdalint bug on this file: say so, lint the others
+            _rollback(model, mark)
+            model.internal_errors.append(f"{loaded.path}: {type(error).__name__}: {error}")
+
+    # files, Terraform module directories and CDK cloud assemblies in the order found (arguments
+    # order, then walk order)
     for kind, item in inputs.order:
         progress.tick("mapping")
+        if kind == "cdk":  # every stack of the app (nested stacks through their parents)
+            from .frontends.cdk import read_assembly
+
+            assembly = read_assembly(item)
+            stacks.assets.update(assembly.assets)
+            for error in assembly.errors:
+                register(error)
+            for path in assembly.templates:
+                if os.path.realpath(path) not in stacks.registered:
+                    loaded = stacks.load(path)
+                    if isinstance(loaded, Document):
+                        map_root(loaded)
+            continue
         if kind == "tf":
             if item in modules:
                 mark = _mark(model)
@@ -109,20 +139,7 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
             continue
         docs.append(loaded)
         model.files.append(loaded.path)
-        mark = _mark(model)
-        try:
-            if loaded.format == "tf-plan":
-                from .frontends.terraform.mapping import add_plan
-
-                add_plan(loaded, model)
-            else:
-                template.map_template(loaded, model, parameters_for(parameters, loaded.path), stacks=stacks)
-        except RecursionError:
-            _rollback(model, mark)  # half a file's resources would mislead the rules
-            model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))
-        except Exception as error:  # a lambdalint bug on this file: say so, lint the others
-            _rollback(model, mark)
-            model.internal_errors.append(f"{loaded.path}: {type(error).__name__}: {error}")
+        map_root(loaded)
     model.resolve_imports()
     model.build()
     return model, docs

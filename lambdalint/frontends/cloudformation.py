@@ -20,6 +20,12 @@ def _function(fe, lid, props, path):
         # `sam build` builds the image from Metadata.Dockerfile and fills Code.ImageUri
         fn.image_uri = Unknown("Code.ImageUri set by `sam build` from Metadata.Dockerfile",
                                Source(fe.doc, ("Resources", lid, "Metadata")))
+    if isinstance(body, dict) and (metadata or "Code" in props):
+        from .cdk import code_asset
+
+        asset = code_asset(fe, lid, body, fe.get(props, "Code", path, lid))  # an AWS CDK asset
+        if asset is not None:
+            fn.code_path = asset
     return [fn]
 
 

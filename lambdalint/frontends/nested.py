@@ -118,6 +118,7 @@ class Stacks:
         self.register = register  # called once per file read as a child (Document or ParseError)
         self.cache: dict[str, Document | ParseError] = {}
         self.registered: set[str] = set()
+        self.assets: dict = {}  # AWS CDK: (real dir, S3 object key) -> asset path (cdk.read_assembly)
 
     def preload(self, doc: Document, registered: bool = False) -> None:
         """A template the run found itself (``registered``: and lints as a root)."""

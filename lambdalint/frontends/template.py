@@ -10,6 +10,7 @@ from ..document import Document, Source
 from ..model import entities as m
 from ..values import known_str
 from . import sam
+from .cdk import construct_path
 from .cfn_base import KIND_OF_TYPE, CfnFrontend, kind_from_type
 from .cfn_intrinsics import STACK_TYPES
 from .cloudformation import BUILDERS
@@ -51,9 +52,11 @@ def map_template(doc: Document, model, parameters: dict | None = None, *, stacks
             entities = [m.Resource(fe.r.node(logical_id), logical_id, KIND_OF_TYPE.get(rtype, kind_from_type(rtype)),
                                    fe.header(logical_id))]
         condition = body.get("Condition") if isinstance(body.get("Condition"), str) else inherited
+        construct = construct_path(body)
         for entity in entities or ():
             entity.native_type = entity.native_type or rtype
             entity.name = fe.r.name_prefix + entity.name
+            entity.construct_path = entity.construct_path or construct
             if condition and entity.condition is None:
                 entity.condition = condition
             model.add(entity)

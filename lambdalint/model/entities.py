@@ -30,6 +30,7 @@ class Entity:
     source: Source  # the resource's header, where findings about absent values point
     condition: str | None = None  # CloudFormation Condition / Terraform count that may be 0
     native_type: str = ""  # AWS::SQS::Queue / aws_sqs_queue, for messages only
+    construct_path: str | None = None  # AWS CDK construct path (aws:cdk:path), for reports
 
     def links(self):
         """(reason, Value) pairs the model turns into graph edges when the value is a

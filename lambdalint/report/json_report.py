@@ -26,7 +26,7 @@ from ..rulekit import Rule
 
 def _finding(f: Finding) -> dict:
     s = f.span
-    return {
+    out = {
         "rule": f.rule,
         "name": f.name,
         "severity": f.severity,
@@ -48,6 +48,9 @@ def _finding(f: Finding) -> dict:
             for r in f.related
         ],
     }
+    if f.construct_path:  # a resource of an AWS CDK app
+        out["construct_path"] = f.construct_path
+    return out
 
 
 def _unknown(u: Undecided) -> dict:

@@ -155,6 +155,8 @@ def _result(f: Finding, index: dict[str, int], locations: _Locations, occurrence
     location: dict = {"physicalLocation": locations.physical(f.span)}
     if f.resource:
         location["logicalLocations"] = [{"name": f.resource, "kind": "resource"}]
+        if f.construct_path:  # an AWS CDK app: the resource's construct path is its full name
+            location["logicalLocations"][0]["fullyQualifiedName"] = f.construct_path
     result = {
         "ruleId": f.rule,
         "ruleIndex": index[f.rule],

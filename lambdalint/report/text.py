@@ -71,7 +71,8 @@ def _finding_line(f: Finding, paint: _Painter, loc_width: int, prefix_file: bool
         message = cut(message, max(room, 40))
     line = f"{head}  {paint(f.rule, _BOLD)} {sev}  {message}"
     if f.resource:
-        line += "  " + paint(f"[{f.resource}]", _DIM)
+        shown = f"{f.resource} ({f.construct_path})" if f.construct_path else f.resource  # CDK construct path
+        line += "  " + paint(f"[{shown}]", _DIM)
     return line, message is not whole
 
 

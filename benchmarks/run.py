@@ -116,8 +116,11 @@ def start_spawner(cwd: Path) -> None:
     working directory first on ``sys.path``, and a checkout there would shadow the installation
     being measured (e.g. the ``--baseline`` one)."""
     global _spawner
+    # Measured as installed: pip compiles a wheel's modules to bytecode, and Python caches it
+    # for a checkout.  With PYTHONDONTWRITEBYTECODE every run would compile every module anew.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     _spawner = subprocess.Popen([sys.executable, "-S", "-c", _SPAWNER_CODE], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, text=True, cwd=cwd)
+                                stdout=subprocess.PIPE, text=True, cwd=cwd, env=env)
 
 
 def run_once(argv: list, complain: bool = False) -> Sample:
@@ -375,10 +378,15 @@ def main(argv=None) -> int:
         args.reports.mkdir(parents=True, exist_ok=True)
     print(f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs; load average "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}; medians of alternating rounds")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("note: PYTHONDONTWRITEBYTECODE is ignored for the measured processes (bytecode is cached, "
+              "as after pip install)")
     results, ok = {}, True
     with tempfile.TemporaryDirectory(prefix="lambdalint-bench-") as tmp:
         scratch = Path(tmp)
         start_spawner(scratch)
+        for python in [sys.executable] + ([args.baseline] if args.baseline else []):  # writes bytecode once
+            run_once([python, "-m", "lambdalint.cli", "check", str(STARTUP_TEMPLATE), "--output", os.devnull])
         groups = build_groups(args, args.corpus, scratch)
         for group in groups:
             print(f"\n{group.name}: {describe(group.entries)}; {group.rounds} rounds", flush=True)

@@ -202,23 +202,24 @@ class CfnResolver:
         if isinstance(raw, dict):
             if len(raw) == 1:
                 (key, arg), = raw.items()
-                source = Source(self.doc, path)
                 if key == "Ref":
-                    self.ref(arg, source)
+                    self.ref(arg, Source(self.doc, path))
                     return
                 if key == "Fn::GetAtt":
-                    _h_getatt(self, arg, path + (key,), source, depth)
+                    _h_getatt(self, arg, path + (key,), Source(self.doc, path), depth)
                     return
                 if key == "Fn::Sub":
-                    _h_sub(self, arg, path + (key,), source, depth)
+                    _h_sub(self, arg, path + (key,), Source(self.doc, path), depth)
                     if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
                         self.scan_references(arg[1], path + (key, 1), depth + 1)
                     return
             for k, v in raw.items():
-                self.scan_references(v, path + (k,), depth + 1)
+                if isinstance(v, (dict, list)):  # scalars hold no reference
+                    self.scan_references(v, path + (k,), depth + 1)
         elif isinstance(raw, list):
             for index, item in enumerate(raw):
-                self.scan_references(item, path + (index,), depth + 1)
+                if isinstance(item, (dict, list)):
+                    self.scan_references(item, path + (index,), depth + 1)
 
 
 def token_value(text: str, source: Source) -> Known:

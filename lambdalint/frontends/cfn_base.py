@@ -63,9 +63,15 @@ class CfnFrontend:
         self.model = model
         self.extra_types: dict[str, str] = {}
         self.r = CfnResolver(doc, parameters, self.extra_types)
+        self._headers: dict = {}
 
     def header(self, logical_id: str) -> Source:
-        return Source(self.doc, ("Resources", logical_id, "__key__"))
+        """Where resource ``logical_id`` is declared: one shared Source per resource (every
+        absent property of the resource points there)."""
+        hit = self._headers.get(logical_id)
+        if hit is None:
+            hit = self._headers[logical_id] = Source(self.doc, ("Resources", logical_id, "__key__"))
+        return hit
 
     # helpers for builders
     def get(self, props, key, path, logical_id) -> Value:

@@ -76,10 +76,15 @@ class CfnResolver:
         self.passed: dict[str, Value] = {}
         self.passed_by = ""  # the parent's stack resource, for reasons
         self.nested = None  # frontends.nested.Nesting
+        self._nodes: dict = {}  # (node_prefix, logical ID) -> node
         self._conditions = None  # cfn_conditions.Conditions, made when first asked
 
     def node(self, logical_id: str) -> str:
-        return f"{self.node_prefix}{self.doc.path}#{logical_id}"
+        key = (self.node_prefix, logical_id)
+        hit = self._nodes.get(key)
+        if hit is None:  # one string per resource, shared by every reference to it
+            hit = self._nodes[key] = f"{self.node_prefix}{self.doc.path}#{logical_id}"
+        return hit
 
     def display(self, logical_id: str) -> str:
         """A logical ID as reports name it: ``Network/Subnet`` inside nested stack Network."""

@@ -13,41 +13,42 @@ from __future__ import annotations
 
 
 class Graph:
-    __slots__ = ("_succ", "_pred")
+    __slots__ = ("_nodes", "_succ", "_pred")
 
     def __init__(self) -> None:
+        self._nodes: dict[str, None] = {}  # every node, in insertion order
+        # only nodes with edges have entries (most entities have none: no two dicts each)
         self._succ: dict[str, dict[str, dict]] = {}  # u -> v -> {key: attributes}
         self._pred: dict[str, dict[str, dict]] = {}  # v -> u -> the same {key: attributes}
 
     def add_node(self, node: str, **_attributes) -> None:
-        if node not in self._succ:
-            self._succ[node] = {}
-            self._pred[node] = {}
+        self._nodes.setdefault(node, None)
 
     def add_edge(self, u: str, v: str, **attributes) -> int:
-        self.add_node(u)
-        self.add_node(v)
-        keyed = self._succ[u].get(v)
+        nodes = self._nodes
+        nodes.setdefault(u, None)
+        nodes.setdefault(v, None)
+        targets = self._succ.get(u)
+        if targets is None:
+            targets = self._succ[u] = {}
+        keyed = targets.get(v)
         if keyed is None:
-            keyed = self._succ[u][v] = self._pred[v][u] = {}
+            keyed = targets[v] = {}
+            sources = self._pred.get(v)
+            if sources is None:
+                sources = self._pred[v] = {}
+            sources[u] = keyed
         key = len(keyed)
         keyed[key] = attributes
         return key
 
-    def remove_node(self, node: str) -> None:
-        """Drop a node and its edges (the runner removes what a file that failed half-way added)."""
-        for v in self._succ.pop(node, {}):
-            self._pred[v].pop(node, None)
-        for u in self._pred.pop(node, {}):
-            self._succ[u].pop(node, None)
-
     def has_node(self, node: str) -> bool:
-        return node in self._succ
+        return node in self._nodes
 
     __contains__ = has_node
 
     def nodes(self):
-        return iter(self._succ)
+        return iter(self._nodes)
 
     def predecessors(self, node: str):
         return iter(self._pred.get(node, ()))
@@ -59,8 +60,9 @@ class Graph:
         return self._succ.get(u, {}).get(v, default)
 
     def edges(self, data: bool = False):
-        for u, targets in self._succ.items():
-            for v, keyed in targets.items():
+        succ = self._succ
+        for u in self._nodes:  # networkx's order: nodes as inserted, then each one's targets
+            for v, keyed in succ.get(u, {}).items():
                 for attributes in keyed.values():
                     yield (u, v, attributes) if data else (u, v)
 

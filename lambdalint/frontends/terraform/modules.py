@@ -48,6 +48,8 @@ class _Loader:
         self.display_path = display_path
         self.cache: dict[str, tuple[list, list]] = {}
         self.children: set[str] = set()
+        self.reader: str | None = None  # the root module being evaluated
+        self.reads: dict[str, set] = {}  # root module -> directories it read as child modules
 
     def load(self, directory: str) -> tuple[list, list]:
         key = os.path.abspath(directory)
@@ -63,6 +65,8 @@ class _Loader:
 
     def read_child(self, directory: str) -> list:
         self.children.add(os.path.abspath(directory))
+        if self.reader is not None:
+            self.reads.setdefault(self.reader, set()).add(os.path.abspath(directory))
         docs, errors = self.load(directory)
         if errors and not docs:
             raise errors[0]
@@ -85,6 +89,7 @@ def evaluate_modules(directories, parameters: dict, display_path, internal_error
             continue
         shown = loader.display_path(directory)
         variables = parameters_for(parameters, shown) if parameters else {}
+        loader.reader = os.path.abspath(directory)
         try:
             evaluation = evaluate_module_ex(docs, shown, variables, read_module=loader.read_child)
         except RecursionError:
@@ -96,8 +101,27 @@ def evaluate_modules(directories, parameters: dict, display_path, internal_error
             internal_errors.append(f"{shown}: {type(error).__name__}: {error}")
             continue
         results.append((directory, docs, evaluation))
+    kept = _linted_on_their_own([os.path.abspath(d) for d, _, _ in results], loader.reads)
     return errors, {directory: (docs, evaluation) for directory, docs, evaluation in results
-                    if os.path.abspath(directory) not in loader.children}  # children: linted through their caller
+                    if os.path.abspath(directory) in kept}  # children: linted through their caller
+
+
+def _linted_on_their_own(directories: list[str], reads: dict[str, set]) -> set[str]:
+    """The directories to lint as root modules: those no other directory reads as a child, and
+    then, for modules that only call each other (``a`` sources ``../b``, ``b`` sources ``../a``),
+    the first of each cycle in discovery order, so each module is linted exactly once (the call
+    back into it stays unread: "it includes itself")."""
+    read_by_other = {child for reader, children in reads.items() for child in children if child != reader}
+    kept = {d for d in directories if d not in read_by_other}
+    covered = set(kept)
+    for d in kept:
+        covered |= reads.get(d, set())
+    for d in directories:  # a cycle no root reaches
+        if d not in covered:
+            kept.add(d)
+            covered.add(d)
+            covered |= reads.get(d, set())
+    return kept
 
 
 def add_module(docs, evaluation, model, add_resources) -> list:

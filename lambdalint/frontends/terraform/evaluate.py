@@ -46,12 +46,12 @@ from ...load.hcl import Block, Traversal
 from ...values import Absent, Either, Known, ResourceRef, Unknown, Value
 from .expressions import ExpressionEvaluator, Scope
 from .files import is_tfvars, load_module_dir, read_tfvars
-from .limits import MAX_INSTANCES
+from .limits import MAX_COLLECTION, MAX_INSTANCES, MAX_TOTAL_INSTANCES
 from .module_tree import Decl as _Decl, Instance as _Instance, Module as _Module, ModuleCalls, installed_modules
 from .module_tree import key_text as _key_text
 from .references import ReferenceResolver
 from .resources import TfResource, node_id
-from .tfvalues import known_str, located, to_number, to_str
+from .tfvalues import known_str, located, to_number, to_str, too_large
 
 __all__ = ["ModuleEvaluation", "UndeclaredRef", "evaluate_module", "evaluate_module_ex", "load_module_dir",
            "read_tfvars"]
@@ -74,6 +74,8 @@ class ModuleEvaluation:
     undeclared: list[UndeclaredRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # non-fatal problems (unreadable tfvars, ...)
     inputs: list = field(default_factory=list)  # InputRef per module call, read or not (LL004)
+    # what the evaluation cost, against the budgets of limits.py (scripts/corpus_budgets.py)
+    stats: dict = field(default_factory=dict)
 
 
 def evaluate_module(directory_docs: list[Document], container: str, variables: dict | None = None, *,
@@ -102,7 +104,9 @@ def evaluate_module_ex(directory_docs: list[Document], container: str, variables
     ev.root_directory = directory
     ev.installed = installed_modules(directory)  # registry and git modules `terraform init` installed
     ev.run(root)
-    return ModuleEvaluation(ev.resources, ev.undeclared, ev.notes, ev.inputs)
+    stats = {"steps": ev.steps, "characters": ev.characters, "instances": ev.instance_total,
+             "longest_string": ev.longest, "largest_collection": ev.largest, "module_depth": ev.deepest_module}
+    return ModuleEvaluation(ev.resources, ev.undeclared, ev.notes, ev.inputs, stats)
 
 
 def is_reusable_module(docs: list[Document]) -> bool:
@@ -146,9 +150,12 @@ class _Evaluator(ModuleCalls, ReferenceResolver, ExpressionEvaluator):
         self.root_directory = "."
         self.installed: dict[str, dict] = {}  # modules.json of the root module, by call key
         self.inputs: list = []  # InputRef per module call
+        self.instance_total = 0  # resource and module instances so far (MAX_TOTAL_INSTANCES)
+        self.deepest_module = 0
 
     # -- driver
     def run(self, module: _Module):
+        self.deepest_module = max(self.deepest_module, module.depth)
         for item in module.order:
             try:
                 if isinstance(item, _Decl):
@@ -269,8 +276,19 @@ class _Evaluator(ModuleCalls, ReferenceResolver, ExpressionEvaluator):
                 # Values of this instance may test the same condition: they are read assuming
                 # the branch that made the instance exist.
                 extra["condition_branch"] = options.index(best)
-            return best, extra
-        return self._expand_one(kind, value), extra
+            return self._count_instances(kind, best), extra
+        return self._count_instances(kind, self._expand_one(kind, value)), extra
+
+    def _count_instances(self, kind, keys):
+        """``keys``, counted against the budget of instances for the whole configuration; past
+        it, Unknown (one representative instance) naming the budget."""
+        if not isinstance(keys, list):
+            return keys
+        if self.instance_total + len(keys) > MAX_TOTAL_INSTANCES:
+            return Unknown(f"{kind} expands past the budget of {MAX_TOTAL_INSTANCES:,} instances "
+                           "in this configuration (all modules together)")
+        self.instance_total += len(keys)
+        return keys
 
     def _expand_one(self, kind, value):
         if isinstance(value, Absent) or (isinstance(value, Known) and value.value is None):
@@ -284,11 +302,11 @@ class _Evaluator(ModuleCalls, ReferenceResolver, ExpressionEvaluator):
                 return Unknown(f"count = {raw!r} (not a whole number)")
             number = int(number)
             if number > MAX_INSTANCES:
-                return Unknown(f"count = {number} (too many instances to expand)")
+                return Unknown(f"count expands to more than {MAX_INSTANCES:,} instances (the budget)")
             return [(i, None) for i in range(max(0, number))]
         if isinstance(raw, dict):
             if len(raw) > MAX_INSTANCES:
-                return Unknown("for_each (too many instances to expand)")
+                return Unknown(f"for_each expands to more than {MAX_INSTANCES:,} instances (the budget)")
             return [(k, raw[k]) for k in sorted(raw)]
         if isinstance(raw, list):
             keys = {}
@@ -299,7 +317,7 @@ class _Evaluator(ModuleCalls, ReferenceResolver, ExpressionEvaluator):
                                                               else "known only after apply"))
                 keys[text] = item
             if len(keys) > MAX_INSTANCES:
-                return Unknown("for_each (too many instances to expand)")
+                return Unknown(f"for_each expands to more than {MAX_INSTANCES:,} instances (the budget)")
             return [(k, keys[k]) for k in sorted(keys)]
         return Unknown(f"for_each = {raw!r} (not a map or set)")
 
@@ -411,6 +429,8 @@ def _finish(value: Value, src: Source) -> Value | None:
     (``Absent`` inside a conditional)."""
     if isinstance(value, Known) and value.value is None:
         return None
+    if too_large(value):  # shared subtrees can describe 100**5 values in a few lines: not for the rules
+        return Unknown(f"a value of more than {MAX_COLLECTION:,} items in all (the budget)", src)
     if isinstance(value, Either):
         options = tuple(Absent(src) if isinstance(o, Known) and o.value is None else o for o in value.options)
         return Either(value.condition, options, src)

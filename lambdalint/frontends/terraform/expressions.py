@@ -20,7 +20,8 @@ from ...load.hcl import (BinOp, Call, Conditional, ForExpr, Literal, ObjectExpr,
                          TemplateIf, Traversal, TupleExpr, UnOp)
 from ...values import Either, Known, ResourceRef, Unknown, Value
 from .functions import FUNCTIONS
-from .limits import MAX_DEPTH, MAX_EITHER
+from .limits import (MAX_ALTERNATIVES, MAX_CHARACTERS, MAX_COLLECTION, MAX_DEPTH, MAX_EITHER, MAX_STEPS,
+                     MAX_STRING)
 from .tfvalues import Invalid, NotPlain, blocked, located, to_bool, to_number, to_plain, to_str
 
 
@@ -54,24 +55,56 @@ _METHODS = {
 class ExpressionEvaluator:
     def __init__(self):
         self.depth = 0  # nesting of eval() calls, bounded by MAX_DEPTH
+        self.steps = 0  # eval() calls so far, bounded by MAX_STEPS
+        self.longest = 0  # the longest string and the largest collection evaluated so far
+        self.characters = 0  # characters of all strings evaluated so far, bounded by MAX_CHARACTERS
+        self.largest = 0
         cls = type(self)
         self._methods = {node_type: getattr(cls, name) for node_type, name in _METHODS.items()}
 
     def eval(self, expr, scope: Scope, src: Source) -> Value:
         self.depth += 1
+        self.steps += 1
         try:
             if self.depth > MAX_DEPTH:
                 return Unknown("expression nested too deeply", src)
+            if self.steps > MAX_STEPS:
+                return Unknown(f"evaluation budget exhausted (more than {MAX_STEPS:,} expression steps "
+                               "in this configuration)", src)
             method = self._methods.get(type(expr))
             if method is None:
                 return Unknown("unsupported expression", src)
-            return method(self, expr, scope, src)
+            return self._within_budget(method(self, expr, scope, src), src)
         except RecursionError:
             raise
         except Exception as exc:  # never let odd input escape as a traceback
             return Unknown(f"could not evaluate ({type(exc).__name__})", src)
         finally:
             self.depth -= 1
+
+    def _within_budget(self, value: Value, src) -> Value:
+        """``value``, or Unknown naming the budget when it is a string or collection past it."""
+        if type(value) is Known:
+            raw = value.value
+            kind = type(raw)
+            if kind is str:
+                size = len(raw)
+                if size > self.longest:
+                    self.longest = size
+                if size > MAX_STRING:
+                    return Unknown(f"a string longer than the budget of {MAX_STRING:,} characters", src)
+                self.characters += size  # bounds memory: every string made is some eval()'s result
+                if self.characters > MAX_CHARACTERS:
+                    return Unknown(f"evaluation budget exhausted (more than {MAX_CHARACTERS:,} characters of "
+                                   "strings in this configuration)", src)
+            elif kind is list or kind is dict:
+                size = len(raw)
+                if size > self.largest:
+                    self.largest = size
+                if size > MAX_COLLECTION:
+                    return Unknown(f"a {'list' if kind is list else 'map'} of more than the budget of "
+                                   f"{MAX_COLLECTION:,} items", src)
+        return value
 
     def e_literal(self, expr: Literal, scope, src):
         return Known(expr.value, src)
@@ -125,6 +158,8 @@ class ExpressionEvaluator:
         else_ = self.eval(expr.else_, scope, src.child(2))
         if _same(then, else_):  # the condition does not matter
             return located(then, src)
+        if _alternatives(then) + _alternatives(else_) > MAX_ALTERNATIVES:  # chained conditionals
+            return Unknown(f"{expr.text} (more than {MAX_ALTERNATIVES} alternatives: the budget)", src)
         return Either(expr.text, (then, else_), src)
 
     def e_template(self, expr: Template, scope, src):
@@ -304,6 +339,12 @@ class ExpressionEvaluator:
 
     def lift(self, fn, args: list, src) -> Value:
         """Apply ``fn`` to argument values, distributing over conditionals (Either)."""
+        combinations = 1
+        for a in args:
+            if isinstance(a, Either):
+                combinations *= _alternatives(a)
+                if combinations > MAX_ALTERNATIVES:
+                    return Unknown(f"{a.condition} (more than {MAX_ALTERNATIVES} alternatives: the budget)", src)
         for i, a in enumerate(args):
             if isinstance(a, Either):
                 if len(a.options) > MAX_EITHER:
@@ -320,6 +361,21 @@ class ExpressionEvaluator:
     def e_traversal(self, expr: Traversal, scope, src) -> Value:
         """A name and the steps after it; resolved against the module by the subclass."""
         raise NotImplementedError
+
+
+def _alternatives(value: Value) -> int:
+    """How many alternatives a value has (leaves of nested conditionals), counted only up to
+    just past the budget."""
+    if not isinstance(value, Either):
+        return 1
+    count, stack = 0, [value]
+    while stack and count <= MAX_ALTERNATIVES:
+        current = stack.pop()
+        if isinstance(current, Either):
+            stack.extend(current.options)
+        else:
+            count += 1
+    return count + len(stack)
 
 
 def _same(a: Value, b: Value) -> bool:

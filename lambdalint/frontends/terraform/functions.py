@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from typing import Callable
 
-from ...values import Known, ResourceRef, Unknown
-from .limits import MAX_INSTANCES
+from ...values import Either, Known, ResourceRef, Unknown
+from .limits import MAX_ARGUMENT_CHARACTERS, MAX_COLLECTION, MAX_INSTANCES, MAX_STRING
 from .tfvalues import (Invalid, NotPlain, blocked, from_plain, known_list, known_map, known_str, located,
                        to_bool, to_number, to_plain, to_str)
 
@@ -45,6 +46,9 @@ def _fn(name, structural=False):
 
     def wrap(impl):
         def call(args, src):
+            over = _over_budget(args)
+            if over is not None:  # inputs this large would make the output (or the work) unbounded
+                return Unknown(f"{name}(...): {over}", src)
             try:
                 if not structural:
                     blocker = _first_not_known(args)
@@ -53,6 +57,8 @@ def _fn(name, structural=False):
                 return impl(args, src)
             except _Arity:
                 return Invalid(f"{name}: wrong number of arguments", src)
+            except _Budget as exc:
+                return Unknown(str(exc), src)
             except NotPlain as exc:
                 return blocked(exc.value, f"{name}(...)", src)
             except (TypeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as exc:
@@ -62,6 +68,44 @@ def _fn(name, structural=False):
         return impl
 
     return wrap
+
+
+def _over_budget(args) -> str | None:
+    """Why the arguments of one call are past the budgets (limits.py), or None: more than
+    MAX_COLLECTION values in all (shared subtrees counted each time, as a function walks
+    them), or more than MAX_ARGUMENT_CHARACTERS characters of strings in all."""
+    nodes, chars = MAX_COLLECTION, MAX_ARGUMENT_CHARACTERS
+    stack = list(args)
+    while stack:
+        nodes -= 1
+        if nodes < 0:
+            return f"arguments of more than {MAX_COLLECTION:,} values in all (the budget)"
+        current = stack.pop()
+        if isinstance(current, Known):
+            raw = current.value
+            kind = type(raw)
+            if kind is str:
+                chars -= len(raw)
+                if chars < 0:
+                    return f"arguments of more than {MAX_ARGUMENT_CHARACTERS:,} characters in all (the budget)"
+            elif kind is list:
+                stack.extend(raw)
+            elif kind is dict:
+                stack.extend(raw.values())
+        elif isinstance(current, Either):
+            stack.extend(current.options)
+    return None
+
+
+def _check_width(spec: str) -> None:
+    """A format width or precision past the string budget (``%999999999d``) is not expanded."""
+    for number in re.findall(r"\d+", spec):
+        if len(number) > 7 or int(number) > MAX_STRING:
+            raise _Budget(f"format: a width past the budget of {MAX_STRING:,} characters")
+
+
+class _Budget(Exception):
+    pass
 
 
 @_fn("jsonencode", structural=True)
@@ -111,7 +155,13 @@ def _format(args, src):
     if fmt is None:
         return blocked(args[0], "format(...)", src)
     out, i, argi = [], 0, 1
+    total, counted = 0, 1  # characters produced by verbs so far (many wide verbs)
     while i < len(fmt):
+        if argi != counted:  # a verb just consumed an argument: count what it produced
+            counted = argi
+            total += len(out[-1])
+            if total > MAX_STRING:
+                raise _Budget(f"format: a result longer than the budget of {MAX_STRING:,} characters")
         ch = fmt[i]
         if ch != "%":
             out.append(ch)
@@ -123,6 +173,7 @@ def _format(args, src):
         if j >= len(fmt):
             return Invalid("format: unterminated verb", src)
         verb, spec = fmt[j], fmt[i + 1:j]
+        _check_width(spec)
         i = j + 1
         if verb == "%":
             out.append("%")
@@ -457,7 +508,17 @@ _plain_fn("abs", lambda x: abs(to_number(x)))
 _plain_fn("ceil", lambda x: math.ceil(to_number(x)))
 _plain_fn("floor", lambda x: math.floor(to_number(x)))
 _plain_fn("sum", lambda xs: sum(to_number(x) for x in xs))
-_plain_fn("distinct", lambda xs: [x for i, x in enumerate(xs) if x not in xs[:i]])
+def _distinct(xs):
+    seen, out = set(), []
+    for x in xs:  # linear: a key per element, not a scan of the ones before it
+        key = json.dumps(x, sort_keys=True) if isinstance(x, (list, dict)) else (type(x) is bool, x)
+        if key not in seen:
+            seen.add(key)
+            out.append(x)
+    return out
+
+
+_plain_fn("distinct", _distinct)
 _plain_fn("sort", lambda xs: sorted(_str(x) for x in xs))
 
 
@@ -469,5 +530,14 @@ def _range(*xs):
 
 
 _plain_fn("range", _range)
-_plain_fn("replace", lambda s, a, b: (_str(s).replace(_str(a), _str(b)) if not (len(_str(a)) > 1 and _str(a)[0] == "/" == _str(a)[-1])
-                                      else int("regex")), 3)
+def _replace(s, a, b):
+    s, a, b = _str(s), _str(a), _str(b)
+    if len(a) > 1 and a[0] == "/" == a[-1]:
+        raise ValueError("regex")
+    count = s.count(a) if a else len(s) + 1
+    if len(s) + count * (len(b) - len(a)) > MAX_STRING:  # worked out before building it
+        raise _Budget(f"replace: a result longer than the budget of {MAX_STRING:,} characters")
+    return s.replace(a, b)
+
+
+_plain_fn("replace", _replace, 3)

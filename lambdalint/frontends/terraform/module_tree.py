@@ -191,7 +191,7 @@ class ModuleCalls:
         if source is None:
             return None, "module source is not a known string", None
         if module.depth + 1 > MAX_MODULE_DEPTH:
-            return None, f"module source '{source}' not read (modules nested too deeply)", None
+            return None, f"module source '{source}' not read (modules nested more than {MAX_MODULE_DEPTH} deep: the budget)", None
         if _is_local(source):
             path = os.path.normpath(os.path.join(module.directory, source))
         else:

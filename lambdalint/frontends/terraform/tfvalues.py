@@ -14,6 +14,7 @@ import math
 
 from ...document import Source
 from ...values import Absent, Either, Known, ResourceRef, Unknown, Value
+from .limits import MAX_COLLECTION
 
 
 class Invalid(Unknown):
@@ -59,18 +60,56 @@ class NotPlain(Exception):
         self.value = value
 
 
-def to_plain(value: Value):
-    """The plain Python form of a fully known value without references; raises NotPlain."""
-    if isinstance(value, Known):
-        raw = value.value
-        if isinstance(raw, list):
-            return [to_plain(v) for v in raw]
-        if isinstance(raw, dict):
-            return {k: to_plain(v) for k, v in raw.items()}
-        if isinstance(raw, ResourceRef):
-            raise NotPlain(value)
-        return raw
-    raise NotPlain(value)
+class OverBudget(NotPlain):
+    """A value too large to convert: ``value`` is the Unknown naming the budget."""
+
+
+def _over_budget() -> OverBudget:
+    return OverBudget(Unknown(f"a value of more than {MAX_COLLECTION:,} items in all (the budget)"))
+
+
+def to_plain(value: Value, limit: int = MAX_COLLECTION):
+    """The plain Python form of a fully known value without references; raises NotPlain
+    (:class:`OverBudget` past ``limit`` items in all: values share subtrees, so a few
+    expressions can describe a list of 100**5 strings)."""
+    left = [limit]
+
+    def plain(value):
+        left[0] -= 1
+        if left[0] < 0:
+            raise _over_budget()
+        if isinstance(value, Known):
+            raw = value.value
+            if isinstance(raw, list):
+                return [plain(v) for v in raw]
+            if isinstance(raw, dict):
+                return {k: plain(v) for k, v in raw.items()}
+            if isinstance(raw, ResourceRef):
+                raise NotPlain(value)
+            return raw
+        raise NotPlain(value)
+
+    return plain(value)
+
+
+def too_large(value: Value, limit: int = MAX_COLLECTION) -> bool:
+    """Whether ``value`` holds more than ``limit`` values in all (lists, maps and conditional
+    options walked; shared subtrees counted each time they appear, as a rule would see them)."""
+    stack = [value]
+    while stack:
+        limit -= 1
+        if limit < 0:
+            return True
+        current = stack.pop()
+        if isinstance(current, Known):
+            raw = current.value
+            if type(raw) is list:
+                stack.extend(raw)
+            elif type(raw) is dict:
+                stack.extend(raw.values())
+        elif isinstance(current, Either):
+            stack.extend(current.options)
+    return False
 
 
 def blocked(value: Value, what: str, src) -> Unknown:

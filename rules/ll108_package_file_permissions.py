@@ -10,7 +10,9 @@ entry's Unix mode in its external attributes), nothing is extracted and no file 
 Packaging tools decide what reaches Lambda: `aws cloudformation package` and Terraform
 `archive_file` keep each file's mode and store no directory entries, so in a directory only
 files count; SAM CLI (`sam package`/`sam deploy`) adds `o+r` to every file of a `CodeUri`
-directory, so there only executables lacking `o+x` count. A zip is uploaded as it is: its
+directory, so there only executables lacking `o+x` count. An `archive_file` with
+`output_file_mode` gives every entry that mode instead of the file's own, and its `excludes`
+(`**` glob patterns relative to `source_dir`) leave files out: both are honoured. A zip is uploaded as it is: its
 files and directory entries count. Entries made on systems without Unix modes (Windows
 zips) are fine.
 
@@ -60,6 +62,9 @@ Resources:
   remedy `chmod -R o+rX .` (constraints.md §13)
 - Miserlou/Zappa#484, hashicorp/terraform-provider-archive#17: zip entry permissions
   silently break imports (constraints.md §18 item 18)
+- hashicorp/terraform-provider-archive `internal/provider/zip_archiver.go` (`output_file_mode`
+  sets each entry's mode; `excludes` matched with `doublestar.PathMatch` on paths relative to
+  `source_dir`, a matching directory skipped whole)
 - aws/aws-sam-cli `samcli/lib/package/utils.py` (`make_zip_with_lambda_permissions`: adds
   0444 to files of a Lambda `CodeUri` directory); aws/aws-cli `artifact_exporter.make_zip`
   (keeps each file's mode, writes no directory entries)
@@ -73,7 +78,8 @@ from lambdalint.load.limits import MAX_PACKAGE_ENTRIES
 from lambdalint.load.zipdir import is_zip, zip_entries
 from lambdalint.paths import confine, project
 from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import Known, Unknown, native_name
+from lambdalint.globs import doublestar_match
+from lambdalint.values import Known, Unknown, describe, items, known_int, known_str, native_name
 
 RULE = Rule(
     id="LL108",
@@ -90,16 +96,42 @@ ZIP_SUFFIXES = (".zip", ".jar")
 def check(model, options):
     walked = {}  # one walk per package directory: functions of a project often share one
     for fn in model.functions():
+        packaging = _packaging(fn)
+        if isinstance(packaging, Unsure):
+            yield packaging
+            continue
         for leaf in fn.code_path.leaves():
             if isinstance(leaf, Unknown):
                 yield Unsure(fn, f"code path ({native_name(leaf, 'Code')}) <- {leaf.reason}", leaf.source)
                 continue
             if not isinstance(leaf, Known) or not isinstance(leaf.value, str) or leaf.source is None:
                 continue
-            yield from _check_package(fn, leaf, fn.code_mode_added, walked)
+            yield from _check_package(fn, leaf, fn.code_mode_added, walked, *packaging)
 
 
-def _check_package(fn, value, added: int, walked: dict):
+def _packaging(fn):
+    """(mode set on every file or None, exclude patterns, why the excludes are unknown or None)
+    from the packaging settings of the model (Terraform archive_file output_file_mode/excludes),
+    or an Unsure when the mode set is not known."""
+    mode = fn.code_mode_set
+    if isinstance(mode, Unknown) or (not mode.absent and known_int(mode) is None):
+        return Unsure(fn, f"mode of the packaged files ({native_name(mode, 'output_file_mode')}) <- "
+                          f"{mode.reason if isinstance(mode, Unknown) else describe(mode)}", mode.source or fn.source)
+    excludes, unknown = [], None
+    for leaf in fn.code_excludes.leaves():
+        listed = items(leaf)
+        for item in listed if listed is not None else [leaf]:
+            if item.absent:
+                continue
+            text = known_str(item)
+            if text is None:
+                unknown = f"{native_name(item, 'excludes')} <- {describe(item)}"
+            else:
+                excludes.append(text)
+    return known_int(mode), tuple(excludes), unknown
+
+
+def _check_package(fn, value, added: int, walked: dict, mode_set=None, excludes=(), excludes_unknown=None):
     shown_path = value.value.strip()
     if not shown_path or "://" in shown_path:
         return
@@ -118,9 +150,9 @@ def _check_package(fn, value, added: int, walked: dict):
         yield Unsure(fn, f"code path {shown_path} does not exist (not built yet?)", value.source)
         return
     if stat.S_ISDIR(info.st_mode):
-        key = (path, shown_path, added)
+        key = (path, shown_path, added, mode_set, excludes)
         if key not in walked:
-            walked[key] = _walk(path, shown_path, added)
+            walked[key] = _walk(path, shown_path, added, mode_set, excludes)
         problems, unsure = walked[key]
         remedy = f"Run `chmod -R o+rX {shown_path}` before packaging."
     elif not stat.S_ISREG(info.st_mode):  # a FIFO, device or socket: never opened
@@ -132,12 +164,15 @@ def _check_package(fn, value, added: int, walked: dict):
     else:
         # a single file that the packager zips with its mode (Terraform archive_file source_file,
         # `aws cloudformation package` of a file path)
-        problem = _problem(shown_path, info.st_mode, False, added)
+        problem = _problem(shown_path, info.st_mode, False, added, mode_set)
         problems, unsure = [problem] if problem else [], None
         remedy = f"Run `chmod o+r {shown_path}` before packaging."
     if unsure:
         yield Unsure(fn, f"package {shown_path}: {unsure}", value.source)
     if not problems:
+        return
+    if excludes_unknown:  # the files at fault may be left out of the package
+        yield Unsure(fn, f"package {shown_path}: {problems[0]}, unless excluded ({excludes_unknown})", value.source)
         return
     listed = "; ".join(problems[:SHOWN])
     more = f", and {len(problems) - SHOWN} more" if len(problems) > SHOWN else ""
@@ -149,9 +184,18 @@ def _check_package(fn, value, added: int, walked: dict):
     )
 
 
-def _problem(name: str, mode: int, is_dir: bool, added: int = 0) -> str | None:
+def _problem(name: str, mode: int, is_dir: bool, added: int = 0, mode_set: int | None = None) -> str | None:
+    if mode_set is not None:  # the packager gives every file this mode instead of its own
+        shown = f"{mode & 0o7777:04o} (packaged as {mode_set & 0o7777:04o})" if mode_set & 0o7777 != mode & 0o7777 \
+            else f"{mode & 0o7777:04o}"
+        mode = effective = mode_set
+        return _verdict(name, shown, mode, effective, is_dir)
     effective = mode | added
     shown = f"{mode & 0o7777:04o}" if not added or effective == mode else f"{mode & 0o7777:04o} (packaged as {effective & 0o7777:04o})"
+    return _verdict(name, shown, mode, effective, is_dir)
+
+
+def _verdict(name: str, shown: str, mode: int, effective: int, is_dir: bool) -> str | None:
     if is_dir:
         if effective & 0o005 != 0o005:
             return f"{name}/ is {shown}; Lambda needs o+rx (755)"
@@ -165,12 +209,18 @@ def _problem(name: str, mode: int, is_dir: bool, added: int = 0) -> str | None:
     return None
 
 
-def _walk(path: str, shown_path: str, added: int):
+def _walk(path: str, shown_path: str, added: int, mode_set: int | None = None, excludes: tuple = ()):
     """Files whose mode keeps Lambda from reading them.  Directories are not packaged as
-    entries by the tools that zip a directory, so only files (and executables) count."""
+    entries by the tools that zip a directory, so only files (and executables) count; paths
+    matching ``excludes`` (relative to ``path``) are left out, as the packager leaves them."""
     problems, count = [], 0
     for folder, dirs, files in os.walk(path, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        if excludes:
+            below = os.path.relpath(folder, path).replace(os.sep, "/")
+            below = "" if below == "." else below + "/"
+            dirs[:] = [d for d in dirs if not _excluded(below + d, excludes)]
+            files = [f for f in files if not _excluded(below + f, excludes)]
         count += len(dirs) + len(files)  # directories count: a tree of empty ones costs a walk too
         if count > MAX_PACKAGE_ENTRIES:  # the budget (CodeUri: . in a monorepo)
             return problems, f"more than {MAX_PACKAGE_ENTRIES:,} entries (the package budget), not all checked"
@@ -188,11 +238,15 @@ def _walk(path: str, shown_path: str, added: int):
                 continue
             if not stat.S_ISREG(info.st_mode):
                 continue
-            if _problem("", info.st_mode, False, added) is None:
+            if _problem("", info.st_mode, False, added, mode_set) is None:
                 continue  # the common case: no need to build the name shown in a message
             shown = os.path.join(shown_path, os.path.relpath(full, path)).replace(os.sep, "/")
-            problems.append(_problem(shown, info.st_mode, False, added))
+            problems.append(_problem(shown, info.st_mode, False, added, mode_set))
     return problems, None
+
+
+def _excluded(relative: str, excludes: tuple) -> bool:
+    return any(doublestar_match(pattern, relative) for pattern in excludes)
 
 
 def _zip_entries(path: str):

@@ -342,3 +342,75 @@ def test_terraform_plan_filename_is_read_beside_the_plan(tmp_path):
     found = [f for f in report.findings if f.rule == "LL108"]
     assert [(f.span.line, f.resource) for f in found] == [(line, "aws_lambda_function.not_built")]
     assert "entry app.py is 0600" in found[0].message
+
+
+# -- archive_file output_file_mode and excludes ---------------------------------------------------
+
+def _lint_archive(tmp_path, flavour, extra: dict):
+    """An archive_file over ../src with ``extra`` arguments (HCL values as JSON), linted from tmp_path."""
+    module = tmp_path / "infra"
+    module.mkdir(exist_ok=True)
+    if flavour == "tf-hcl":
+        body = "".join(f"  {key} = {json.dumps(value)}\n" for key, value in extra.items())
+        text = TF_ARCHIVE.format(source='source_dir = "${path.module}/../src"\n' + body) + TF_FUNCTION.format(
+            filename="data.archive_file.worker.output_path")
+        (module / "main.tf").write_text(text)
+    else:
+        text = _tf_json({"source_dir": "${path.module}/../src", **extra}, "${data.archive_file.worker.output_path}")
+        (module / "main.tf.json").write_text(text)
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        report = lint([str(module)], Config(select=["LL108"]), show_unknowns=True)
+    finally:
+        os.chdir(here)
+    return [f for f in report.findings if f.rule == "LL108"], [u for u in report.unknowns if u.rule == "LL108"]
+
+
+@pytest.mark.parametrize("flavour", ["tf-hcl", "tf-json"])
+def test_archive_output_file_mode_sets_every_entry(tmp_path, flavour):
+    _package(tmp_path, {"app.py": 0o600, "bootstrap": 0o700})
+    found, _ = _lint_archive(tmp_path, flavour, {"output_file_mode": "0644"})
+    assert found == []  # packaged as 0644 whatever the files' own modes
+    found, _ = _lint_archive(tmp_path, flavour, {"output_file_mode": "0755"})
+    assert found == []
+
+
+@pytest.mark.parametrize("flavour", ["tf-hcl", "tf-json"])
+def test_archive_output_file_mode_that_hides_files_fires(tmp_path, flavour):
+    _package(tmp_path, {"app.py": 0o644})
+    found, _ = _lint_archive(tmp_path, flavour, {"output_file_mode": "0600"})
+    assert len(found) == 1 and "src/app.py is 0644 (packaged as 0600); Lambda needs o+r (644)" in found[0].message
+
+
+@pytest.mark.parametrize("flavour", ["tf-hcl", "tf-json"])
+def test_archive_excludes_remove_files(tmp_path, flavour):
+    _package(tmp_path, {"app.py": 0o644, "secret.env": 0o600, "tests/t.py": 0o600, "lib/x.pyc": 0o600})
+    found, _ = _lint_archive(tmp_path, flavour, {"excludes": ["secret.env", "tests", "**/*.pyc"]})
+    assert found == []
+    found, _ = _lint_archive(tmp_path, flavour, {"excludes": ["secret.env", "*.pyc"]})  # * stays in one segment
+    assert len(found) == 1 and "tests/t.py" in found[0].message and "x.pyc" in found[0].message
+    assert "secret.env" not in found[0].message
+
+
+def test_archive_mode_or_excludes_unknown_are_undecided(tmp_path):
+    _package(tmp_path, {"app.py": 0o600})
+    module = tmp_path / "infra"
+    module.mkdir()
+    (module / "main.tf").write_text(
+        'provider "aws" {}\nvariable "mode" {}\nvariable "skip" {}\n'
+        + TF_ARCHIVE.format(source='source_dir = "${path.module}/../src"\n  output_file_mode = var.mode')
+        + TF_FUNCTION.format(filename="data.archive_file.worker.output_path"))
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        report = lint([str(module)], Config(select=["LL108"]), show_unknowns=True)
+        assert [f for f in report.findings if f.rule == "LL108"] == []
+        assert any("output_file_mode" in u.reason and "var.mode" in u.reason for u in report.unknowns)
+        (module / "main.tf").write_text((module / "main.tf").read_text().replace(
+            "output_file_mode = var.mode", "excludes = [var.skip]"))
+        report = lint([str(module)], Config(select=["LL108"]), show_unknowns=True)
+    finally:
+        os.chdir(here)
+    assert [f for f in report.findings if f.rule == "LL108"] == []  # app.py may be the one excluded
+    assert any("unless excluded" in u.reason and "var.skip" in u.reason for u in report.unknowns)

@@ -53,6 +53,11 @@ class Function(Entity):
     # mode bits the packaging tool ORs into each file when it zips a code_path directory
     # (SAM CLI `sam package`/`deploy` adds 0o444); a zip code_path is uploaded as it is
     code_mode_added: int = 0
+    # the mode the packaging tool gives every file instead of its own (Terraform archive_file
+    # output_file_mode), and the patterns of paths it leaves out (archive_file excludes, matched
+    # relative to code_path with ** globs): Known(int) / Known([Value str...]), Unknown, or Absent
+    code_mode_set: Value = field(default_factory=_absent)
+    code_excludes: Value = field(default_factory=_absent)
     timeout: Value = field(default_factory=_absent)
     memory: Value = field(default_factory=_absent)
     ephemeral_storage: Value = field(default_factory=_absent)

@@ -544,6 +544,28 @@ def add_resources(resources: list[TfResource], model) -> None:
         if archive is not None and archive.type == "archive_file":
             a = _Attrs(archive)
             function.code_path = a("source_dir") if not a("source_dir").absent else a("source_file")
+            function.code_mode_set = _file_mode(a("output_file_mode"))
+            function.code_excludes = a("excludes") if not a("source_dir").absent else Absent(a.header)
+
+
+def _file_mode(value: Value) -> Value:
+    """archive_file ``output_file_mode`` ("0644") as the int the provider parses (Go's
+    ``strconv.ParseUint(s, 0, 32)``: a leading ``0`` or ``0o`` is octal, ``0x`` hex, else
+    decimal); a value it would reject is Unknown."""
+    text = known_str(value)
+    if text is None:
+        return value
+    raw = text.strip().replace("_", "")
+    try:
+        if raw[:2].lower() in ("0x", "0o", "0b"):
+            number = int(raw, 0)
+        elif len(raw) > 1 and raw.startswith("0"):
+            number = int(raw, 8)
+        else:
+            number = int(raw, 10)
+    except ValueError:
+        return Unknown(f"output_file_mode {text!r} is not a number (the provider rejects it)", value.source)
+    return Known(number, value.source)
 
 
 def add_plan(doc, model) -> None:

@@ -55,6 +55,14 @@ def where(doc, *path):
         ("!Length [a, b]", {"Fn::Length": ["a", "b"]}),
         ("!ToJsonString {a: 1}", {"Fn::ToJsonString": {"a": 1}}),
         ("!Ref 123", {"Ref": "123"}),  # a tagged scalar keeps its text
+        # rule functions (a template's Rules section), as CloudFormation and cfn-lint accept them
+        ("!ValueOf [Subnets, VpcId]", {"Fn::ValueOf": ["Subnets", "VpcId"]}),
+        ("!ValueOfAll [AWS::EC2::Subnet::Id, VpcId]", {"Fn::ValueOfAll": ["AWS::EC2::Subnet::Id", "VpcId"]}),
+        ("!Contains [[a, b], !Ref Env]", {"Fn::Contains": [["a", "b"], {"Ref": "Env"}]}),
+        ("!EachMemberEquals [!RefAll AWS::EC2::VPC::Id, !Ref Vpc]",
+         {"Fn::EachMemberEquals": [{"Fn::RefAll": "AWS::EC2::VPC::Id"}, {"Ref": "Vpc"}]}),
+        ("!EachMemberIn [!ValueOfAll [AWS::EC2::Subnet::Id, VpcId], [vpc-1]]",
+         {"Fn::EachMemberIn": [{"Fn::ValueOfAll": ["AWS::EC2::Subnet::Id", "VpcId"]}, ["vpc-1"]]}),
     ],
 )
 def test_short_form_tags(source, expected):

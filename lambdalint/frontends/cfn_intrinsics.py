@@ -414,5 +414,8 @@ _HANDLERS = {
     "Fn::ImportValue": _h_import,
 }
 for _name in ("Fn::Base64", "Fn::Cidr", "Fn::GetAZs", "Fn::Transform", "Fn::Length", "Fn::ToJsonString",
-              "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition", "Fn::GetParam"):
+              "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition", "Fn::GetParam",
+              # rule functions (a template's Rules section; deploy-time values wherever they are)
+              "Fn::Contains", "Fn::EachMemberEquals", "Fn::EachMemberIn", "Fn::RefAll", "Fn::ValueOf",
+              "Fn::ValueOfAll"):
     _HANDLERS[_name] = _h_unknown(_name)

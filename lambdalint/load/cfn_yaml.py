@@ -83,8 +83,11 @@ _SEQ_TAGS = frozenset({None, "!", _Y + "seq"})
 
 # Short-form tag -> long-form key.
 _CFN_TAGS = {"!Ref": "Ref", "!Condition": "Condition"}
+# The rule functions of a template's Rules section (Contains, EachMemberEquals, EachMemberIn,
+# RefAll, ValueOf, ValueOfAll) have short forms too: CloudFormation and cfn-lint accept them.
 for _name in ("GetAtt Sub Join If Select Split FindInMap ImportValue Equals And Or Not Base64 "
-              "Cidr GetAZs Transform Length ToJsonString").split():
+              "Cidr GetAZs Transform Length ToJsonString "
+              "Contains EachMemberEquals EachMemberIn RefAll ValueOf ValueOfAll").split():
     _CFN_TAGS["!" + _name] = "Fn::" + _name
 
 _IMPLICIT = Resolver.yaml_implicit_resolvers  # first character -> [(tag, regexp)]

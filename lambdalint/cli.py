@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="report format: text (default), json, sarif (GitHub code scanning), github "
                           "(workflow annotations), junit (CI test reports)")
     out.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    out.add_argument("--github-annotations", action="store_true",
+                     help="also print the findings as GitHub workflow annotations on stdout, from the "
+                          "same run (with --output FILE for the report)")
     detail = out.add_mutually_exclusive_group()
     detail.add_argument("-q", "--quiet", action="store_true",
                         help="text: only the findings, one line each with its file; no summary")
@@ -242,6 +245,8 @@ def _check(args) -> int:
     from .report import render
     from .runner import lint
 
+    if args.github_annotations and args.output is None and args.format != "github":
+        raise UsageError("--github-annotations prints to stdout: write the report with --output FILE")
     config, rules = _config(args)
     _collect_less()
     parameters = _parameters(args.parameters or config.parameters_file)
@@ -256,6 +261,8 @@ def _check(args) -> int:
             raise UsageError(f"cannot write {args.output}: {error.strerror}") from None
     else:
         _stdout(text)
+    if args.github_annotations and args.format != "github":  # the same run, a second rendering
+        _stdout(render("github", report, {k: v.meta for k, v in rules.items()}))
     for error in report.internal_errors:  # the other files were still linted and reported
         _stderr(f"lambdalint: internal error while linting {error}")
     if report.internal_errors:

@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     inputs.add_argument("--parameters", metavar="FILE",
                         help="values for CloudFormation parameters / Terraform variables, YAML or JSON: "
                              "{FILE-GLOB or '*': {Name: value}}")
+    inputs.add_argument("--sam-config-env", metavar="NAME",
+                        help="the samconfig.toml/.yaml environment whose parameter_overrides apply "
+                             "(default: default); --parameters wins over it")
     inputs.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="skip paths matching GLOB (repeatable)")
     # pre-commit passes every changed .yaml/.json file by name (workflows, package.json ...):
@@ -190,6 +193,7 @@ def _config(args):
                 settings[option] = value
     config.exclude = list(config.exclude) + list(getattr(args, "exclude", []) or [])
     config.only_templates = bool(getattr(args, "only_templates", False))
+    config.sam_config_env = getattr(args, "sam_config_env", None)
     return config, rules
 
 

@@ -63,6 +63,7 @@ class Config:
     per_file_ignores: dict = field(default_factory=dict)
     parameters_file: str | None = None
     only_templates: bool = False  # --only-templates: named non-templates are skipped, not LL001
+    sam_config_env: str | None = None  # --sam-config-env: the samconfig environment (else "default")
     origin: str | None = None  # the file it came from
     root: str | None = None  # the directory per-file-ignores patterns are relative to (its folder)
 

@@ -76,9 +76,12 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
             model.files.append(loaded.path)
 
     stacks = Stacks(model, parameters, register)
+    from .samconfig import SamConfigs
+
+    samconfigs = SamConfigs(config.sam_config_env, model.parse_errors)
     templates = [d for d in loaded_cfn.values() if isinstance(d, Document) and d.format.startswith("cfn")]
     as_children = reached_as_children(templates, stacks) if templates else set()
-    def map_root(loaded: Document) -> None:
+    def map_root(loaded: Document, samconfig: bool = True) -> None:
         mark = _mark(model)
         try:
             if loaded.format == "tf-plan":
@@ -86,7 +89,10 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
 
                 add_plan(loaded, model)
             else:
-                template.map_template(loaded, model, parameters_for(parameters, loaded.path), stacks=stacks)
+                values = parameters_for(parameters, loaded.path)
+                if samconfig:  # what `sam deploy` passes; --parameters wins, name by name
+                    values = {**samconfigs.overrides(loaded.path), **values}
+                template.map_template(loaded, model, values, stacks=stacks)
         except RecursionError:
             _rollback(model, mark)  # half a file's resources would mislead the rules
             model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))
@@ -109,7 +115,7 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
                 if os.path.realpath(path) not in stacks.registered:
                     loaded = stacks.load(path)
                     if isinstance(loaded, Document):
-                        map_root(loaded)
+                        map_root(loaded, samconfig=False)  # deployed by the cdk CLI
             continue
         if kind == "tf":
             if item in modules:

@@ -396,3 +396,59 @@ def test_tfvars_of_the_root_module_are_read_and_a_child_modules_are_not(tmp_path
     (tmp_path / "prod.auto.tfvars").unlink()
     report = _run(["."], select=["LL101"])
     assert report.findings == [] and "var.timeout" in report.unknowns[0].reason
+
+
+# -- SAM configuration ------------------------------------------------------------------------
+
+def test_parameter_overrides_in_the_forms_the_sam_cli_reads():
+    from lambdalint.samconfig import parse_overrides
+
+    assert parse_overrides('Timeout=30 Name="two words" Quote=\'it\\\'s\' Path=a\\ b') == {
+        "Timeout": "30", "Name": "two words", "Quote": "it's", "Path": "a b"}
+    assert parse_overrides("ParameterKey=Timeout,ParameterValue=30 ParameterKey=Env,ParameterValue=prod") == {
+        "Timeout": "30", "Env": "prod"}
+    assert parse_overrides(["Timeout=30", ["Env=prod"]]) == {"Timeout": "30", "Env": "prod"}
+    assert parse_overrides({"Subnets": ["subnet-1", "subnet-2"], "Debug": True, "Unset": None}) == {
+        "Subnets": "subnet-1,subnet-2", "Debug": "true", "Unset": ""}
+
+
+def test_sam_config_env_picks_the_environment(monkeypatch, capsys):
+    from lambdalint.cli import main
+
+    monkeypatch.chdir(ROOT)
+    case = "fixtures/LL101/samconfig_yaml_default_env"
+    assert main(["check", case, "--select", "LL101", "--format", "json"]) == 0
+    assert main(["check", case, "--select", "LL101", "--format", "json", "--sam-config-env", "prod"]) == 1
+    assert main(["check", case, "--select", "LL101", "--format", "json", "--sam-config-env", "staging"]) == 0
+    out = capsys.readouterr().out
+    assert "FunctionTimeout (parameter without default)" in out  # staging sets nothing
+
+
+def test_parameters_win_over_samconfig(monkeypatch, capsys):
+    from lambdalint.cli import main
+
+    monkeypatch.chdir(ROOT)
+    case = "fixtures/LL101/samconfig_parameters_win"
+    assert main(["check", case, "--select", "LL101", "-q"]) == 1  # samconfig alone: 1200
+    assert main(["check", case, "--select", "LL101", "-q", "--parameters", f"{case}/parameters.yaml"]) == 0
+
+
+def test_a_broken_samconfig_is_ll001(tmp_path, monkeypatch):
+    (tmp_path / "template.yaml").write_text("Parameters:\n  T: {Type: Number}\nResources:\n" + function("Fn", "Timeout: !Ref T"))
+    (tmp_path / "samconfig.toml").write_text("[default.deploy.parameters\nparameter_overrides = 'T=1200'\n")
+    monkeypatch.chdir(tmp_path)
+    report = _run(["."], select=["LL001", "LL101"])
+    assert [(f.rule, f.span.file) for f in report.findings] == [("LL001", "samconfig.toml")]
+    assert "not valid TOML" in report.findings[0].message
+
+
+def test_samconfig_applies_to_the_template_sam_deploys_not_to_its_children(tmp_path, monkeypatch):
+    (tmp_path / "child.yaml").write_text("Parameters:\n  T: {Type: Number}\nResources:\n" + function("Fn", "Timeout: !Ref T"))
+    (tmp_path / "template.yaml").write_text(
+        "Parameters:\n  T: {Type: Number}\nResources:\n" + function("Own", "Timeout: !Ref T")
+        + "  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties: {TemplateURL: child.yaml}\n")
+    (tmp_path / "samconfig.toml").write_text("version = 0.1\n[default.deploy.parameters]\nparameter_overrides = 'T=1200'\n")
+    monkeypatch.chdir(tmp_path)
+    report = _run(["."], select=["LL101"])
+    assert [f.resource for f in report.findings] == ["Own"]
+    assert [u.reason for u in report.unknowns] == ["Timeout <- !Ref T (parameter without default; stack Child does not pass it)"]

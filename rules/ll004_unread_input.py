@@ -20,7 +20,7 @@ says nothing about them.
 A registry module before `terraform init` (`lambdalint check --show-unknowns infra/`):
 
 ```console
-note: LL004 module.worker: could not decide: module.worker: source terraform-aws-modules/lambda/aws (version 7.21.1) is not downloaded; run `terraform init`, or lint a plan  infra/main.tf:1
+note: LL004 module.worker: could not decide: module call module.worker: source terraform-aws-modules/lambda/aws (version 7.21.1) is not downloaded; run `terraform init`, or lint a plan  infra/main.tf:2
 ```
 
 ## Use instead

@@ -1,8 +1,11 @@
 """Runs the rules over a model and turns what they yield into findings.
 
 Rules are discovered by listing the ``rules/`` folder (no registry filled by import side effects):
-each module there has ``RULE`` and ``check``.  The engine stamps ID, name and severity, applies
-suppressions (inline comments, resource ``Metadata``, config) and reports unused ones (LL002).
+each module there has ``RULE`` and ``check``.  The engine runs each rule's check on each of its
+subjects and computes the verdict of every (rule, subject): a finding, a pass, or undecided (see
+:mod:`lambdalint.rulekit`), which the summary counts.  It stamps ID, name and severity; the
+runner then applies suppressions (inline comments, resource ``Metadata``, config) and reports
+unused ones (LL002).
 """
 from __future__ import annotations
 
@@ -89,70 +92,121 @@ def _span(source, entity) -> Span:
     return Span("<unknown>", 1, 1, 1, 1)
 
 
-def run_rules(model, chosen: list[LoadedRule], config) -> tuple[list[Finding], list[Undecided]]:
-    findings, undecided = [], []
+def _of_type(name: str):
+    def subjects(model):
+        from . import model as entities
+
+        return model.of_type(getattr(entities, name))
+    return subjects
+
+
+# What ``Rule.subject`` may name: the subjects a rule checks one at a time
+SUBJECTS = {
+    "function": lambda model: model.functions(),
+    "event-source-mapping": _of_type("EventSourceMapping"),
+    "invoke-config": _of_type("EventInvokeConfig"),
+    "permission": _of_type("Permission"),
+    "file": lambda model: list(model.files),
+    "run": lambda model: [model],
+}
+
+FINDING, UNDECIDED, PASS = "finding", "undecided", "pass"
+
+
+def subjects_of(loaded: LoadedRule, model, options) -> list:
+    """The subjects one rule checks: its module's ``subjects(model, options)``, else those its
+    ``Rule.subject`` names."""
+    custom = getattr(loaded.module, "subjects", None)
+    if custom is not None:
+        return list(custom(model, options))
+    return list(SUBJECTS[loaded.meta.subject](model))
+
+
+def check_subject(loaded: LoadedRule, model, subject, options) -> list:
+    """What one rule yields for one subject (the unit the engine counts; tests wrap it)."""
+    return list(loaded.module.check(model, subject, options))
+
+
+def verdict(items) -> str:
+    """Any Issue: decided with a finding; else any Unsure: undecided; else a decided pass."""
+    if any(isinstance(item, Issue) for item in items):
+        return FINDING
+    if any(isinstance(item, Unsure) for item in items):
+        return UNDECIDED
+    return PASS
+
+
+def rule_items(loaded: LoadedRule, model, options, errors: list | None = None):
+    """``(subject, items)`` for every subject of one rule.  A rule that fails on a subject (a
+    lambdalint bug, or input it did not expect) costs only that subject: the others are still
+    checked, and each file where it fails is one internal error naming the rule and the file."""
+    failed_files: set = set()
+    for subject in subjects_of(loaded, model, options):
+        try:
+            items = check_subject(loaded, model, subject, options)
+        except Exception as error:  # a bug in one rule must not hide the others' findings
+            file = _subject_file(subject)
+            if file not in failed_files and errors is not None:
+                where = f" on {file}" if file else ""
+                errors.append(f"rule {loaded.meta.id} failed{where}: {type(error).__name__}: {error}")
+            failed_files.add(file)
+            continue
+        yield subject, items
+
+
+def _subject_file(subject) -> str:
+    if isinstance(subject, tuple) and subject:
+        subject = subject[0]
+    if isinstance(subject, str):
+        return subject  # a file subject
+    return _file_of(subject) or ""
+
+
+def _resource_name(entity):
+    if isinstance(entity, str):
+        return entity
+    return getattr(entity, "name", None) if entity is not None else None
+
+
+def run_rules(model, chosen: list[LoadedRule], config) -> tuple[list[Finding], list[Undecided], dict]:
+    """Findings, the undecided checks' unknowns, and ``{rule: [decided, undecided]}``."""
+    findings, undecided, checks = [], [], {}
     progress.expect(len(chosen))
     for loaded in chosen:
         meta = loaded.meta
         progress.tick(f"checking {meta.id} {meta.name}")
         options = config.rule_options(meta)
         severity = config.rule_severity(meta)
-        items = _check(loaded, model, options)
-        for item in items:
-            entity = item.resource
-            name = getattr(entity, "name", None) if entity is not None else None
-            if isinstance(entity, str):
-                name = entity
-            try:
-                span = (item.span or _span(item.source, entity)) if isinstance(item, Issue) else _span(item.source, entity)
-            except Exception:  # a location that cannot be worked out: the resource's file
-                span = Span(_file_of(entity) or "<unknown>", 1, 1, 1, 1)
-            if isinstance(item, Issue):
-                where = item.source or getattr(entity, "source", None)
-                findings.append(Finding(
-                    rule=meta.id, name=meta.name,
-                    severity=item.severity if item.severity and severity == meta.severity else severity,
-                    message=item.message, span=span, resource=name,
-                    related=tuple(Related(_span(link.source, None), link.message, link.resource)
-                                  for link in item.related if link.source is not None),
-                    key=where.key if where is not None and item.span is None else "",
-                    construct_path=getattr(entity, "construct_path", None)))
-            elif isinstance(item, Unsure):
-                undecided.append(Undecided(meta.id, name, item.reason, span))
-    return findings, undecided
+        counts = checks.setdefault(meta.id, [0, 0])
+        try:
+            for _subject, items in rule_items(loaded, model, options, model.internal_errors):
+                outcome = verdict(items)
+                counts[outcome == UNDECIDED] += 1
+                for item in items:
+                    entity = item.resource
+                    try:
+                        span = (item.span or _span(item.source, entity)) if isinstance(item, Issue) else _span(item.source, entity)
+                    except Exception:  # a location that cannot be worked out: the resource's file
+                        span = Span(_file_of(entity) or "<unknown>", 1, 1, 1, 1)
+                    if isinstance(item, Issue):
+                        where = item.source or getattr(entity, "source", None)
+                        findings.append(Finding(
+                            rule=meta.id, name=meta.name,
+                            severity=item.severity if item.severity and severity == meta.severity else severity,
+                            message=item.message, span=span, resource=_resource_name(entity),
+                            related=tuple(Related(_span(link.source, None), link.message, link.resource)
+                                          for link in item.related if link.source is not None),
+                            key=where.key if where is not None and item.span is None else "",
+                            construct_path=getattr(entity, "construct_path", None)))
+                    elif isinstance(item, Unsure) and outcome == UNDECIDED:
+                        undecided.append(Undecided(meta.id, _resource_name(item.resource), item.reason, span,
+                                                   item.cause or "other"))
+        except Exception as error:  # listing the subjects failed
+            model.internal_errors.append(f"rule {meta.id} failed: {type(error).__name__}: {error}")
+    return findings, undecided, checks
 
 
 def _file_of(entity) -> str | None:
     source = getattr(entity, "source", None)
     doc = getattr(source, "doc", None)
     return getattr(doc, "path", None)
-
-
-def _check(loaded: LoadedRule, model, options) -> list:
-    """What one rule yields.  A rule that fails (a lambdalint bug, or input it did not expect)
-    is run again file by file, on each file's own resources (everything else stays visible to
-    look up), so one file's resources never cost the other files their findings; each file
-    where it still fails is one internal error naming the rule and the file."""
-    try:
-        return list(loaded.module.check(model, options))
-    except Exception as error:
-        first = error
-    import copy
-    from collections import defaultdict
-
-    rule = loaded.meta.id
-    files: dict[str, None] = {}
-    for entities in model.by_class.values():
-        for entity in entities:
-            files.setdefault(_file_of(entity) or "", None)
-    items, failed = [], []
-    for file in files:
-        view = copy.copy(model)  # shares entities and graph; only the subjects differ
-        view.by_class = defaultdict(list, {cls: [e for e in entities if (_file_of(e) or "") == file]
-                                           for cls, entities in model.by_class.items()})
-        try:
-            items.extend(loaded.module.check(view, options))
-        except Exception as error:
-            failed.append(f"rule {rule} failed on {file or 'a resource'}: {type(error).__name__}: {error}")
-    model.internal_errors.extend(failed or [f"rule {rule} failed: {type(first).__name__}: {first}"])
-    return items

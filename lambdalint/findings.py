@@ -45,6 +45,7 @@ class Undecided:
     resource: str | None
     reason: str
     span: Span | None = None
+    cause: str = "other"  # one of lambdalint.values.CAUSES
 
     def sort_key(self):
         s = self.span
@@ -66,6 +67,15 @@ class Report:
     paths: tuple = ()  # every file linted (as shown), so reports can list the clean ones too
     fail_on: str = "warning"  # the run's --fail-on (JUnit marks only those findings as failures)
     elapsed: float = 0.0  # seconds the run took (JUnit time attributes)
+    checks: dict = field(default_factory=dict)  # rule ID -> [decided, undecided] (see engine.verdict)
+
+    @property
+    def decided(self) -> int:
+        return sum(decided for decided, _ in self.checks.values())
+
+    @property
+    def undecided(self) -> int:
+        return sum(undecided for _, undecided in self.checks.values())
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

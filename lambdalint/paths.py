@@ -107,4 +107,5 @@ def confine(value, base_dir: str, what: str = "path"):
         full = real = written
     where = f" (it resolves to {real})" if real != os.path.abspath(full) else ""
     return Unknown(f"{native_name(value, what)} {written} is outside the project{where}: lambdalint reads "
-                   "only files under the paths it lints and the current directory", value.source)
+                   "only files under the paths it lints and the current directory", value.source,
+                   cause="outside-project")

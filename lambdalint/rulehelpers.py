@@ -20,7 +20,8 @@ def execution_roles(model, fn, owner=None):
             yield role, leaf
             continue
         why = leaf.reason if isinstance(leaf, Unknown) else f"{describe(leaf)} (not in the linted templates)"
-        yield Unsure(owner or fn, f"{native_name(leaf, 'Role')} <- {why}", leaf.source or fn.source)
+        yield Unsure(owner or fn, f"{native_name(leaf, 'Role')} <- {why}", leaf.source or fn.source,
+                     leaf.cause if isinstance(leaf, Unknown) else "not-in-run")
 
 
 def role_link(role, text: str | None = None) -> Link:
@@ -68,3 +69,9 @@ def key_source(source, key: str):
     if source is not None and source.path and source.path[-1] == key:
         return Source(source.doc, source.path + ("__key__",))
     return source
+
+
+def vpc_functions(model):
+    """Functions placed in subnets: some branch of the subnet list is set (or known only at
+    deploy time).  The subjects of the VPC rules."""
+    return [fn for fn in model.functions() if is_set(fn.subnets)]

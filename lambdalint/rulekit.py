@@ -1,10 +1,23 @@
 """What a rule module in ``rules/`` is made of.
 
-A rule module defines ``RULE = Rule(...)`` (metadata) and ``check(model, options)``, a generator
-that yields :class:`Issue` (a problem) and :class:`Unsure` (a check it could not decide).  The
-engine stamps the ID, name and severity; a rule never formats those itself.  The module
-docstring is the rule's documentation (What it does / Why is this bad? / Example / Use instead /
-References), printed by ``lambdalint explain``.
+A rule module defines ``RULE = Rule(...)`` (metadata) and ``check(model, subject, options)``, a
+generator that looks at ONE subject (a function, an event source mapping, a permission, a file,
+the whole run: ``Rule.subject`` names which, and an optional module-level
+``subjects(model, options)`` narrows them to those the rule applies to).  For each subject the
+check yields:
+
+- :class:`Issue`: a problem (the check is *decided*, with a finding);
+- :class:`Unsure`: a value it needs is not known (the check is *undecided* unless it also
+  yields an Issue);
+- nothing: the check is *decided*, and passes;
+- :class:`Sure`: a pass decided although some value it read is Unknown (a bound covers it, or
+  the unknown branch cannot change the answer): it says why.  Without it, a pass that read an
+  Unknown is a silent drop, which ``tests/test_silent_drops.py`` rejects.
+
+The engine computes the verdict of every (rule, subject) and counts it (``N checks: D decided, U
+undecided``); it also stamps the ID, name and severity, so a rule never formats those itself.
+The module docstring is the rule's documentation (What it does / Why is this bad? / Example /
+Use instead / References), printed by ``lambdalint explain``.
 """
 from __future__ import annotations
 
@@ -31,6 +44,9 @@ class Rule:
     summary: str
     opt_in: bool = False
     options: dict[str, Option] = field(default_factory=dict)
+    # what one check looks at: function | event-source-mapping | permission | invoke-config |
+    # file | run (see engine.SUBJECTS); a module-level ``subjects(model, options)`` overrides it
+    subject: str = "function"
 
 
 @dataclass(frozen=True)
@@ -58,8 +74,31 @@ class Issue:
 @dataclass(frozen=True)
 class Unsure:
     """What a rule yields when a value it needs is Unknown: it stays silent about the problem
-    and says which value blocked it (shown by ``--show-unknowns``)."""
+    and says which value blocked it (shown by ``--show-unknowns``).  ``cause`` is one of
+    :data:`lambdalint.values.CAUSES`; :func:`blocked` takes it from the Unknown itself."""
 
     resource: Any
     reason: str
     source: Source | None = None
+    cause: str | None = None
+
+
+@dataclass(frozen=True)
+class Sure:
+    """A pass decided although a value the check read is Unknown, and why (``every branch of
+    Timeout is at most 900``, ``the unknown subnet cannot be in this VPC``)."""
+
+    resource: Any
+    reason: str
+
+
+def blocked(owner, value, fallback: str, what: str = "", at=None) -> Unsure:
+    """The usual :class:`Unsure` for a value that blocks a check: ``<property> <- <why>``, where
+    the property is spelled as the user wrote it (``fallback`` when the value has no place of its
+    own), ``what`` is inserted after the property (``" of QueueA"``), and the cause is the
+    value's own.  ``value`` may be Unknown, or a set value that is not usable (``describe``).
+    It points at the value, else at ``at`` (a Source), else at the owner."""
+    from .values import cause_of, describe, native_name
+
+    return Unsure(owner, f"{native_name(value, fallback)}{what} <- {describe(value)}",
+                  value.source or at or getattr(owner, "source", None), cause_of(value))

@@ -182,7 +182,7 @@ def _lint(paths: list[str], config: Config, parameters: dict | None, show_unknow
     model, docs = build_model(paths, config, parameters)
     chosen = select_rules(rules, config.select, config.ignore)
     first = [r for r in chosen if r.meta.id != "LL002"]
-    findings, undecided = run_rules(model, first, config)
+    findings, undecided, checks = run_rules(model, first, config)
     suppressions = collect_suppressions(docs)
     starts = resource_extents(model, {h.file for h in suppressions}) if suppressions else {}
     findings, suppressed, without_reason = apply_suppressions(findings, suppressions, config, starts)
@@ -194,17 +194,18 @@ def _lint(paths: list[str], config: Config, parameters: dict | None, show_unknow
                   and not any(matches(r.meta, s) for s in config.ignore or ())
                   and any(not h.used and any(selector_matches(i, r.meta.id, r.meta.name) for i in h.ids) for h in suppressions)]
         if shadow:
-            hidden, _ = run_rules(model, shadow, config)
+            hidden, _, _ = run_rules(model, shadow, config)
             apply_suppressions(hidden, suppressions, config, starts)
         model.unused_suppressions = unused_suppressions(suppressions, rules, chosen + shadow)
-        more, _ = run_rules(model, ll002, config)
+        more, _, more_checks = run_rules(model, ll002, config)
         findings += more
+        checks.update(more_checks)
     findings.sort(key=lambda f: f.sort_key())
     undecided = sorted(set(undecided), key=lambda u: u.sort_key())
     return Report(findings=findings, unknowns=undecided, files=len(model.files), functions=len(model.functions()),
                   suppressed=suppressed, suppressed_without_reason=without_reason, show_unknowns=show_unknowns,
                   internal_errors=list(model.internal_errors), paths=tuple(dict.fromkeys(model.files)),
-                  fail_on=config.fail_on, elapsed=time.perf_counter() - started)
+                  fail_on=config.fail_on, elapsed=time.perf_counter() - started, checks=checks)
 
 
 __all__ = ["lint", "build_model", "load_parameters"]

@@ -45,17 +45,42 @@ class Known(Value):
         return f"Known({self.value!r})"
 
 
+# Why a value is Unknown, machine-readable (JSON ``unknowns[].cause``); set where the Unknown
+# is created, kept when it is copied or wrapped.
+CAUSES = {
+    "parameter": "a CloudFormation parameter or Terraform variable with no value (no default, an SSM "
+                 "parameter type, or --parameters not given)",
+    "import": "Fn::ImportValue of an export no linted template declares",
+    "module": "a Terraform module or nested stack lambdalint did not read",
+    "after-apply": "known only once deployed: resource attributes, generated names, pseudo parameters, "
+                   "values a plan marks known after apply",
+    "not-in-run": "names a resource (by literal ID or ARN) that is not in the linted files",
+    "data-source": "a Terraform data source (read from the account at plan time)",
+    "unsupported": "a construct lambdalint does not evaluate (a function, a transform, metric math)",
+    "outside-project": "a path outside the project, which lambdalint does not read",
+    "not-built": "a local file that does not exist yet (a build output)",
+    "budget": "evaluation stopped at a size or depth budget",
+    "other": "anything else",
+}
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Unknown(Value):
     """A value that exists but cannot be known statically.  ``reason`` says what blocked it,
-    in the user's own notation (``!Ref SubnetIdsParam (parameter without default)``)."""
+    in the user's own notation (``!Ref SubnetIdsParam (parameter without default)``); ``cause``
+    is one of :data:`CAUSES`."""
 
     reason: str
     source: Source | None = None
     import_name: str | None = None  # for Fn::ImportValue, resolved across stacks by the model
+    cause: str = "other"
 
     def __repr__(self) -> str:
-        return f"Unknown({self.reason!r})"
+        return f"Unknown({self.reason!r}, {self.cause})"
+
+    def moved(self, source: Source | None, reason: str | None = None) -> "Unknown":
+        """The same unknown (same cause) located at ``source``, optionally with a longer reason."""
+        return Unknown(self.reason if reason is None else reason, source, self.import_name, self.cause)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -106,6 +131,62 @@ class ResourceRef:
     def token(self) -> str:
         """Placeholder used when the reference is embedded in a longer string."""
         return "${" + self.node + "." + self.attr + "}"
+
+
+# ids of values whose Unknown parts a model query turned into something exact; only collected
+# while tests/test_silent_drops.py watches a check (None otherwise: no cost)
+HANDLED: list | None = None
+
+
+def handled(value):
+    """Say that the caller accounts for the Unknown parts of ``value`` exactly (e.g. a name known
+    only after apply becomes the entity's own ``${node.name}`` placeholder, which stands for that
+    entity and no other), so reading it is no silent drop.  Returns ``value``."""
+    if HANDLED is not None:
+        HANDLED.append(id(value))
+    return value
+
+
+class Reason(str):
+    """Text that says why something is not known, carrying its :data:`CAUSES` entry (``cause``)
+    through code that passes reasons around as strings (IAM evaluation, role problems)."""
+
+    cause: str
+
+    def __new__(cls, text: str, cause: str | None = None):
+        made = super().__new__(cls, text)
+        made.cause = cause or getattr(text, "cause", None) or "other"
+        return made
+
+
+def reason_cause(text) -> str | None:
+    """The cause a :class:`Reason` carries (None for a plain string)."""
+    return getattr(text, "cause", None)
+
+
+def unknown_leaves(value, depth: int = 0) -> Iterator[Unknown]:
+    """Every Unknown inside a value: its branches, list items and mapping values."""
+    if value is None or depth > 60:
+        return
+    for leaf in value.leaves():
+        if isinstance(leaf, Unknown):
+            yield leaf
+        elif isinstance(leaf, Known):
+            raw = leaf.value
+            if isinstance(raw, list):
+                for item in raw:
+                    yield from unknown_leaves(item, depth + 1)
+            elif isinstance(raw, dict):
+                for item in raw.values():
+                    if isinstance(item, Value):
+                        yield from unknown_leaves(item, depth + 1)
+
+
+def cause_of(value) -> str | None:
+    """The cause of the first Unknown inside ``value`` (None when nothing in it is Unknown)."""
+    for leaf in unknown_leaves(value):
+        return leaf.cause
+    return None
 
 
 def known_int(value: Value) -> int | None:

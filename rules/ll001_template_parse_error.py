@@ -52,7 +52,16 @@ RULE = Rule(
 )
 
 
-def check(model, options):
+def subjects(model, options):
+    """One check per file of the run: it parses, or it is LL001."""
+    errors: dict = {}
     for error in getattr(model, "parse_errors", ()) or ():
+        errors.setdefault(error.file, []).append(error)
+    return [(path, errors.get(path, ())) for path in dict.fromkeys(list(model.files) + list(errors))]
+
+
+def check(model, subject, options):
+    _path, errors = subject
+    for error in errors:
         span = Span(error.file, error.line, error.column, error.line, error.column)
         yield Issue(None, error.reason, None, span=span)

@@ -56,6 +56,7 @@ RULE = Rule(
     name="unused-suppression",
     severity="warning",
     summary="An inline or Metadata suppression that matched no finding",
+    subject="run",
 )
 
 
@@ -69,7 +70,7 @@ def _known(selector: str) -> bool:
         for meta in (loaded.meta for loaded in load_rules().values()))
 
 
-def check(model, options):
+def check(model, run, options):
     for hit in getattr(model, "unused_suppressions", ()) or ():
         ids = ", ".join(hit.ids)
         message = f"suppression of {ids} matched no finding"

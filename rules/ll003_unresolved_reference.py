@@ -140,14 +140,21 @@ def _owner(owners: dict, source):
     return None
 
 
-def check(model, options):
-    seen = set()
-    owners = None
+def subjects(model, options):
+    """One check per file: every reference in it names something declared."""
+    refs: dict = {}
     for source, text in getattr(model, "unresolved_refs", ()) or ():
+        refs.setdefault(source.doc.path, []).append((source, text))
+    return [(path, refs.get(path, ())) for path in dict.fromkeys(list(model.files) + list(refs))]
+
+
+def check(model, subject, options):
+    _path, refs = subject
+    seen = set()
+    for source, text in refs:
         span = source.span  # a SAM policy template may resolve the same text twice
         if (span.file, span.line, span.column, text) in seen:
             continue
         seen.add((span.file, span.line, span.column, text))
-        owners = _owners(model) if owners is None else owners
-        owner = _owner(owners, source)
+        owner = _owner(model.memo("LL003 owners", lambda: _owners(model)), source)
         yield Issue(owner.name if owner is not None else None, text + _suggestion(source, text), source)

@@ -48,7 +48,12 @@ RULE = Rule(
 )
 
 
-def check(model, options):
-    for ref in getattr(model, "inputs", ()):
-        if not ref.read:
-            yield Unsure(ref.name, f"{ref.kind} {ref.name}: {ref.reason}", ref.source)
+def subjects(model, options):
+    """One check per input the project points to (nested stack, SAM application, module call,
+    CDK asset), read or not."""
+    return list(getattr(model, "inputs", ()))
+
+
+def check(model, ref, options):
+    if not ref.read:
+        yield Unsure(ref.name, f"{ref.kind} {ref.name}: {ref.reason}", ref.source, ref.cause)

@@ -44,7 +44,7 @@ Split longer work into steps (Step Functions, SQS) or use a container service.
 - Lambda Managed Instances (capacity provider config): up to 5400 seconds (spec/rules.md LL101)
 """
 from lambdalint.rulehelpers import has_capacity_provider
-from lambdalint.rulekit import Issue, Rule, Unsure
+from lambdalint.rulekit import Issue, Rule, blocked
 from lambdalint.values import Known, Unknown, known_int, native_name
 
 RULE = Rule(
@@ -58,32 +58,31 @@ MAXIMUM = 900
 MANAGED_INSTANCES_MAXIMUM = 5400
 
 
-def check(model, options):
-    for fn in model.functions():
-        managed = has_capacity_provider(fn)
-        maximum = MANAGED_INSTANCES_MAXIMUM if managed else MAXIMUM
-        inherited = " (inherited from SAM Globals)" if "Timeout" in fn.inherited else ""
-        for leaf in fn.timeout.leaves():
-            name = native_name(leaf, "Timeout")
-            if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"{name} <- {leaf.reason}", leaf.source)
-                continue
-            if not isinstance(leaf, Known):
-                continue
-            seconds = known_int(leaf)
-            if seconds is None:
-                if isinstance(leaf.value, float):  # 2.5: not an integer number of seconds
-                    yield Issue(fn, f"{fn.name}: {name} {leaf.value}{inherited} is not a whole number of seconds", leaf.source)
-                continue
-            if 1 <= seconds <= maximum:
-                continue
-            if seconds < 1:
-                why = "the minimum is 1 second"
-            elif managed:
-                why = f"the maximum is {MANAGED_INSTANCES_MAXIMUM} seconds even with a capacity provider (Lambda Managed Instances)"
-            elif seconds <= MANAGED_INSTANCES_MAXIMUM:
-                why = (f"the maximum is {MAXIMUM} seconds (15 minutes); up to {MANAGED_INSTANCES_MAXIMUM} only "
-                       f"with a capacity provider config (Lambda Managed Instances)")
-            else:
-                why = f"the maximum is {MAXIMUM} seconds (15 minutes)"
-            yield Issue(fn, f"{fn.name}: {name} {seconds} s{inherited} is out of range: {why}", leaf.source)
+def check(model, fn, options):
+    managed = has_capacity_provider(fn)
+    maximum = MANAGED_INSTANCES_MAXIMUM if managed else MAXIMUM
+    inherited = " (inherited from SAM Globals)" if "Timeout" in fn.inherited else ""
+    for leaf in fn.timeout.leaves():
+        name = native_name(leaf, "Timeout")
+        if isinstance(leaf, Unknown):
+            yield blocked(fn, leaf, "Timeout")
+            continue
+        if not isinstance(leaf, Known):
+            continue
+        seconds = known_int(leaf)
+        if seconds is None:
+            if isinstance(leaf.value, float):  # 2.5: not an integer number of seconds
+                yield Issue(fn, f"{fn.name}: {name} {leaf.value}{inherited} is not a whole number of seconds", leaf.source)
+            continue
+        if 1 <= seconds <= maximum:
+            continue
+        if seconds < 1:
+            why = "the minimum is 1 second"
+        elif managed:
+            why = f"the maximum is {MANAGED_INSTANCES_MAXIMUM} seconds even with a capacity provider (Lambda Managed Instances)"
+        elif seconds <= MANAGED_INSTANCES_MAXIMUM:
+            why = (f"the maximum is {MAXIMUM} seconds (15 minutes); up to {MANAGED_INSTANCES_MAXIMUM} only "
+                   f"with a capacity provider config (Lambda Managed Instances)")
+        else:
+            why = f"the maximum is {MAXIMUM} seconds (15 minutes)"
+        yield Issue(fn, f"{fn.name}: {name} {seconds} s{inherited} is out of range: {why}", leaf.source)

@@ -40,7 +40,7 @@ Resources:
   which lambdalint accepts only with a capacity provider config (Lambda Managed Instances)
 """
 from lambdalint.rulehelpers import has_capacity_provider
-from lambdalint.rulekit import Issue, Rule, Unsure
+from lambdalint.rulekit import Issue, Rule, blocked
 from lambdalint.values import Known, Unknown, known_int, native_name
 
 RULE = Rule(
@@ -53,24 +53,23 @@ RULE = Rule(
 MINIMUM, MAXIMUM, MANAGED_INSTANCES_MAXIMUM = 128, 10240, 32768
 
 
-def check(model, options):
-    for fn in model.functions():
-        managed = has_capacity_provider(fn)
-        maximum = MANAGED_INSTANCES_MAXIMUM if managed else MAXIMUM
-        inherited = " (inherited from SAM Globals)" if "MemorySize" in fn.inherited else ""
-        for leaf in fn.memory.leaves():
-            name = native_name(leaf, "MemorySize")
-            if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"{name} <- {leaf.reason}", leaf.source)
-                continue
-            megabytes = known_int(leaf) if isinstance(leaf, Known) else None
-            if megabytes is None or MINIMUM <= megabytes <= maximum:
-                continue
-            if megabytes < MINIMUM:
-                why = f"the minimum is {MINIMUM} MB"
-            elif megabytes > MANAGED_INSTANCES_MAXIMUM:
-                why = f"the maximum is {MAXIMUM} MB ({MANAGED_INSTANCES_MAXIMUM} MB with a capacity provider)"
-            else:
-                why = (f"the maximum is {MAXIMUM} MB; up to {MANAGED_INSTANCES_MAXIMUM} MB only with a capacity "
-                       f"provider config (Lambda Managed Instances)")
-            yield Issue(fn, f"{fn.name}: {name} {megabytes} MB{inherited} is out of range: {why}", leaf.source)
+def check(model, fn, options):
+    managed = has_capacity_provider(fn)
+    maximum = MANAGED_INSTANCES_MAXIMUM if managed else MAXIMUM
+    inherited = " (inherited from SAM Globals)" if "MemorySize" in fn.inherited else ""
+    for leaf in fn.memory.leaves():
+        name = native_name(leaf, "MemorySize")
+        if isinstance(leaf, Unknown):
+            yield blocked(fn, leaf, "MemorySize")
+            continue
+        megabytes = known_int(leaf) if isinstance(leaf, Known) else None
+        if megabytes is None or MINIMUM <= megabytes <= maximum:
+            continue
+        if megabytes < MINIMUM:
+            why = f"the minimum is {MINIMUM} MB"
+        elif megabytes > MANAGED_INSTANCES_MAXIMUM:
+            why = f"the maximum is {MAXIMUM} MB ({MANAGED_INSTANCES_MAXIMUM} MB with a capacity provider)"
+        else:
+            why = (f"the maximum is {MAXIMUM} MB; up to {MANAGED_INSTANCES_MAXIMUM} MB only with a capacity "
+                   f"provider config (Lambda Managed Instances)")
+        yield Issue(fn, f"{fn.name}: {name} {megabytes} MB{inherited} is out of range: {why}", leaf.source)

@@ -40,7 +40,7 @@ Resources:
 - CloudFormation resource schema AWS::Lambda::Function `EphemeralStorage.Size`; Terraform
   `ephemeral_storage.size` (`IntBetween(512, 10240)`)
 """
-from lambdalint.rulekit import Issue, Rule, Unsure
+from lambdalint.rulekit import Issue, Rule, blocked
 from lambdalint.values import Known, Unknown, known_int, native_name
 
 RULE = Rule(
@@ -53,16 +53,15 @@ RULE = Rule(
 MINIMUM, MAXIMUM = 512, 10240
 
 
-def check(model, options):
-    for fn in model.functions():
-        inherited = " (inherited from SAM Globals)" if "EphemeralStorage" in fn.inherited else ""
-        for leaf in fn.ephemeral_storage.leaves():
-            if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"{native_name(leaf, 'EphemeralStorage.Size')} <- {leaf.reason}", leaf.source)
-                continue
-            size = known_int(leaf) if isinstance(leaf, Known) else None
-            if size is None or MINIMUM <= size <= MAXIMUM:
-                continue
-            yield Issue(fn, f"{fn.name}: ephemeral storage (/tmp) {native_name(leaf, 'EphemeralStorage.Size')} "
-                            f"{size} MB{inherited} is outside "
-                            f"{MINIMUM}..{MAXIMUM} MB", leaf.source)
+def check(model, fn, options):
+    inherited = " (inherited from SAM Globals)" if "EphemeralStorage" in fn.inherited else ""
+    for leaf in fn.ephemeral_storage.leaves():
+        if isinstance(leaf, Unknown):
+            yield blocked(fn, leaf, "EphemeralStorage.Size")
+            continue
+        size = known_int(leaf) if isinstance(leaf, Known) else None
+        if size is None or MINIMUM <= size <= MAXIMUM:
+            continue
+        yield Issue(fn, f"{fn.name}: ephemeral storage (/tmp) {native_name(leaf, 'EphemeralStorage.Size')} "
+                        f"{size} MB{inherited} is outside "
+                        f"{MINIMUM}..{MAXIMUM} MB", leaf.source)

@@ -53,8 +53,8 @@ Manager, AppConfig or S3 and pass only its name.
 from lambdalint import data
 from lambdalint.document import Source
 from lambdalint.rulehelpers import key_source
-from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import Known, ResourceRef, Unknown, describe, native_name
+from lambdalint.rulekit import Issue, Rule, Unsure, blocked
+from lambdalint.values import Known, ResourceRef, Unknown, cause_of, describe, native_name
 
 RULE = Rule(
     id="LL104",
@@ -106,32 +106,35 @@ def _key_source(variables: Known, key: str, value) -> Source | None:
     return src
 
 
-def check(model, options):
+def check(model, fn, options):
     reserved = data.reserved_env_keys()
-    for fn in model.functions():
-        inherited = " (partly inherited from SAM Globals)" if "Environment" in fn.inherited else ""
-        for variables in fn.environment.leaves():
-            if isinstance(variables, Unknown):
-                yield Unsure(fn, f"{native_name(variables, 'Environment.Variables')} <- {variables.reason}", variables.source)
+    inherited = " (partly inherited from SAM Globals)" if "Environment" in fn.inherited else ""
+    for variables in fn.environment.leaves():
+        if isinstance(variables, Unknown):
+            yield blocked(fn, variables, "Environment.Variables")
+            continue
+        if not isinstance(variables, Known) or not isinstance(variables.value, dict):
+            if not variables.absent:
+                yield Unsure(fn, f"{native_name(variables, 'Environment.Variables')} <- {describe(variables)} "
+                                 f"(not a mapping of names to values)", variables.source, "unsupported")
+            continue
+        total, unknown, sizes = 0, None, []
+        for key, value in variables.value.items():
+            if value.absent:
                 continue
-            if not isinstance(variables, Known) or not isinstance(variables.value, dict):
-                continue
-            total, unknown, sizes = 0, None, []
-            for key, value in variables.value.items():
-                if value.absent:
-                    continue
-                if key in reserved:
-                    yield Issue(fn, f"{fn.name}: environment variable {key} is reserved by Lambda and cannot be set "
-                                    f"in the function configuration", _key_source(variables, key, value))
-                length, why = _length(value)
-                total += len(key) + length
-                sizes.append((len(key) + length, key))
-                unknown = unknown or (f"{key} <- {why}" if why else None)
-            if total > LIMIT:
-                largest = ", ".join(f"{k} ({n})" for n, k in sorted(sizes, reverse=True)[:3])
-                at_least = "at least " if unknown else ""
-                yield Issue(fn, f"{fn.name}: environment variables total {at_least}{total} characters (keys plus "
-                                f"values){inherited}, over Lambda's 4 KB ({LIMIT}) limit; largest: {largest}",
-                            key_source(variables.source, "Variables"))
-            elif unknown:
-                yield Unsure(fn, f"environment size: {total} characters known, {unknown}", variables.source)
+            if key in reserved:
+                yield Issue(fn, f"{fn.name}: environment variable {key} is reserved by Lambda and cannot be set "
+                                f"in the function configuration", _key_source(variables, key, value))
+            length, why = _length(value)
+            total += len(key) + length
+            sizes.append((len(key) + length, key))
+            unknown = unknown or (f"{key} <- {why}" if why else None)
+        if total > LIMIT:
+            largest = ", ".join(f"{k} ({n})" for n, k in sorted(sizes, reverse=True)[:3])
+            at_least = "at least " if unknown else ""
+            yield Issue(fn, f"{fn.name}: environment variables total {at_least}{total} characters (keys plus "
+                            f"values){inherited}, over Lambda's 4 KB ({LIMIT}) limit; largest: {largest}",
+                        key_source(variables.source, "Variables"))
+        elif unknown:
+            yield Unsure(fn, f"environment size: {total} characters known, {unknown}", variables.source,
+                         cause_of(variables))

@@ -48,7 +48,7 @@ Resources:
   the ZipFile attribute requires a runtime to be specified" (constraints.md P4)
 """
 from lambdalint.rulehelpers import key_source
-from lambdalint.rulekit import Issue, Rule, Unsure
+from lambdalint.rulekit import Issue, Rule, Sure, Unsure, blocked
 from lambdalint.values import Either, Known, Unknown, items, known_str, native_name
 
 RULE = Rule(
@@ -61,46 +61,54 @@ RULE = Rule(
 IMAGE_EXCLUDED = (("handler", "Handler"), ("runtime", "Runtime"))
 
 
+def set_unknown(value) -> bool:
+    return any(isinstance(leaf, Unknown) for leaf in value.leaves())
+
+
 def _globals(fn, key: str) -> str:
     return " (from SAM Globals)" if key in fn.inherited else ""
 
 
-def check(model, options):
-    for fn in model.functions():
-        package = fn.package_type
-        package_name = native_name(package, "PackageType")
-        if isinstance(package, Unknown):
-            yield Unsure(fn, f"{package_name} <- {package.reason}", package.source)
-            continue
-        if isinstance(package, Either) or not isinstance(package, Known):
-            continue  # a conditional package type: handler/runtime are usually conditional too
-        kind = (known_str(package) or "").lower()
-        if kind == "image":
-            for attr, key in IMAGE_EXCLUDED:
-                for leaf in getattr(fn, attr).leaves():
-                    if not leaf.absent:
-                        yield Issue(fn, f"{fn.name}: {native_name(leaf, key)}{_globals(fn, key)} is set on a container "
-                                        f"image function ({package_name} Image); an image carries its own runtime "
-                                        f"and entry point (use ImageConfig to override the command)", leaf.source)
-                        break
-            for leaf in fn.layers.leaves():
-                if not leaf.absent and items(leaf) != []:
-                    yield Issue(fn, f"{fn.name}: {native_name(leaf, 'Layers')}{_globals(fn, 'Layers')} are set on a "
-                                    f"container image function; layers work only with .zip packages (add their "
-                                    f"content to the image)", key_source(leaf.source, "Layers"))
+def check(model, fn, options):
+    package = fn.package_type
+    package_name = native_name(package, "PackageType")
+    if isinstance(package, Unknown):
+        yield blocked(fn, package, "PackageType")
+        return
+    if isinstance(package, Either) or not isinstance(package, Known):
+        return  # a conditional package type: handler/runtime are usually conditional too
+    kind = (known_str(package) or "").lower()
+    if kind == "image":
+        for attr, key in IMAGE_EXCLUDED:
+            for leaf in getattr(fn, attr).leaves():
+                if not leaf.absent:
+                    yield Issue(fn, f"{fn.name}: {native_name(leaf, key)}{_globals(fn, key)} is set on a container "
+                                    f"image function ({package_name} Image); an image carries its own runtime "
+                                    f"and entry point (use ImageConfig to override the command)", leaf.source)
                     break
-            image_name = native_name(fn.image_uri, "ImageUri")
-            if isinstance(fn.image_uri, Unknown):
-                yield Unsure(fn, f"image URI ({image_name}) <- {fn.image_uri.reason}", fn.image_uri.source)
-            elif all(leaf.absent for leaf in fn.image_uri.leaves()):
-                yield Issue(fn, f"{fn.name}: {package_name} is Image but no image URI is given ({image_name})",
-                            fn.source)
-        elif kind == "zip":
-            missing = [native_name(getattr(fn, attr), key) for attr, key in IMAGE_EXCLUDED
-                       if all(leaf.absent for leaf in getattr(fn, attr).leaves())]
-            if missing:
-                what = " and ".join(missing)
-                # a package type without a property of its own is the format's default
-                default = "" if native_name(package, "") else ", the default"
-                yield Issue(fn, f"{fn.name}: a .zip function ({package_name} Zip{default}) needs {what}; {what} "
-                                f"{'is' if len(missing) == 1 else 'are'} not set", fn.source)
+        for leaf in fn.layers.leaves():
+            if not leaf.absent and items(leaf) != []:
+                yield Issue(fn, f"{fn.name}: {native_name(leaf, 'Layers')}{_globals(fn, 'Layers')} are set on a "
+                                f"container image function; layers work only with .zip packages (add their "
+                                f"content to the image)", key_source(leaf.source, "Layers"))
+                break
+        if any(set_unknown(getattr(fn, attr)) for attr, _key in IMAGE_EXCLUDED):
+            yield Sure(fn, "only whether Handler/Runtime are set matters, not their values")
+        image_name = native_name(fn.image_uri, "ImageUri")
+        if isinstance(fn.image_uri, Unknown):
+            yield Unsure(fn, f"image URI ({image_name}) <- {fn.image_uri.reason}", fn.image_uri.source,
+                         fn.image_uri.cause)
+        elif all(leaf.absent for leaf in fn.image_uri.leaves()):
+            yield Issue(fn, f"{fn.name}: {package_name} is Image but no image URI is given ({image_name})",
+                        fn.source)
+    elif kind == "zip":
+        missing = [native_name(getattr(fn, attr), key) for attr, key in IMAGE_EXCLUDED
+                   if all(leaf.absent for leaf in getattr(fn, attr).leaves())]
+        if not missing:
+            yield Sure(fn, "only whether Handler/Runtime are set matters, not their values")
+        if missing:
+            what = " and ".join(missing)
+            # a package type without a property of its own is the format's default
+            default = "" if native_name(package, "") else ", the default"
+            yield Issue(fn, f"{fn.name}: a .zip function ({package_name} Zip{default}) needs {what}; {what} "
+                            f"{'is' if len(missing) == 1 else 'are'} not set", fn.source)

@@ -49,8 +49,8 @@ Merge layers, or move to a container image for large dependency sets.
 """
 from lambdalint.document import Source
 from lambdalint.rulehelpers import key_source
-from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import Known, Unknown, items, native_name
+from lambdalint.rulekit import Issue, Rule, Sure, blocked
+from lambdalint.values import Known, Unknown, items
 
 RULE = Rule(
     id="LL106",
@@ -62,19 +62,20 @@ RULE = Rule(
 MAXIMUM = 5
 
 
-def check(model, options):
-    for fn in model.functions():
-        for leaf in fn.layers.leaves():
-            if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"{native_name(leaf, 'Layers')} <- {leaf.reason}", leaf.source)
-                continue
-            layers = items(leaf) if isinstance(leaf, Known) else None
-            if layers is None or len(layers) <= MAXIMUM:
-                continue
-            from_globals = sum(1 for layer in layers if layer.source is not None and layer.source.path[:1] == ("Globals",))
-            origin = f" ({from_globals} from SAM Globals)" if from_globals and from_globals < len(layers) else (
-                " (from SAM Globals)" if from_globals else "")
-            at = leaf.source
-            if from_globals == len(layers) and layers[0].source is not None:
-                at = Source(layers[0].source.doc, layers[0].source.path[:-1])
-            yield Issue(fn, f"{fn.name} has {len(layers)} layers{origin}; Lambda allows at most {MAXIMUM}", key_source(at, "Layers"))
+def check(model, fn, options):
+    for leaf in fn.layers.leaves():
+        if isinstance(leaf, Unknown):
+            yield blocked(fn, leaf, "Layers")
+            continue
+        layers = items(leaf) if isinstance(leaf, Known) else None
+        if layers is None or len(layers) <= MAXIMUM:
+            if layers is not None:
+                yield Sure(fn, "the number of layers is known, whatever each ARN is")
+            continue
+        from_globals = sum(1 for layer in layers if layer.source is not None and layer.source.path[:1] == ("Globals",))
+        origin = f" ({from_globals} from SAM Globals)" if from_globals and from_globals < len(layers) else (
+            " (from SAM Globals)" if from_globals else "")
+        at = leaf.source
+        if from_globals == len(layers) and layers[0].source is not None:
+            at = Source(layers[0].source.doc, layers[0].source.path[:-1])
+        yield Issue(fn, f"{fn.name} has {len(layers)} layers{origin}; Lambda allows at most {MAXIMUM}", key_source(at, "Layers"))

@@ -45,8 +45,8 @@ Resources:
 import datetime
 
 from lambdalint import data
-from lambdalint.rulekit import Issue, Option, Rule, Unsure
-from lambdalint.values import Known, Unknown, known_str, native_name
+from lambdalint.rulekit import Issue, Option, Rule, blocked
+from lambdalint.values import Known, Unknown, known_str
 
 RULE = Rule(
     id="LL107",
@@ -67,31 +67,30 @@ def _when(label: str, day, today) -> str:
     return f"; {label} {'blocked since' if day <= today else 'will be blocked from'} {day.isoformat()}"
 
 
-def check(model, options):
+def check(model, fn, options):
     today = options.get("as-of") or datetime.date.today()
     if isinstance(today, str):
         today = datetime.date.fromisoformat(today)
     table = data.runtimes()
-    for fn in model.functions():
-        inherited = " (inherited from SAM Globals)" if "Runtime" in fn.inherited else ""
-        for leaf in fn.runtime.leaves():
-            if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"{native_name(leaf, 'Runtime')} <- {leaf.reason}", leaf.source)
-                continue
-            name = known_str(leaf) if isinstance(leaf, Known) else None
-            entry = table.get(name) if name else None
-            if not isinstance(entry, dict):
-                continue
-            deprecated, block_create, block_update = (_date(entry.get(k)) for k in ("deprecated", "block_create", "block_update"))
-            is_deprecated = deprecated is not None and deprecated <= today
-            create_blocked = block_create is not None and block_create <= today
-            if not (is_deprecated or create_blocked):
-                continue
-            successor = entry.get("successor")
-            message = (f"{fn.name}: runtime {name}{inherited} "
-                       + (f"was deprecated on {deprecated.isoformat()}" if deprecated else "is deprecated")
-                       + _when("creating functions", block_create, today)
-                       + _when("updating functions", block_update, today)
-                       + (f"; migrate to {successor}" if successor else "")
-                       + f" (as of {today.isoformat()})")
-            yield Issue(fn, message, leaf.source, severity="error" if create_blocked else None)
+    inherited = " (inherited from SAM Globals)" if "Runtime" in fn.inherited else ""
+    for leaf in fn.runtime.leaves():
+        if isinstance(leaf, Unknown):
+            yield blocked(fn, leaf, "Runtime")
+            continue
+        name = known_str(leaf) if isinstance(leaf, Known) else None
+        entry = table.get(name) if name else None
+        if not isinstance(entry, dict):
+            continue
+        deprecated, block_create, block_update = (_date(entry.get(k)) for k in ("deprecated", "block_create", "block_update"))
+        is_deprecated = deprecated is not None and deprecated <= today
+        create_blocked = block_create is not None and block_create <= today
+        if not (is_deprecated or create_blocked):
+            continue
+        successor = entry.get("successor")
+        message = (f"{fn.name}: runtime {name}{inherited} "
+                   + (f"was deprecated on {deprecated.isoformat()}" if deprecated else "is deprecated")
+                   + _when("creating functions", block_create, today)
+                   + _when("updating functions", block_update, today)
+                   + (f"; migrate to {successor}" if successor else "")
+                   + f" (as of {today.isoformat()})")
+        yield Issue(fn, message, leaf.source, severity="error" if create_blocked else None)

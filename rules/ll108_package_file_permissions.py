@@ -79,7 +79,7 @@ from lambdalint.load.zipdir import is_zip, zip_entries
 from lambdalint.paths import confine, project
 from lambdalint.rulekit import Issue, Rule, Unsure
 from lambdalint.globs import doublestar_match
-from lambdalint.values import Known, Unknown, describe, items, known_int, known_str, native_name
+from lambdalint.values import Known, Unknown, cause_of, describe, items, known_int, known_str, native_name
 
 RULE = Rule(
     id="LL108",
@@ -93,20 +93,25 @@ SKIP_DIRS = {".git", ".aws-sam", ".terraform"}
 ZIP_SUFFIXES = (".zip", ".jar")
 
 
-def check(model, options):
-    walked = {}  # one walk per package directory: functions of a project often share one
-    for fn in model.functions():
-        packaging = _packaging(fn)
-        if isinstance(packaging, Unsure):
-            yield packaging
+def subjects(model, options):
+    """Functions with a local code path (set, or known only at deploy time)."""
+    return [fn for fn in model.functions() if any(not leaf.absent for leaf in fn.code_path.leaves())]
+
+
+def check(model, fn, options):
+    # one walk per package directory and run: functions of a project often share one
+    walked = model.memo("LL108 walked", dict)
+    packaging = _packaging(fn)
+    if isinstance(packaging, Unsure):
+        yield packaging
+        return
+    for leaf in fn.code_path.leaves():
+        if isinstance(leaf, Unknown):
+            yield Unsure(fn, f"code path ({native_name(leaf, 'Code')}) <- {leaf.reason}", leaf.source, leaf.cause)
             continue
-        for leaf in fn.code_path.leaves():
-            if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"code path ({native_name(leaf, 'Code')}) <- {leaf.reason}", leaf.source)
-                continue
-            if not isinstance(leaf, Known) or not isinstance(leaf.value, str) or leaf.source is None:
-                continue
-            yield from _check_package(fn, leaf, fn.code_mode_added, walked, *packaging)
+        if not isinstance(leaf, Known) or not isinstance(leaf.value, str) or leaf.source is None:
+            continue
+        yield from _check_package(fn, leaf, fn.code_mode_added, walked, *packaging)
 
 
 def _packaging(fn):
@@ -116,7 +121,8 @@ def _packaging(fn):
     mode = fn.code_mode_set
     if isinstance(mode, Unknown) or (not mode.absent and known_int(mode) is None):
         return Unsure(fn, f"mode of the packaged files ({native_name(mode, 'output_file_mode')}) <- "
-                          f"{mode.reason if isinstance(mode, Unknown) else describe(mode)}", mode.source or fn.source)
+                          f"{mode.reason if isinstance(mode, Unknown) else describe(mode)}", mode.source or fn.source,
+                      cause_of(mode) or "other")
     excludes, unknown = [], None
     for leaf in fn.code_excludes.leaves():
         listed = items(leaf)
@@ -133,12 +139,16 @@ def _packaging(fn):
 
 def _check_package(fn, value, added: int, walked: dict, mode_set=None, excludes=(), excludes_unknown=None):
     shown_path = value.value.strip()
-    if not shown_path or "://" in shown_path:
+    if not shown_path:
+        return
+    if "://" in shown_path:
+        yield Unsure(fn, f"code path {shown_path} is not a local file (lambdalint reads no remote package)",
+                     value.source, "not-in-run")
         return
     base = os.path.dirname(value.source.doc.path) or "."
     confined = confine(value, base, "code path")
     if isinstance(confined, Unknown):  # never read outside the project (CodeUri: /, ../../..)
-        yield Unsure(fn, confined.reason, value.source)
+        yield Unsure(fn, confined.reason, value.source, confined.cause)
         return
     path = os.path.normpath(os.path.join(base, shown_path))
     if os.path.isabs(shown_path):  # e.g. built from Terraform's path.module: show it from here
@@ -147,7 +157,7 @@ def _check_package(fn, value, added: int, walked: dict, mode_set=None, excludes=
     try:
         info = os.stat(path)
     except OSError:
-        yield Unsure(fn, f"code path {shown_path} does not exist (not built yet?)", value.source)
+        yield Unsure(fn, f"code path {shown_path} does not exist (not built yet?)", value.source, "not-built")
         return
     if stat.S_ISDIR(info.st_mode):
         key = (path, shown_path, added, mode_set, excludes)
@@ -156,7 +166,8 @@ def _check_package(fn, value, added: int, walked: dict, mode_set=None, excludes=
         problems, unsure = walked[key]
         remedy = f"Run `chmod -R o+rX {shown_path}` before packaging."
     elif not stat.S_ISREG(info.st_mode):  # a FIFO, device or socket: never opened
-        yield Unsure(fn, f"code path {shown_path} is not a regular file or directory, not read", value.source)
+        yield Unsure(fn, f"code path {shown_path} is not a regular file or directory, not read", value.source,
+                     "unsupported")
         return
     elif shown_path.lower().endswith(ZIP_SUFFIXES) or is_zip(path):
         problems, unsure = _zip_entries(path)
@@ -168,7 +179,7 @@ def _check_package(fn, value, added: int, walked: dict, mode_set=None, excludes=
         problems, unsure = [problem] if problem else [], None
         remedy = f"Run `chmod o+r {shown_path}` before packaging."
     if unsure:
-        yield Unsure(fn, f"package {shown_path}: {unsure}", value.source)
+        yield Unsure(fn, f"package {shown_path}: {unsure}", value.source, "budget" if "more than" in unsure else "other")
     if not problems:
         return
     if excludes_unknown:  # the files at fault may be left out of the package

@@ -53,8 +53,8 @@ Resources:
 - AWS Lambda function timeout 1-900 s, default 3 (constraints.md F1)
 - Prior art: sls-mentor rule `lambdaTimeoutInferiorToApiGatewayTimeout`
 """
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Absent, describe, known_int, native_name
+from lambdalint.rulekit import Issue, Link, Rule, blocked
+from lambdalint.values import Absent, known_int, native_name
 
 RULE = Rule(
     id="LL109",
@@ -77,32 +77,34 @@ def _callers(model, fn):
     return [t for t in chosen if t.invocation == "sync"]
 
 
-def check(model, options):
-    for fn in model.functions():
-        callers = _callers(model, fn)
-        if not callers:
+def subjects(model, options):
+    """Functions that API Gateway invokes synchronously."""
+    return [fn for fn in model.functions() if _callers(model, fn)]
+
+
+def check(model, fn, options):
+    callers = _callers(model, fn)
+    # HTTP APIs (SAM HttpApi events, API Gateway v2 integrations) wait 30 s, REST APIs 29 s
+    limit = HTTP_LIMIT if all(t.http_api for t in callers) else LIMIT
+    worst, worst_leaf = None, None
+    for leaf in fn.timeout.leaves():
+        if isinstance(leaf, Absent):
             continue
-        # HTTP APIs (SAM HttpApi events, API Gateway v2 integrations) wait 30 s, REST APIs 29 s
-        limit = HTTP_LIMIT if all(t.http_api for t in callers) else LIMIT
-        worst, worst_leaf = None, None
-        for leaf in fn.timeout.leaves():
-            if isinstance(leaf, Absent):
-                continue
-            seconds = known_int(leaf)
-            if seconds is None:
-                yield Unsure(fn, f"{native_name(leaf, 'Timeout')} <- {describe(leaf)}", leaf.source or fn.source)
-                continue
-            if worst is None or seconds > worst:
-                worst, worst_leaf = seconds, leaf
-        if worst is None or worst <= limit:
+        seconds = known_int(leaf)
+        if seconds is None:
+            yield blocked(fn, leaf, "Timeout")
             continue
-        names = ", ".join(dict.fromkeys(t.name for t in callers))
-        inherited = " (from SAM Globals)" if "Timeout" in fn.inherited else ""
-        yield Issue(
-            fn,
-            f"function {fn.name} has a timeout ({native_name(worst_leaf, 'Timeout')}) of {worst} s{inherited} but API Gateway invokes it synchronously "
-            f"({names}) and gives up after {limit} s: callers get 504 while the function keeps running. "
-            f"Keep the timeout at {limit} s or less, or hand long work to an asynchronous path.",
-            worst_leaf.source or fn.source,
-            related=tuple(Link(t.source, f"API Gateway caller {t.name}", t.name) for t in callers),
-        )
+        if worst is None or seconds > worst:
+            worst, worst_leaf = seconds, leaf
+    if worst is None or worst <= limit:
+        return
+    names = ", ".join(dict.fromkeys(t.name for t in callers))
+    inherited = " (from SAM Globals)" if "Timeout" in fn.inherited else ""
+    yield Issue(
+        fn,
+        f"function {fn.name} has a timeout ({native_name(worst_leaf, 'Timeout')}) of {worst} s{inherited} but API Gateway invokes it synchronously "
+        f"({names}) and gives up after {limit} s: callers get 504 while the function keeps running. "
+        f"Keep the timeout at {limit} s or less, or hand long work to an asynchronous path.",
+        worst_leaf.source or fn.source,
+        related=tuple(Link(t.source, f"API Gateway caller {t.name}", t.name) for t in callers),
+    )

@@ -51,10 +51,9 @@ that sits in a public subnet (or use VPC endpoints for the AWS services it calls
   access" (constraints.md V4)
 - aws/aws-cdk#8935: CDK refuses Lambda in public subnets for the same reason
 """
-from lambdalint.model import Subnet
-from lambdalint.model.network import egress
+from lambdalint.model.network import egress, placements
+from lambdalint.rulehelpers import vpc_functions
 from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import native_name
 
 RULE = Rule(
     id="LL201",
@@ -64,24 +63,27 @@ RULE = Rule(
 )
 
 
-def check(model, options):
-    for fn in model.functions():
-        for unknown in model.unknown_parts(fn.subnets):
-            yield Unsure(fn, f"{native_name(unknown, 'SubnetIds')} <- {unknown.reason}", unknown.source)
-        for reference, subnet in model.linked(fn.subnets):
-            if not isinstance(subnet, Subnet):
-                continue
-            path = egress(model, subnet)
-            if path.kind == "unknown":
-                yield Unsure(fn, f"subnet {subnet.name}: {path.unknown}", reference.source)
-            if path.kind != "igw":
-                continue
-            table = path.table.name if path.table else "?"
-            yield Issue(
-                fn,
-                f"subnet {subnet.name} (route table {table}) routes 0.0.0.0/0 to internet gateway "
-                f"{path.target_name}; a VPC function gets no public IP, so {fn.name} has no internet "
-                f"access. Route it through a NAT gateway in a private subnet.",
-                reference.source,
-                related=tuple(path.links()),
-            )
+def subjects(model, options):
+    return vpc_functions(model)
+
+
+def check(model, fn, options):
+    for place in placements(model, fn):
+        if place.subnet is None:
+            yield Unsure(fn, place.unknown, place.value.source or fn.source, place.cause)
+            continue
+        reference, subnet = place.value, place.subnet
+        path = egress(model, subnet)
+        if path.kind == "unknown":
+            yield Unsure(fn, f"subnet {subnet.name}: {path.unknown}", reference.source, path.cause)
+        if path.kind != "igw":
+            continue
+        table = path.table.name if path.table else "?"
+        yield Issue(
+            fn,
+            f"subnet {subnet.name} (route table {table}) routes 0.0.0.0/0 to internet gateway "
+            f"{path.target_name}; a VPC function gets no public IP, so {fn.name} has no internet "
+            f"access. Route it through a NAT gateway in a private subnet.",
+            reference.source,
+            related=tuple(path.links()),
+        )

@@ -106,11 +106,11 @@ Resources:
   performs itself
 """
 from lambdalint import data
-from lambdalint.model import VpcEndpoint, Subnet, iam
-from lambdalint.model.network import egress
-from lambdalint.rulehelpers import execution_roles, role_link
+from lambdalint.model import VpcEndpoint, iam
+from lambdalint.model.network import egress, placements
+from lambdalint.rulehelpers import execution_roles, role_link, vpc_functions
 from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure
-from lambdalint.values import describe, known_bool, known_str, native_name
+from lambdalint.values import Reason, cause_of, describe, known_bool, known_str, native_name, reason_cause
 
 RULE = Rule(
     id="LL202",
@@ -254,32 +254,37 @@ def _serves(endpoint: VpcEndpoint, suffix: str) -> bool | None:
     return name.lower().endswith("." + suffix.lower())
 
 
-def check(model, options):
+def subjects(model, options):
+    return vpc_functions(model)
+
+
+def check(model, fn, options):
     strict = bool(options.get("strict", False))
-    for fn in model.functions():
-        for reference, subnet in model.linked(fn.subnets):
-            if not isinstance(subnet, Subnet):
+    for place in placements(model, fn):
+        if place.subnet is None:
+            yield Unsure(fn, place.unknown, place.value.source or fn.source, place.cause)
+            continue
+        reference, subnet = place.value, place.subnet
+        path = egress(model, subnet)
+        if path.kind == "unknown":
+            yield Unsure(fn, f"subnet {subnet.name}: {path.unknown}", reference.source, path.cause)
+            continue
+        if path.kind != "none":
+            continue
+        if path.table is None:
+            why = (f"subnet {subnet.name} has no route table association (so the VPC's main route "
+                   f"table, with only the local route)")
+        else:
+            why = f"subnet {subnet.name}'s route table {path.table.name} has no 0.0.0.0/0 route"
+        links = path.links() or [Link(subnet.source, f"{subnet.name} has no route table association", subnet.name)]
+        if strict:
+            yield Issue(fn, f"{fn.name}: {why}; nothing outside the VPC is reachable from it (strict mode).", reference.source, related=tuple(links))
+            continue
+        for found in execution_roles(model, fn):
+            if isinstance(found, Unsure):
+                yield found
                 continue
-            path = egress(model, subnet)
-            if path.kind == "unknown":
-                yield Unsure(fn, f"subnet {subnet.name}: {path.unknown}", reference.source)
-                continue
-            if path.kind != "none":
-                continue
-            if path.table is None:
-                why = (f"subnet {subnet.name} has no route table association (so the VPC's main route "
-                       f"table, with only the local route)")
-            else:
-                why = f"subnet {subnet.name}'s route table {path.table.name} has no 0.0.0.0/0 route"
-            links = path.links() or [Link(subnet.source, f"{subnet.name} has no route table association", subnet.name)]
-            if strict:
-                yield Issue(fn, f"{fn.name}: {why}; nothing outside the VPC is reachable from it (strict mode).", reference.source, related=tuple(links))
-                continue
-            for found in execution_roles(model, fn):
-                if isinstance(found, Unsure):
-                    yield found
-                    continue
-                yield from _check_role(model, fn, found[0], subnet, path, reference, why, links)
+            yield from _check_role(model, fn, found[0], subnet, path, reference, why, links)
 
 
 def _check_role(model, fn, role, subnet, path, reference, why, links):
@@ -296,8 +301,9 @@ def _check_role(model, fn, role, subnet, path, reference, why, links):
             for endpoint in candidates:
                 if not any(_serves(endpoint, suffix) for suffix in alternatives):
                     if any(_serves(endpoint, suffix) is None for suffix in alternatives):
-                        unsure.append(f"{native_name(endpoint.service_name, 'ServiceName')} of VPC endpoint "
-                                      f"{endpoint.name} <- {describe(endpoint.service_name)}")
+                        unsure.append(Reason(f"{native_name(endpoint.service_name, 'ServiceName')} of VPC endpoint "
+                                             f"{endpoint.name} <- {describe(endpoint.service_name)}",
+                                             cause_of(endpoint.service_name)))
                     continue
                 gateway = (known_str(endpoint.endpoint_type) or "Gateway").lower() == "gateway"
                 dns = known_bool(endpoint.private_dns)
@@ -305,8 +311,8 @@ def _check_role(model, fn, role, subnet, path, reference, why, links):
                     served = True
                     break
                 if dns is None:
-                    unsure.append(f"{native_name(endpoint.private_dns, 'PrivateDnsEnabled')} of {endpoint.name} <- "
-                                  f"{describe(endpoint.private_dns)}")
+                    unsure.append(Reason(f"{native_name(endpoint.private_dns, 'PrivateDnsEnabled')} of {endpoint.name} <- "
+                                         f"{describe(endpoint.private_dns)}", cause_of(endpoint.private_dns)))
                 else:
                     notes.append(f"interface endpoint {endpoint.name} has private DNS disabled")
             if not served:
@@ -317,10 +323,10 @@ def _check_role(model, fn, role, subnet, path, reference, why, links):
     if unserved and not unsure:
         yield _issue(fn, role, subnet, reference, why, links, unserved, notes)
     elif unsure:
-        yield Unsure(fn, f"subnet {subnet.name} has no egress; {unsure[0]}", reference.source)
+        yield Unsure(fn, f"subnet {subnet.name} has no egress; {unsure[0]}", reference.source, reason_cause(unsure[0]))
     elif undecided and not unserved:
         yield Unsure(fn, f"subnet {subnet.name} has no egress; role {role.name}: {undecided[0]}",
-                     reference.source)
+                     reference.source, reason_cause(undecided[0]))
 
 
 def _undecided_endpoints(model, subnet, candidates, alternatives) -> list[str]:
@@ -331,7 +337,8 @@ def _undecided_endpoints(model, subnet, candidates, alternatives) -> list[str]:
         if endpoint in candidates or all(_serves(endpoint, a) is False for a in alternatives):
             continue
         if model.unknown_parts(endpoint.route_tables) or model.unknown_parts(endpoint.vpc) or not subnet_vpc_known:
-            found.append(f"VPC endpoint {endpoint.name}: route tables or VPC known only at deploy time")
+            found.append(Reason(f"VPC endpoint {endpoint.name}: route tables or VPC known only at deploy time",
+                                cause_of(endpoint.route_tables) or cause_of(endpoint.vpc) or cause_of(subnet.vpc)))
     return found
 
 

@@ -61,9 +61,10 @@ Put the NAT gateway in a public subnet: associate `NatSubnet` with a route table
   a private NAT gateway cannot reach the internet
 """
 from lambdalint.model import Instance, NatGateway, Subnet
-from lambdalint.model.network import egress
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import describe, known_str, native_name
+from lambdalint.model.network import egress, placements
+from lambdalint.rulehelpers import vpc_functions
+from lambdalint.rulekit import Issue, Link, Rule, Unsure, blocked
+from lambdalint.values import known_str
 
 RULE = Rule(
     id="LL203",
@@ -73,57 +74,69 @@ RULE = Rule(
 )
 
 
-def check(model, options):
-    for fn in model.functions():
-        for reference, subnet in model.linked(fn.subnets):
-            if not isinstance(subnet, Subnet):
-                continue
-            path = egress(model, subnet)
-            if path.kind not in ("nat", "instance"):
-                continue
-            nat = path.target
-            label = "NAT gateway" if path.kind == "nat" else "NAT instance"
-            if not isinstance(nat, (NatGateway, Instance)):
-                continue  # a literal nat-/i- id: nothing more to see in the templates
-            table = path.table.name if path.table else "?"
-            head = f"{fn.name} -> subnet {subnet.name} -> route table {table} -> 0.0.0.0/0 -> {label} {nat.name}"
-            if isinstance(nat, NatGateway) and (known_str(nat.connectivity) or "").lower() == "private":
-                yield Issue(
-                    fn,
-                    f"{head}, a private NAT gateway (connectivity type private): it cannot reach the "
-                    f"internet, so {fn.name}'s calls to the internet and public AWS endpoints time out. Use "
-                    f"a public NAT gateway in a public subnet, or VPC endpoints.",
-                    reference.source,
-                    related=tuple(path.links()) + (Link(nat.connectivity.source or nat.source,
-                                                        f"{nat.name} is a private NAT gateway", nat.name),),
-                )
-                continue
-            nat_subnet = model.entity(nat.subnet)
-            if not isinstance(nat_subnet, Subnet):
-                if not nat.subnet.absent and not known_str(nat.subnet):
-                    yield Unsure(fn, f"{native_name(nat.subnet, 'SubnetId')} of {label} {nat.name} <- {describe(nat.subnet)}",
-                                 nat.subnet.source)
-                continue
-            outer = egress(model, nat_subnet)
-            if outer.kind == "unknown":
-                yield Unsure(fn, f"subnet {nat_subnet.name} of {label} {nat.name}: {outer.unknown}", reference.source)
-                continue
-            if outer.kind != "none":
-                # igw: fine; another NAT, a firewall endpoint, a transit gateway: traffic goes on
-                # somewhere we cannot judge
-                continue
-            if outer.table is not None:
-                tail = f"route table {outer.table.name}, which has no 0.0.0.0/0 route"
-            else:
-                tail = "no route table association (the VPC's main route table: only the local route)"
+def subjects(model, options):
+    return vpc_functions(model)
+
+
+def check(model, fn, options):
+    for place in placements(model, fn):
+        if place.subnet is None:
+            yield Unsure(fn, place.unknown, place.value.source or fn.source, place.cause)
+            continue
+        reference, subnet = place.value, place.subnet
+        path = egress(model, subnet)
+        if path.kind == "unknown":
+            yield Unsure(fn, f"subnet {subnet.name}: {path.unknown}", reference.source, path.cause)
+            continue
+        if path.kind not in ("nat", "instance"):
+            continue
+        nat = path.target
+        label = "NAT gateway" if path.kind == "nat" else "NAT instance"
+        if not isinstance(nat, (NatGateway, Instance)):
+            # a literal nat-/i- ID: its subnet, and that subnet's routes, are not in the run
+            yield Unsure(fn, f"subnet {subnet.name} routes 0.0.0.0/0 to {label} {path.target_name}, which is not "
+                             f"in the linted files (its subnet's route to the internet is not known)",
+                         reference.source, "not-in-run")
+            continue
+        table = path.table.name if path.table else "?"
+        head = f"{fn.name} -> subnet {subnet.name} -> route table {table} -> 0.0.0.0/0 -> {label} {nat.name}"
+        if isinstance(nat, NatGateway) and (known_str(nat.connectivity) or "").lower() == "private":
             yield Issue(
                 fn,
-                f"{head} -> subnet {nat_subnet.name} -> {tail}: the {label} has no internet-gateway "
-                f"route, so {fn.name}'s calls to the internet and public AWS endpoints time out. Put the "
-                f"{label} in a public subnet (0.0.0.0/0 -> internet gateway).",
+                f"{head}, a private NAT gateway (connectivity type private): it cannot reach the "
+                f"internet, so {fn.name}'s calls to the internet and public AWS endpoints time out. Use "
+                f"a public NAT gateway in a public subnet, or VPC endpoints.",
                 reference.source,
-                related=tuple(path.links())
-                + (Link(nat.subnet.source or nat.source, f"{label} {nat.name} is in subnet {nat_subnet.name}", nat.name),)
-                + tuple(outer.links() or [Link(nat_subnet.source, f"{nat_subnet.name} has no route table "
-                                                                 f"association", nat_subnet.name)]),
+                related=tuple(path.links()) + (Link(nat.connectivity.source or nat.source,
+                                                    f"{nat.name} is a private NAT gateway", nat.name),),
             )
+            continue
+        nat_subnet = model.entity(nat.subnet)
+        if not isinstance(nat_subnet, Subnet):
+            if not nat.subnet.absent and not known_str(nat.subnet):
+                yield blocked(fn, nat.subnet, "SubnetId", f" of {label} {nat.name}")
+            continue
+        outer = egress(model, nat_subnet)
+        if outer.kind == "unknown":
+            yield Unsure(fn, f"subnet {nat_subnet.name} of {label} {nat.name}: {outer.unknown}", reference.source,
+                         outer.cause)
+            continue
+        if outer.kind != "none":
+            # igw: fine; another NAT, a firewall endpoint, a transit gateway: traffic goes on
+            # somewhere we cannot judge
+            continue
+        if outer.table is not None:
+            tail = f"route table {outer.table.name}, which has no 0.0.0.0/0 route"
+        else:
+            tail = "no route table association (the VPC's main route table: only the local route)"
+        yield Issue(
+            fn,
+            f"{head} -> subnet {nat_subnet.name} -> {tail}: the {label} has no internet-gateway "
+            f"route, so {fn.name}'s calls to the internet and public AWS endpoints time out. Put the "
+            f"{label} in a public subnet (0.0.0.0/0 -> internet gateway).",
+            reference.source,
+            related=tuple(path.links())
+            + (Link(nat.subnet.source or nat.source, f"{label} {nat.name} is in subnet {nat_subnet.name}", nat.name),)
+            + tuple(outer.links() or [Link(nat_subnet.source, f"{nat_subnet.name} has no route table "
+                                                             f"association", nat_subnet.name)]),
+        )

@@ -69,7 +69,7 @@ Resources:
 from lambdalint.model import iam
 from lambdalint.rulehelpers import execution_roles, policies_checked, role_link
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Known, Unknown
+from lambdalint.values import Known, Unknown, reason_cause
 
 RULE = Rule(
     id="LL204",
@@ -91,34 +91,35 @@ def in_vpc(fn) -> bool:
     return False
 
 
-def check(model, options):
-    for fn in model.functions():
-        if fn.vpc_config.absent or not in_vpc(fn):
+def subjects(model, options):
+    return [fn for fn in model.functions() if not fn.vpc_config.absent and in_vpc(fn)]
+
+
+def check(model, fn, options):
+    for found in execution_roles(model, fn):
+        if isinstance(found, Unsure):
+            yield found
             continue
-        for found in execution_roles(model, fn):
-            if isinstance(found, Unsure):
-                yield found
-                continue
-            role, reference = found
-            missing, undecided = iam.allows_all(role, ENI_ACTIONS, ["*"])
-            if not missing:
-                if undecided:
-                    yield Unsure(fn, f"role {role.name}: {undecided}", reference.source)
-                continue
-            related = [role_link(role)]
-            denied = []
-            for action in missing:
-                decision = iam.allows(role, action, ["*"])
-                if decision.statement is not None and decision.statement.effect == "Deny":
-                    denied.append(f"{action} is denied by {decision.statement.origin}")
-                    related.append(Link(decision.statement.source, f"Deny {action}", role.name))
-            why = f" ({'; '.join(denied)})" if denied else ""
-            yield Issue(
-                fn,
-                f"{fn.name} is placed in subnets, but its execution role {role.name} does not allow "
-                f"{', '.join(missing)} on '*'{why}. Checked: {policies_checked(role)}. Lambda needs these to "
-                f"manage the function's network interfaces; attach AWSLambdaVPCAccessExecutionRole (or "
-                f"AWSLambdaENIManagementAccess).",
-                reference.source or fn.source,
-                related=tuple(related),
-            )
+        role, reference = found
+        missing, undecided = iam.allows_all(role, ENI_ACTIONS, ["*"])
+        if not missing:
+            if undecided:
+                yield Unsure(fn, f"role {role.name}: {undecided}", reference.source, reason_cause(undecided))
+            continue
+        related = [role_link(role)]
+        denied = []
+        for action in missing:
+            decision = iam.allows(role, action, ["*"])
+            if decision.statement is not None and decision.statement.effect == "Deny":
+                denied.append(f"{action} is denied by {decision.statement.origin}")
+                related.append(Link(decision.statement.source, f"Deny {action}", role.name))
+        why = f" ({'; '.join(denied)})" if denied else ""
+        yield Issue(
+            fn,
+            f"{fn.name} is placed in subnets, but its execution role {role.name} does not allow "
+            f"{', '.join(missing)} on '*'{why}. Checked: {policies_checked(role)}. Lambda needs these to "
+            f"manage the function's network interfaces; attach AWSLambdaVPCAccessExecutionRole (or "
+            f"AWSLambdaENIManagementAccess).",
+            reference.source or fn.source,
+            related=tuple(related),
+        )

@@ -46,7 +46,7 @@ Resources:
 - AWS Lambda Developer Guide, *Giving Lambda functions access to resources in an Amazon VPC*
   (`configuration-vpc`): a VPC function is configured with subnets and security groups
 """
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure, blocked
 from lambdalint.values import Either, Known, Unknown, describe, native_name
 
 RULE = Rule(
@@ -93,39 +93,48 @@ def state(value) -> str:
     return "unknown"
 
 
-def check(model, options):
-    for fn in model.functions():
-        if fn.vpc_config.absent:
-            continue
-        for subnet_when, subnets in branches(fn.subnets):
-            for group_when, groups in branches(fn.security_groups):
-                if not compatible(subnet_when, group_when):
-                    continue
-                have_subnets, have_groups = state(subnets), state(groups)
-                pair = {have_subnets, have_groups}
-                # a list known only at deploy time beside a non-empty one (or another such list) is taken to be filled
-                if pair != {"some", "none"} and pair != {"unknown", "none"}:
-                    continue
-                when = " and ".join(f"{name} is {'true' if flag else 'false'}"
-                                    for name, flag in {**subnet_when, **group_when}.items())
-                when = f" when {when}" if when else ""
-                if "unknown" in pair:
-                    blocked = subnets if have_subnets == "unknown" else groups
-                    label = native_name(blocked, "SubnetIds" if blocked is subnets else "SecurityGroupIds")
-                    yield Unsure(fn, f"{label} <- {describe(blocked)}", blocked.source)
-                    continue
-                if have_subnets == "some":
-                    missing, present, what = groups, subnets, "subnets but no security groups"
-                else:
-                    missing, present, what = subnets, groups, "security groups but no subnets"
-                # the empty list itself, or the function's header when the list is not set
-                where = missing.source if not missing.absent and missing.source is not None else fn.source
-                yield Issue(
-                    fn,
-                    f"the VPC configuration of {fn.name} has {what}{when} ({describe(present)}); a VPC "
-                    f"function needs both subnets and at least one security group. Add the missing list, "
-                    f"or remove the VPC configuration to run outside the VPC.",
-                    where,
-                    related=(Link(present.source, f"the {'subnets' if present is subnets else 'security groups'} "
-                                                  f"that are set", fn.name),),
-                )
+def subjects(model, options):
+    return [fn for fn in model.functions() if not fn.vpc_config.absent]
+
+
+def check(model, fn, options):
+    for subnet_when, subnets in branches(fn.subnets):
+        for group_when, groups in branches(fn.security_groups):
+            if not compatible(subnet_when, group_when):
+                continue
+            have_subnets, have_groups = state(subnets), state(groups)
+            pair = {have_subnets, have_groups}
+            if "none" not in pair or pair == {"none"}:
+                if pair & {"some", "unknown", "maybe"}:
+                    # a list known only at deploy time (or of conditional items) beside a set one
+                    # or another such list: a deploy-time list is taken to be filled
+                    yield Sure(fn, "only whether the lists are empty matters; a list known only at deploy time is "
+                                   "taken to be filled")
+                continue
+            if "maybe" in pair:
+                conditional = subnets if have_subnets == "maybe" else groups
+                yield Unsure(fn, f"{native_name(conditional, 'SubnetIds' if conditional is subnets else 'SecurityGroupIds')}"
+                                 f" <- every item is conditional (Fn::If)", conditional.source)
+                continue
+            when = " and ".join(f"{name} is {'true' if flag else 'false'}"
+                                for name, flag in {**subnet_when, **group_when}.items())
+            when = f" when {when}" if when else ""
+            if "unknown" in pair:
+                blocker = subnets if have_subnets == "unknown" else groups
+                yield blocked(fn, blocker, "SubnetIds" if blocker is subnets else "SecurityGroupIds")
+                continue
+            if have_subnets == "some":
+                missing, present, what = groups, subnets, "subnets but no security groups"
+            else:
+                missing, present, what = subnets, groups, "security groups but no subnets"
+            # the empty list itself, or the function's header when the list is not set
+            where = missing.source if not missing.absent and missing.source is not None else fn.source
+            yield Issue(
+                fn,
+                f"the VPC configuration of {fn.name} has {what}{when} ({describe(present)}); a VPC "
+                f"function needs both subnets and at least one security group. Add the missing list, "
+                f"or remove the VPC configuration to run outside the VPC.",
+                where,
+                related=(Link(present.source, f"the {'subnets' if present is subnets else 'security groups'} "
+                                              f"that are set", fn.name),),
+            )

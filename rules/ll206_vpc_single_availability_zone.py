@@ -65,8 +65,9 @@ Resources:
   "use at least two Availability Zones" (constraints.md V7)
 """
 from lambdalint.model import Subnet
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Known, describe, known_str, native_name
+from lambdalint.rulehelpers import vpc_functions
+from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure, blocked
+from lambdalint.values import Known, Unknown, cause_of, describe, known_str, native_name
 
 RULE = Rule(
     id="LL206",
@@ -82,62 +83,69 @@ def _zone_text(zone: str) -> str:
     return zone
 
 
-def check(model, options):
-    for fn in model.functions():
-        for subnets in fn.subnets.leaves():
-            if not isinstance(subnets, Known) or not isinstance(subnets.value, list) or not subnets.value:
-                if not subnets.absent and not isinstance(subnets, Known):
-                    yield Unsure(fn, f"{native_name(subnets, 'SubnetIds')} <- {describe(subnets)}", subnets.source)
-                continue
-            present = [leaf for item in subnets.value for leaf in item.leaves() if not leaf.absent]
-            if len(subnets.value) == 1 and len(present) == 1 and present[0] is subnets.value[0]:
-                # a single subnet is a single zone, whatever the zone is
-                only = present[0]
-                subnet = model.entity(only)
-                name = subnet.name if subnet is not None else describe(only)
-                yield Issue(
-                    fn,
-                    f"{fn.name} runs only in one Availability Zone: {name} is its only subnet. Add a "
-                    f"subnet in a second zone so the function keeps running when one zone fails.",
-                    subnets.source or fn.source,
-                    related=((Link(subnet.availability_zone.source, f"{subnet.name} is in "
-                                   f"{_zone_text(known_str(subnet.availability_zone))}", subnet.name),)
-                             if isinstance(subnet, Subnet) and known_str(subnet.availability_zone) else ()),
-                )
-                continue
-            zones: dict[str, list] = {}
-            blocked = None
-            for item in subnets.value:
-                for leaf in item.leaves():
-                    if leaf.absent:
-                        continue
-                    subnet = model.entity(leaf)
-                    if not isinstance(subnet, Subnet):
-                        blocked = blocked or (f"subnet {describe(leaf)} (Availability Zone not in the linted "
-                                              f"templates)", leaf.source)
-                        continue
-                    zone = known_str(subnet.availability_zone) if isinstance(subnet.availability_zone, Known) else None
-                    if zone is None:
-                        why = ("not set: AWS picks one" if subnet.availability_zone.absent
-                               else describe(subnet.availability_zone))
-                        zone_name = native_name(subnet.availability_zone, "AvailabilityZone")
-                        blocked = blocked or (f"{zone_name} of {subnet.name} <- {why}",
-                                              subnet.availability_zone.source or subnet.source)
-                        continue
-                    zones.setdefault(zone, []).append(subnet)
-            if blocked is not None:
-                yield Unsure(fn, blocked[0], blocked[1])
-                continue
-            if len(zones) != 1:
-                continue
-            zone, members = next(iter(zones.items()))
-            names = sorted({s.name for s in members})
-            placed = f"subnet {names[0]} is" if len(names) == 1 else f"subnets {', '.join(names)} are all"
+def subjects(model, options):
+    return vpc_functions(model)
+
+
+def check(model, fn, options):
+    for subnets in fn.subnets.leaves():
+        if not isinstance(subnets, Known) or not isinstance(subnets.value, list) or not subnets.value:
+            if not subnets.absent and not isinstance(subnets, Known):
+                yield blocked(fn, subnets, "SubnetIds")
+            continue
+        present = [leaf for item in subnets.value for leaf in item.leaves() if not leaf.absent]
+        if len(subnets.value) == 1 and len(present) == 1 and present[0] is subnets.value[0]:
+            # a single subnet is a single zone, whatever the zone is
+            only = present[0]
+            subnet = model.entity(only)
+            name = subnet.name if subnet is not None else describe(only)
+            if isinstance(only, Unknown):
+                yield Sure(fn, "a single subnet is in a single zone, whatever it is")
             yield Issue(
                 fn,
-                f"{fn.name} runs only in one Availability Zone: {placed} in {_zone_text(zone)}. "
-                f"Add a subnet in a second zone so the function keeps running when one zone fails.",
+                f"{fn.name} runs only in one Availability Zone: {name} is its only subnet. Add a "
+                f"subnet in a second zone so the function keeps running when one zone fails.",
                 subnets.source or fn.source,
-                related=tuple(Link(s.availability_zone.source, f"{s.name} is in {_zone_text(zone)}", s.name)
-                              for s in {s.node: s for s in members}.values()),
+                related=((Link(subnet.availability_zone.source, f"{subnet.name} is in "
+                               f"{_zone_text(known_str(subnet.availability_zone))}", subnet.name),)
+                         if isinstance(subnet, Subnet) and known_str(subnet.availability_zone) else ()),
             )
+            continue
+        zones: dict[str, list] = {}
+        blocker = None
+        for item in subnets.value:
+            for leaf in item.leaves():
+                if leaf.absent:
+                    continue
+                subnet = model.entity(leaf)
+                if not isinstance(subnet, Subnet):
+                    blocker = blocker or Unsure(fn, f"subnet {describe(leaf)} (Availability Zone not in the linted "
+                                                    f"templates)", leaf.source, cause_of(leaf) or "not-in-run")
+                    continue
+                zone = known_str(subnet.availability_zone) if isinstance(subnet.availability_zone, Known) else None
+                if zone is None:
+                    if subnet.availability_zone.absent:
+                        blocker = blocker or Unsure(
+                            fn, f"{native_name(subnet.availability_zone, 'AvailabilityZone')} of {subnet.name} <- "
+                                f"not set: AWS picks one", subnet.availability_zone.source or subnet.source, "after-apply")
+                    else:
+                        blocker = blocker or blocked(fn, subnet.availability_zone, "AvailabilityZone",
+                                                     f" of {subnet.name}", subnet.source)
+                    continue
+                zones.setdefault(zone, []).append(subnet)
+        if blocker is not None:
+            yield blocker
+            continue
+        if len(zones) != 1:
+            continue
+        zone, members = next(iter(zones.items()))
+        names = sorted({s.name for s in members})
+        placed = f"subnet {names[0]} is" if len(names) == 1 else f"subnets {', '.join(names)} are all"
+        yield Issue(
+            fn,
+            f"{fn.name} runs only in one Availability Zone: {placed} in {_zone_text(zone)}. "
+            f"Add a subnet in a second zone so the function keeps running when one zone fails.",
+            subnets.source or fn.source,
+            related=tuple(Link(s.availability_zone.source, f"{s.name} is in {_zone_text(zone)}", s.name)
+                          for s in {s.node: s for s in members}.values()),
+        )

@@ -52,7 +52,7 @@ Resources:
   (`invocation-async-retain-records`): "you can configure a standard Amazon SQS queue or standard
   Amazon SNS topic as a dead-letter queue" (constraints.md A4)
 """
-from lambdalint.model.targets import dead_letter_targets
+from lambdalint.model.targets import dead_letter_functions, dead_letter_targets, undecidable_cause
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
 from lambdalint.values import native_name
 
@@ -66,41 +66,44 @@ RULE = Rule(
 VALID = ("sqs:queue", "sns:topic")
 
 
-def check(model, options):
-    for fn in model.functions():
-        for target in dead_letter_targets(model, fn):
-            if isinstance(target, Unsure):
-                yield target
+def subjects(model, options):
+    return dead_letter_functions(model)
+
+
+def check(model, fn, options):
+    for target in dead_letter_targets(model, fn):
+        if isinstance(target, Unsure):
+            yield target
+            continue
+        if target.form == "url" or target.kind in VALID:
+            continue  # a queue URL is LL302's finding
+        leaf = target.value
+        if target.form == "ref":
+            if target.undecidable:
+                yield Unsure(fn, f"{native_name(leaf, 'DeadLetterConfig.TargetArn')} <- {target.text} "
+                                 f"(what it holds is not known)", leaf.source, undecidable_cause(target))
                 continue
-            if target.form == "url" or target.kind in VALID:
-                continue  # a queue URL is LL302's finding
-            leaf = target.value
-            if target.form == "ref":
-                if target.undecidable:
-                    yield Unsure(fn, f"{native_name(leaf, 'DeadLetterConfig.TargetArn')} <- {target.text} "
-                                     f"(what it holds is not known)", leaf.source)
-                    continue
-                entity = target.entity
-                yield Issue(
-                    fn,
-                    f"dead-letter target of {fn.name} is {target.text}, which is {entity.name} "
-                    f"({entity.native_type or entity.kind}), not an SQS queue or SNS topic; Lambda accepts "
-                    f"only the ARN of a standard SQS queue or SNS topic as dead-letter queue.",
-                    leaf.source,
-                    related=(Link(entity.source, f"{entity.name} is {entity.native_type or entity.kind}", entity.name),),
-                )
-            elif target.form == "arn":
-                yield Issue(
-                    fn,
-                    f"dead-letter target of {fn.name} is the ARN {target.text}, of service "
-                    f"'{target.service}' ({target.kind}), not an SQS queue or SNS topic; Lambda accepts only "
-                    f"the ARN of a standard SQS queue or SNS topic as dead-letter queue.",
-                    leaf.source,
-                )
-            else:
-                yield Issue(
-                    fn,
-                    f"dead-letter target of {fn.name} is '{target.text}', which is not an ARN; Lambda "
-                    f"needs the ARN of a standard SQS queue or SNS topic.",
-                    leaf.source,
-                )
+            entity = target.entity
+            yield Issue(
+                fn,
+                f"dead-letter target of {fn.name} is {target.text}, which is {entity.name} "
+                f"({entity.native_type or entity.kind}), not an SQS queue or SNS topic; Lambda accepts "
+                f"only the ARN of a standard SQS queue or SNS topic as dead-letter queue.",
+                leaf.source,
+                related=(Link(entity.source, f"{entity.name} is {entity.native_type or entity.kind}", entity.name),),
+            )
+        elif target.form == "arn":
+            yield Issue(
+                fn,
+                f"dead-letter target of {fn.name} is the ARN {target.text}, of service "
+                f"'{target.service}' ({target.kind}), not an SQS queue or SNS topic; Lambda accepts only "
+                f"the ARN of a standard SQS queue or SNS topic as dead-letter queue.",
+                leaf.source,
+            )
+        else:
+            yield Issue(
+                fn,
+                f"dead-letter target of {fn.name} is '{target.text}', which is not an ARN; Lambda "
+                f"needs the ARN of a standard SQS queue or SNS topic.",
+                leaf.source,
+            )

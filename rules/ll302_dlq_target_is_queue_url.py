@@ -48,7 +48,7 @@ Resources:
   `Fn::GetAtt Arn` the ARN; `AWS::SNS::Topic` `Ref` returns the topic ARN
 - Terraform AWS provider, `aws_sqs_queue`: `id` and `url` are the queue URL, `arn` the ARN
 """
-from lambdalint.model.targets import dead_letter_targets
+from lambdalint.model.targets import dead_letter_functions, dead_letter_targets
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
 from lambdalint.values import native_name
 
@@ -60,30 +60,33 @@ RULE = Rule(
 )
 
 
-def check(model, options):
-    for fn in model.functions():
-        for target in dead_letter_targets(model, fn):
-            if isinstance(target, Unsure):
-                yield target
-                continue
-            if target.form != "url":
-                continue
-            if target.entity is not None:
-                queue = target.entity
-                yield Issue(
-                    fn,
-                    f"dead-letter target ({native_name(target.value, 'DeadLetterConfig.TargetArn')}) of {fn.name} "
-                    f"is {target.text}, the URL of queue {queue.name}, not "
-                    f"its ARN; use the queue's ARN attribute (CloudFormation `!GetAtt Queue.Arn`, "
-                    f"Terraform `aws_sqs_queue.name.arn`).",
-                    target.source,
-                    related=(Link(queue.source, f"queue {queue.name}", queue.name),),
-                )
-            else:
-                yield Issue(
-                    fn,
-                    f"dead-letter target ({native_name(target.value, 'DeadLetterConfig.TargetArn')}) of {fn.name} "
-                    f"is the queue URL {target.text}, not an ARN; use "
-                    f"the queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME).",
-                    target.source,
-                )
+def subjects(model, options):
+    return dead_letter_functions(model)
+
+
+def check(model, fn, options):
+    for target in dead_letter_targets(model, fn):
+        if isinstance(target, Unsure):
+            yield target
+            continue
+        if target.form != "url":
+            continue
+        if target.entity is not None:
+            queue = target.entity
+            yield Issue(
+                fn,
+                f"dead-letter target ({native_name(target.value, 'DeadLetterConfig.TargetArn')}) of {fn.name} "
+                f"is {target.text}, the URL of queue {queue.name}, not "
+                f"its ARN; use the queue's ARN attribute (CloudFormation `!GetAtt Queue.Arn`, "
+                f"Terraform `aws_sqs_queue.name.arn`).",
+                target.source,
+                related=(Link(queue.source, f"queue {queue.name}", queue.name),),
+            )
+        else:
+            yield Issue(
+                fn,
+                f"dead-letter target ({native_name(target.value, 'DeadLetterConfig.TargetArn')}) of {fn.name} "
+                f"is the queue URL {target.text}, not an ARN; use "
+                f"the queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME).",
+                target.source,
+            )

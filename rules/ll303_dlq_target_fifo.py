@@ -47,9 +47,9 @@ Resources:
   (`invocation-async-retain-records`): "you can configure a standard Amazon SQS queue or standard
   Amazon SNS topic as a dead-letter queue" (constraints.md A4)
 """
-from lambdalint.model.targets import dead_letter_targets
+from lambdalint.model.targets import dead_letter_functions, dead_letter_targets
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import describe, native_name
+from lambdalint.values import cause_of, describe, native_name
 
 RULE = Rule(
     id="LL303",
@@ -59,34 +59,38 @@ RULE = Rule(
 )
 
 
-def check(model, options):
-    for fn in model.functions():
-        for target in dead_letter_targets(model, fn):
-            if isinstance(target, Unsure):
-                yield target
+def subjects(model, options):
+    return dead_letter_functions(model)
+
+
+def check(model, fn, options):
+    for target in dead_letter_targets(model, fn):
+        if isinstance(target, Unsure):
+            yield target
+            continue
+        if target.kind not in ("sqs:queue", "sns:topic"):
+            continue
+        what = "queue" if target.kind == "sqs:queue" else "topic"
+        if target.entity is not None:
+            entity = target.entity
+            if target.fifo is None:
+                if target.fifo_value is not None and not target.fifo_value.absent:
+                    setting = native_name(target.fifo_value, "FIFO setting")
+                    yield Unsure(fn, f"{setting} of {entity.name} <- {describe(target.fifo_value)}", target.source,
+                                 cause_of(target.fifo_value))
                 continue
-            if target.kind not in ("sqs:queue", "sns:topic"):
-                continue
-            what = "queue" if target.kind == "sqs:queue" else "topic"
-            if target.entity is not None:
-                entity = target.entity
-                if target.fifo is None:
-                    if target.fifo_value is not None and not target.fifo_value.absent:
-                        setting = native_name(target.fifo_value, "FIFO setting")
-                        yield Unsure(fn, f"{setting} of {entity.name} <- {describe(target.fifo_value)}", target.source)
-                    continue
-                if target.fifo:
-                    yield Issue(
-                        fn,
-                        f"dead-letter target of {fn.name} is FIFO {what} {entity.name}; Lambda supports only a "
-                        f"standard SQS queue or standard SNS topic as dead-letter queue.",
-                        target.source,
-                        related=(Link(target.fifo_value.source, f"{entity.name} is a FIFO {what}", entity.name),),
-                    )
-            elif target.fifo:
+            if target.fifo:
                 yield Issue(
                     fn,
-                    f"dead-letter target of {fn.name} is {target.text}, a FIFO {what} (name ends in .fifo); "
-                    f"Lambda supports only a standard SQS queue or standard SNS topic as dead-letter queue.",
+                    f"dead-letter target of {fn.name} is FIFO {what} {entity.name}; Lambda supports only a "
+                    f"standard SQS queue or standard SNS topic as dead-letter queue.",
                     target.source,
+                    related=(Link(target.fifo_value.source, f"{entity.name} is a FIFO {what}", entity.name),),
                 )
+        elif target.fifo:
+            yield Issue(
+                fn,
+                f"dead-letter target of {fn.name} is {target.text}, a FIFO {what} (name ends in .fifo); "
+                f"Lambda supports only a standard SQS queue or standard SNS topic as dead-letter queue.",
+                target.source,
+            )

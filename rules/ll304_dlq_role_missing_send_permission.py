@@ -68,7 +68,7 @@ Resources:
 - AWS SAM resource reference, `DeadLetterQueue`: SAM adds the permission to the role it generates
   (constraints.md A5)
 """
-from lambdalint.model.targets import dead_letter_targets, role_allows
+from lambdalint.model.targets import dead_letter_functions, dead_letter_targets, role_allows
 from lambdalint.rulehelpers import execution_roles, policies_checked, role_link
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
 
@@ -82,38 +82,41 @@ RULE = Rule(
 ACTION = {"sqs:queue": "sqs:SendMessage", "sns:topic": "sns:Publish"}
 
 
-def check(model, options):
-    for fn in model.functions():
-        for target in dead_letter_targets(model, fn):
-            if isinstance(target, Unsure):
-                yield target
+def subjects(model, options):
+    return dead_letter_functions(model)
+
+
+def check(model, fn, options):
+    for target in dead_letter_targets(model, fn):
+        if isinstance(target, Unsure):
+            yield target
+            continue
+        if target.form == "url" or target.kind not in ACTION:
+            continue  # LL302 / LL301 report these
+        action = ACTION[target.kind]
+        for found in execution_roles(model, fn):
+            if isinstance(found, Unsure):
+                yield found
                 continue
-            if target.form == "url" or target.kind not in ACTION:
-                continue  # LL302 / LL301 report these
-            action = ACTION[target.kind]
-            for found in execution_roles(model, fn):
-                if isinstance(found, Unsure):
-                    yield found
-                    continue
-                role, _reference = found
-                decision = role_allows(model, role, action, target.value)
-                if decision.allowed is None:
-                    yield Unsure(fn, f"{action} on {target.what()} by role {role.name} <- {decision.reason}",
-                                 target.source)
-                    continue
-                if decision.allowed:
-                    continue
-                related = [role_link(role)]
-                if decision.statement is not None and decision.statement.source is not None:
-                    related.append(Link(decision.statement.source, decision.reason, role.name))
-                if target.entity is not None:
-                    related.append(Link(target.entity.source, f"dead-letter target {target.entity.name}",
-                                        target.entity.name))
-                yield Issue(
-                    fn,
-                    f"execution role {role.name} of {fn.name} cannot {action} on its dead-letter target "
-                    f"{target.what()} ({decision.reason}; policies checked: {policies_checked(role)}); failed "
-                    f"asynchronous events cannot be delivered.",
-                    target.source,
-                    related=tuple(related),
-                )
+            role, _reference = found
+            decision = role_allows(model, role, action, target.value)
+            if decision.allowed is None:
+                yield Unsure(fn, f"{action} on {target.what()} by role {role.name} <- {decision.reason}",
+                             target.source, decision.cause)
+                continue
+            if decision.allowed:
+                continue
+            related = [role_link(role)]
+            if decision.statement is not None and decision.statement.source is not None:
+                related.append(Link(decision.statement.source, decision.reason, role.name))
+            if target.entity is not None:
+                related.append(Link(target.entity.source, f"dead-letter target {target.entity.name}",
+                                    target.entity.name))
+            yield Issue(
+                fn,
+                f"execution role {role.name} of {fn.name} cannot {action} on its dead-letter target "
+                f"{target.what()} ({decision.reason}; policies checked: {policies_checked(role)}); failed "
+                f"asynchronous events cannot be delivered.",
+                target.source,
+                related=tuple(related),
+            )

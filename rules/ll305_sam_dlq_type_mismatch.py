@@ -50,8 +50,8 @@ Resources:
   (constraints.md A5)
 """
 from lambdalint.model.targets import dead_letter_targets
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Known, describe, native_name
+from lambdalint.rulekit import Issue, Link, Rule, Unsure, blocked
+from lambdalint.values import Known, native_name
 
 RULE = Rule(
     id="LL305",
@@ -64,39 +64,40 @@ KIND_OF_TYPE = {"SQS": "sqs:queue", "SNS": "sns:topic"}
 WORD = {"sqs:queue": "an SQS queue", "sns:topic": "an SNS topic"}
 
 
-def check(model, options):
-    for fn in model.functions():
-        dlq_type = fn.dead_letter_type
-        if dlq_type.absent:
+def subjects(model, options):
+    return [fn for fn in model.functions() if not fn.dead_letter_type.absent]
+
+
+def check(model, fn, options):
+    for type_leaf in fn.dead_letter_type.leaves():
+        type_name = native_name(type_leaf, "DeadLetterQueue.Type")
+        if not isinstance(type_leaf, Known):
+            if not type_leaf.absent:
+                yield blocked(fn, type_leaf, "DeadLetterQueue.Type")
             continue
-        for type_leaf in dlq_type.leaves():
-            type_name = native_name(type_leaf, "DeadLetterQueue.Type")
-            if not isinstance(type_leaf, Known):
-                yield Unsure(fn, f"{type_name} <- {describe(type_leaf)}", type_leaf.source)
+        text = str(type_leaf.value)
+        if text not in KIND_OF_TYPE:
+            yield Issue(
+                fn,
+                f"{type_name} of {fn.name} is '{text}'; SAM accepts only 'SQS' or 'SNS' "
+                f"(\"'DeadLetterQueue' requires Type of ['SQS', 'SNS']\").",
+                type_leaf.source,
+            )
+            continue
+        for target in dead_letter_targets(model, fn):
+            if isinstance(target, Unsure):
+                yield target
                 continue
-            text = str(type_leaf.value)
-            if text not in KIND_OF_TYPE:
-                yield Issue(
-                    fn,
-                    f"{type_name} of {fn.name} is '{text}'; SAM accepts only 'SQS' or 'SNS' "
-                    f"(\"'DeadLetterQueue' requires Type of ['SQS', 'SNS']\").",
-                    type_leaf.source,
-                )
-                continue
-            for target in dead_letter_targets(model, fn):
-                if isinstance(target, Unsure):
-                    yield target
-                    continue
-                if target.kind not in WORD or target.kind == KIND_OF_TYPE[text]:
-                    continue  # not a queue or topic at all: LL301
-                target_name = native_name(target.value, "DeadLetterQueue.TargetArn")
-                related = (Link(target.source, f"{target_name} {target.text} is {WORD[target.kind]}",
-                                target.entity.name if target.entity else None),)
-                yield Issue(
-                    fn,
-                    f"{type_name} of {fn.name} is {text} but {target_name} {target.text} is "
-                    f"{WORD[target.kind]}; SAM would grant {'sns:Publish' if text == 'SNS' else 'sqs:SendMessage'} "
-                    f"instead of the permission the target needs.",
-                    type_leaf.source,
-                    related=related,
-                )
+            if target.kind not in WORD or target.kind == KIND_OF_TYPE[text]:
+                continue  # not a queue or topic at all: LL301
+            target_name = native_name(target.value, "DeadLetterQueue.TargetArn")
+            related = (Link(target.source, f"{target_name} {target.text} is {WORD[target.kind]}",
+                            target.entity.name if target.entity else None),)
+            yield Issue(
+                fn,
+                f"{type_name} of {fn.name} is {text} but {target_name} {target.text} is "
+                f"{WORD[target.kind]}; SAM would grant {'sns:Publish' if text == 'SNS' else 'sqs:SendMessage'} "
+                f"instead of the permission the target needs.",
+                type_leaf.source,
+                related=related,
+            )

@@ -53,8 +53,8 @@ Resources:
 - Terraform AWS provider, `aws_lambda_function_event_invoke_config`: `IntBetween(0, 2)`,
   `IntBetween(60, 21600)` (constraints.md A1, A2)
 """
-from lambdalint.model import EventInvokeConfig
-from lambdalint.rulekit import Issue, Rule, Unsure
+
+from lambdalint.rulekit import Issue, Rule, blocked
 from lambdalint.values import describe, known_int, native_name
 
 RULE = Rule(
@@ -62,6 +62,7 @@ RULE = Rule(
     name="async-retry-config-out-of-range",
     severity="error",
     summary="MaximumRetryAttempts outside 0..2 or MaximumEventAgeInSeconds outside 60..21600",
+    subject="invoke-config",
 )
 
 LIMITS = (
@@ -75,25 +76,24 @@ def _function_name(model, config) -> str:
     return targets[0].name if targets else describe(config.function)
 
 
-def check(model, options):
-    for config in model.of_type(EventInvokeConfig):
-        for field, label, low, high, unit in LIMITS:
-            value = getattr(config, field)
-            if value.absent:
+def check(model, config, options):
+    for field, label, low, high, unit in LIMITS:
+        value = getattr(config, field)
+        if value.absent:
+            continue
+        for leaf in value.leaves():
+            if leaf.absent:  # an Fn::If branch with AWS::NoValue
                 continue
-            for leaf in value.leaves():
-                if leaf.absent:  # an Fn::If branch with AWS::NoValue
-                    continue
-                number = known_int(leaf)
-                name = native_name(leaf, label)
-                if number is None:
-                    yield Unsure(config, f"{name} <- {describe(leaf)}", leaf.source)
-                    continue
-                if low <= number <= high:
-                    continue
-                yield Issue(
-                    config,
-                    f"{name} of event invoke config {config.name} (function {_function_name(model, config)}) "
-                    f"is {number}; Lambda accepts {low}..{high} {unit}.",
-                    leaf.source,
-                )
+            number = known_int(leaf)
+            name = native_name(leaf, label)
+            if number is None:
+                yield blocked(config, leaf, label)
+                continue
+            if low <= number <= high:
+                continue
+            yield Issue(
+                config,
+                f"{name} of event invoke config {config.name} (function {_function_name(model, config)}) "
+                f"is {number}; Lambda accepts {low}..{high} {unit}.",
+                leaf.source,
+            )

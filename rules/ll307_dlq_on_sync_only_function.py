@@ -70,8 +70,9 @@ Resources:
 - AWS SAM resource reference, `DeadLetterQueue` (same note) (constraints.md A6)
 """
 from lambdalint.model.principals import INVOCATION_OF_PRINCIPAL, principal_service
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import describe, known_str, native_name
+from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure
+from lambdalint.model.targets import dead_letter_functions
+from lambdalint.values import cause_of, describe, known_str, native_name
 
 RULE = Rule(
     id="LL307",
@@ -82,52 +83,56 @@ RULE = Rule(
 
 
 def _open_permission(model, fn, entities):
-    """(reason, undecided) when some Lambda permission lets a principal that may invoke
-    asynchronously call the function (an account, a service lambdalint does not classify)."""
+    """(reason, cause when undecided) when some Lambda permission lets a principal that may
+    invoke asynchronously call the function (an account, a service lambdalint does not
+    classify)."""
     for entity in entities:
         for permission in model.permissions(entity):
             for leaf in permission.principal.leaves():
                 text = known_str(leaf)
                 if text is None:
-                    return f"{native_name(leaf, 'Principal')} of {permission.name} <- {describe(leaf)}", True
+                    return (f"{native_name(leaf, 'Principal')} of {permission.name} <- {describe(leaf)}",
+                            cause_of(leaf) or "other")
                 service = principal_service(leaf) if text.endswith(".amazonaws.com") else None
                 if service is None or service not in INVOCATION_OF_PRINCIPAL:
-                    return f"permission {permission.name} for {text}", False
-    return None, False
+                    return f"permission {permission.name} for {text}", None
+    return None, None
 
 
-def check(model, options):
-    for fn in model.functions():
-        value = fn.dead_letter_target
-        if value.absent:
-            continue
-        # the model gives the function the triggers, mappings and permissions of its aliases
-        entities = [fn]
-        triggers = model.triggers(fn)
-        mappings = model.event_source_mappings(fn)
-        if not triggers and not mappings:
-            continue
-        if any(t.invocation != "sync" for t in triggers):
-            continue
-        reason, undecided = _open_permission(model, fn, entities)
-        if undecided:
-            yield Unsure(fn, reason, fn.source)
-        if reason:
-            continue
-        described = [f"{t.name} ({t.source_kind or 'push'}, synchronous)" for t in triggers]
-        described += [f"{m.name} ({m.source_kind if isinstance(m.source_kind, str) and m.source_kind else 'event source mapping'}, polling)"
-                      for m in mappings]
-        advice = ""
-        if any(m.source_kind == "sqs" for m in mappings):
-            advice = (" For an SQS source, put the dead-letter queue on the source queue (its redrive "
-                      "policy) instead.")
-        related = tuple(Link(t.source, f"{t.name} invokes {fn.name} synchronously", t.name) for t in triggers)
-        related += tuple(Link(m.source, f"{m.name} polls for {fn.name}", m.name) for m in mappings)
-        yield Issue(
-            fn,
-            f"{fn.name} has a dead-letter queue ({describe(value)}) but every invocation found is "
-            f"synchronous or by polling: {', '.join(described)}; Lambda uses the dead-letter queue only "
-            f"for asynchronous invocations, so it stays empty.{advice}",
-            value.source,
-            related=related,
-        )
+def subjects(model, options):
+    return dead_letter_functions(model)
+
+
+def check(model, fn, options):
+    value = fn.dead_letter_target
+    yield Sure(fn, "only whether a dead-letter queue is set matters here, not which one")
+    # the model gives the function the triggers, mappings and permissions of its aliases
+    entities = [fn]
+    triggers = model.triggers(fn)
+    mappings = model.event_source_mappings(fn)
+    if not triggers and not mappings:
+        return
+    if any(t.invocation != "sync" for t in triggers):
+        return
+    reason, undecided = _open_permission(model, fn, entities)
+    if undecided:
+        yield Unsure(fn, reason, fn.source, undecided)
+    if reason:
+        return
+    described = [f"{t.name} ({t.source_kind or 'push'}, synchronous)" for t in triggers]
+    described += [f"{m.name} ({m.source_kind if isinstance(m.source_kind, str) and m.source_kind else 'event source mapping'}, polling)"
+                  for m in mappings]
+    advice = ""
+    if any(m.source_kind == "sqs" for m in mappings):
+        advice = (" For an SQS source, put the dead-letter queue on the source queue (its redrive "
+                  "policy) instead.")
+    related = tuple(Link(t.source, f"{t.name} invokes {fn.name} synchronously", t.name) for t in triggers)
+    related += tuple(Link(m.source, f"{m.name} polls for {fn.name}", m.name) for m in mappings)
+    yield Issue(
+        fn,
+        f"{fn.name} has a dead-letter queue ({describe(value)}) but every invocation found is "
+        f"synchronous or by polling: {', '.join(described)}; Lambda uses the dead-letter queue only "
+        f"for asynchronous invocations, so it stays empty.{advice}",
+        value.source,
+        related=related,
+    )

@@ -84,10 +84,10 @@ Resources:
 - AWS CloudFormation User Guide, `AWS::Lambda::EventSourceMapping` `OnFailure.Destination`
 """
 from lambdalint.model import EventInvokeConfig, EventSourceMapping, Function
-from lambdalint.model.targets import role_allows, targets_of
+from lambdalint.model.targets import role_allows, targets_of, undecidable_cause
 from lambdalint.rulehelpers import execution_roles, policies_checked, role_link
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Known, describe, native_name
+from lambdalint.values import Known, cause_of, describe, native_name
 
 RULE = Rule(
     id="LL308",
@@ -161,7 +161,7 @@ def _check_destination(model, owner, owner_text, fn, label, destination_value, s
         if target.form == "ref":
             if target.undecidable:
                 yield Unsure(owner, f"{native_name(leaf, label + ' destination')} <- {target.text} (what it holds is "
-                                    f"not known)", leaf.source)
+                                    f"not known)", leaf.source, undecidable_cause(target))
                 continue
             if target.attr in ("name", "id") and target.kind in WORD:
                 yield Issue(owner, f"{where} is {target.text}, the name of {WORD[target.kind]} "
@@ -181,7 +181,8 @@ def _check_destination(model, owner, owner_text, fn, label, destination_value, s
             continue
         if target.fifo is None and target.fifo_value is not None and not target.fifo_value.absent:
             setting = native_name(target.fifo_value, "FIFO setting")
-            yield Unsure(owner, f"{setting} of {target.what()} <- {describe(target.fifo_value)}", leaf.source)
+            yield Unsure(owner, f"{setting} of {target.what()} <- {describe(target.fifo_value)}", leaf.source,
+                         cause_of(target.fifo_value))
         if type_text is not None and kind not in sam_types[str(type_text)]:
             yield Issue(owner, f"{where} has {native_name(sam_type, 'Type')} {type_text} but points at {target.what()}, {_a(WORD[kind])}; "
                                f"SAM accepts Type {_sam_types(sam_types)} matching the "
@@ -193,7 +194,8 @@ def _check_destination(model, owner, owner_text, fn, label, destination_value, s
 
 def _check_role(model, owner, where, fn, kind, leaf, target, related):
     if fn is None:
-        yield Unsure(owner, f"{where}: the function (and its role) is not in the linted templates", leaf.source)
+        yield Unsure(owner, f"{where}: the function (and its role) is not in the linted templates", leaf.source,
+                     cause_of(getattr(owner, "function", None)) or "not-in-run")
         return
     action = ACTION[kind]
     for found in execution_roles(model, fn, owner):
@@ -203,7 +205,8 @@ def _check_role(model, owner, where, fn, kind, leaf, target, related):
         role, _reference = found
         decision = role_allows(model, role, action, leaf, "/*" if kind == "s3:bucket" else "")
         if decision.allowed is None:
-            yield Unsure(owner, f"{action} on {target.what()} by role {role.name} <- {decision.reason}", leaf.source)
+            yield Unsure(owner, f"{action} on {target.what()} by role {role.name} <- {decision.reason}", leaf.source,
+                         decision.cause)
             continue
         if decision.allowed:
             continue
@@ -228,8 +231,20 @@ INVOKE_HINT = {
 }
 
 
-def check(model, options):
-    for config in model.of_type(EventInvokeConfig):
+def subjects(model, options):
+    """Event invoke configs with a destination, and stream or Kafka event source mappings with an
+    on-failure destination."""
+    found = [config for config in model.of_type(EventInvokeConfig)
+             if any(d is not None and not d.target.absent for d in (config.on_success, config.on_failure))]
+    found += [mapping for mapping in model.of_type(EventSourceMapping)
+              if not mapping.on_failure.absent
+              and (mapping.source_kind if isinstance(mapping.source_kind, str) else "") in STREAM_SOURCES]
+    return found
+
+
+def check(model, subject, options):
+    if isinstance(subject, EventInvokeConfig):
+        config = subject
         fn = _function_of(model, config.function)
         owner_text = f"event invoke config {config.name}" + (f" (function {fn.name})" if fn else "")
         for label, destination in (("OnSuccess", config.on_success), ("OnFailure", config.on_failure)):
@@ -237,17 +252,16 @@ def check(model, options):
                 continue  # SAM creates the SQS queue / SNS topic itself when Destination is omitted
             yield from _check_destination(model, config, owner_text, fn, label, destination.target,
                                           destination.type, INVOKE_ALLOWED[label], INVOKE_HINT[label])
-    for mapping in model.of_type(EventSourceMapping):
-        # a source known only at deploy time (an Unknown kind) may be a stream, as may one of no kind
-        kind = mapping.source_kind if isinstance(mapping.source_kind, str) else ""
-        if mapping.on_failure.absent or kind not in STREAM_SOURCES:
-            continue
-        fn = _function_of(model, mapping.function)
-        owner_text = f"event source mapping {mapping.name}" + (f" (function {fn.name})" if fn else "")
-        allowed = ("sqs:queue", "sns:topic", "s3:bucket")
-        if kind in ("kafka", ""):
-            allowed += ("kafka:cluster",)
-        yield from _check_destination(
-            model, mapping, owner_text, fn, "OnFailure", mapping.on_failure, mapping.on_failure_type, allowed,
-            "the on-failure destination of a stream or Kafka event source mapping must be a standard SQS queue, "
-            "standard SNS topic or S3 bucket.", SAM_EVENT_TYPES)
+        return
+    mapping = subject
+    # a source known only at deploy time (an Unknown kind) may be a stream, as may one of no kind
+    kind = mapping.source_kind if isinstance(mapping.source_kind, str) else ""
+    fn = _function_of(model, mapping.function)
+    owner_text = f"event source mapping {mapping.name}" + (f" (function {fn.name})" if fn else "")
+    allowed = ("sqs:queue", "sns:topic", "s3:bucket")
+    if kind in ("kafka", ""):
+        allowed += ("kafka:cluster",)
+    yield from _check_destination(
+        model, mapping, owner_text, fn, "OnFailure", mapping.on_failure, mapping.on_failure_type, allowed,
+        "the on-failure destination of a stream or Kafka event source mapping must be a standard SQS queue, "
+        "standard SNS topic or S3 bucket.", SAM_EVENT_TYPES)

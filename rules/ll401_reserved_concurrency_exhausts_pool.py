@@ -75,8 +75,8 @@ Resources:
   aws-samples/one-observability-demo#278 (constraints.md §16)
 - Terraform `reserved_concurrent_executions = -1` means unreserved (constraints.md C1)
 """
-from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure
-from lambdalint.values import Absent, Either, Unknown, known_int, native_name
+from lambdalint.rulekit import Issue, Link, Option, Rule, blocked
+from lambdalint.values import Absent, Either, Unknown, known_int
 
 RULE = Rule(
     id="LL401",
@@ -87,6 +87,7 @@ RULE = Rule(
         "account-concurrency": Option(int, 1000, "the account's concurrency limit in the Region"),
         "min-unreserved": Option(int, 100, "concurrency that must stay unreserved"),
     },
+    subject="run",
 )
 
 ERROR = ("Specified ReservedConcurrentExecutions for function decreases account's "
@@ -110,7 +111,7 @@ def _worst(value):
     return best, best_leaf, unknowns
 
 
-def check(model, options):
+def check(model, run, options):
     account = options["account-concurrency"]
     floor = options["min-unreserved"]
     limit = account - floor
@@ -131,8 +132,7 @@ def check(model, options):
         value = fn.reserved_concurrency
         amount, leaf, unknowns = _worst(value)
         for unknown in unknowns:
-            yield Unsure(fn, f"{native_name(unknown, 'ReservedConcurrentExecutions')} <- {unknown.reason}",
-                         unknown.source or fn.source)
+            yield blocked(fn, unknown, "ReservedConcurrentExecutions")
         if unknowns:
             uncounted += 1
             continue

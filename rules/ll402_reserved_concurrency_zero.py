@@ -50,8 +50,8 @@ Resources:
 - Terraform AWS provider, `aws_lambda_function`: "A value of `0` disables lambda from being
   triggered and `-1` removes any concurrency limitations" (constraints.md C1)
 """
-from lambdalint.rulekit import Issue, Rule, Unsure
-from lambdalint.values import Either, Unknown, known_int, native_name
+from lambdalint.rulekit import Issue, Rule, blocked
+from lambdalint.values import Either, Unknown, known_int
 
 RULE = Rule(
     id="LL402",
@@ -61,26 +61,29 @@ RULE = Rule(
 )
 
 
-def check(model, options):
-    for fn in model.functions():
-        value = fn.reserved_concurrency
-        for leaf in value.leaves():
-            if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"{native_name(leaf, 'ReservedConcurrentExecutions')} <- {leaf.reason}", leaf.source or fn.source)
-                continue
-            if known_int(leaf) != 0:
-                continue
-            where = []
-            if isinstance(value, Either):
-                where.append(f"in one branch of Fn::If {value.condition}")
-            if "ReservedConcurrentExecutions" in fn.inherited:
-                where.append("inherited from SAM Globals")
-            note = f" ({'; '.join(where)})" if where else ""
-            yield Issue(
-                fn,
-                f"{fn.name} has reserved concurrency 0{note}: every invocation is throttled, so the function is "
-                f"disabled. Synchronous callers get throttling errors, event source mappings stop processing, and "
-                f"asynchronous events go straight to the dead-letter queue or on-failure destination without "
-                f"retries. Remove the reservation, or reserve what the function needs",
-                leaf.source or fn.source,
-            )
+def subjects(model, options):
+    return [fn for fn in model.functions() if not fn.reserved_concurrency.absent]
+
+
+def check(model, fn, options):
+    value = fn.reserved_concurrency
+    for leaf in value.leaves():
+        if isinstance(leaf, Unknown):
+            yield blocked(fn, leaf, "ReservedConcurrentExecutions")
+            continue
+        if known_int(leaf) != 0:
+            continue
+        where = []
+        if isinstance(value, Either):
+            where.append(f"in one branch of Fn::If {value.condition}")
+        if "ReservedConcurrentExecutions" in fn.inherited:
+            where.append("inherited from SAM Globals")
+        note = f" ({'; '.join(where)})" if where else ""
+        yield Issue(
+            fn,
+            f"{fn.name} has reserved concurrency 0{note}: every invocation is throttled, so the function is "
+            f"disabled. Synchronous callers get throttling errors, event source mappings stop processing, and "
+            f"asynchronous events go straight to the dead-letter queue or on-failure destination without "
+            f"retries. Remove the reservation, or reserve what the function needs",
+            leaf.source or fn.source,
+        )

@@ -75,8 +75,8 @@ Resources:
   (`ProvisionedConcurrencyConfig`); SAM `ProvisionedConcurrencyConfig` (constraints.md C5)
 - Terraform AWS provider, `aws_lambda_provisioned_concurrency_config` (constraints.md C4, C5)
 """
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Absent, Either, Unknown, known_int, known_str, native_name
+from lambdalint.rulekit import Issue, Link, Rule, blocked
+from lambdalint.values import Absent, Either, Unknown, known_int, known_str
 
 RULE = Rule(
     id="LL403",
@@ -99,67 +99,72 @@ def _numbers(value):
     return found, unknowns
 
 
-def check(model, options):
-    for fn in model.functions():
-        # every provisioned concurrency setting of the function: its aliases and versions, and
-        # the function's own (SAM) setting when no alias entity carries it
-        settings = []  # (who, value)
-        carried = False
-        for alias in model.aliases(fn):
-            if alias.provisioned_concurrency is fn.provisioned_concurrency:
-                carried = True
-            if not alias.provisioned_concurrency.absent:
-                who = f"version {alias.name}" if alias.is_version else f"alias {alias.name}"
-                qualifier = known_str(alias.qualifier)
-                if not alias.is_version and qualifier and qualifier != alias.name:
-                    who += f" ({qualifier})"
-                settings.append((who, alias, alias.provisioned_concurrency))
-        if not carried and not fn.provisioned_concurrency.absent and not fn.auto_publish_alias.absent:
-            settings.append((f"the alias of {fn.name}", fn, fn.provisioned_concurrency))
-        if not settings:
-            continue
-        reserved_values, reserved_unknown = _numbers(fn.reserved_concurrency)
-        if reserved_unknown:
-            for unknown in reserved_unknown:
-                yield Unsure(fn, f"{native_name(unknown, 'ReservedConcurrentExecutions')} <- {unknown.reason}",
-                             unknown.source or fn.source)
-            continue
-        if not reserved_values:
-            continue  # no reservation: only the account pool limits provisioned concurrency
-        reserved, reserved_leaf = min(reserved_values, key=lambda pair: pair[0])
-        notes = []
-        if isinstance(fn.reserved_concurrency, Either):
-            notes.append(f"smallest branch of Fn::If {fn.reserved_concurrency.condition}")
+def _settings(model, fn):
+    """(who, entity, value) for every provisioned concurrency setting of the function: its
+    aliases and versions, and the function's own (SAM) setting when no alias entity carries it."""
+    settings = []
+    carried = False
+    for alias in model.aliases(fn):
+        if alias.provisioned_concurrency is fn.provisioned_concurrency:
+            carried = True
+        if not alias.provisioned_concurrency.absent:
+            who = f"version {alias.name}" if alias.is_version else f"alias {alias.name}"
+            qualifier = known_str(alias.qualifier)
+            if not alias.is_version and qualifier and qualifier != alias.name:
+                who += f" ({qualifier})"
+            settings.append((who, alias, alias.provisioned_concurrency))
+    if not carried and not fn.provisioned_concurrency.absent and not fn.auto_publish_alias.absent:
+        settings.append((f"the alias of {fn.name}", fn, fn.provisioned_concurrency))
+    return settings
 
-        total, parts, related, crossing = 0, [], [], None
-        for who, entity, value in settings:
-            amounts, unknowns = _numbers(value)
-            for unknown in unknowns:
-                yield Unsure(fn, f"{native_name(unknown, 'ProvisionedConcurrentExecutions')} of {who} <- {unknown.reason}",
-                             unknown.source or entity.source)
-            if unknowns or not amounts:
-                continue  # not counted: the known ones are a lower bound
-            amount, leaf = max(amounts, key=lambda pair: pair[0])
-            extra = []
-            if isinstance(value, Either):
-                extra.append(f"largest branch of Fn::If {value.condition}")
-            if entity is not fn and entity.condition:
-                extra.append(f"only if condition {entity.condition}")
-            parts.append(f"{who} {amount}" + (f" [{'; '.join(extra)}]" if extra else ""))
-            related.append(Link(leaf.source or entity.source, f"{who} provisions {amount}", entity.name))
-            total += amount
-            if crossing is None and total > reserved:
-                crossing = leaf.source or entity.source
-        if crossing is None:
-            continue
-        note = f" ({'; '.join(notes)})" if notes else ""
-        related.insert(0, Link(reserved_leaf.source or fn.source, f"{fn.name} reserves {reserved}{note}", fn.name))
-        yield Issue(
-            fn,
-            f"provisioned concurrency of {fn.name} adds up to {total} ({', '.join(parts)}), more than its reserved "
-            f"concurrency of {reserved}{note}: AWS: \"You can't allocate more provisioned concurrency than reserved "
-            f"concurrency for a function\", so the deployment fails. Reserve at least {total} (more if $LATEST or "
-            f"other versions must keep running) or provision less",
-            crossing,
-            related=tuple(related),
-        )
+
+def subjects(model, options):
+    """Functions with provisioned concurrency somewhere."""
+    return [fn for fn in model.functions() if _settings(model, fn)]
+
+
+def check(model, fn, options):
+    settings = _settings(model, fn)
+    reserved_values, reserved_unknown = _numbers(fn.reserved_concurrency)
+    if reserved_unknown:
+        for unknown in reserved_unknown:
+            yield blocked(fn, unknown, "ReservedConcurrentExecutions")
+        return
+    if not reserved_values:
+        return  # no reservation: only the account pool limits provisioned concurrency
+    reserved, reserved_leaf = min(reserved_values, key=lambda pair: pair[0])
+    notes = []
+    if isinstance(fn.reserved_concurrency, Either):
+        notes.append(f"smallest branch of Fn::If {fn.reserved_concurrency.condition}")
+
+    total, parts, related, crossing = 0, [], [], None
+    for who, entity, value in settings:
+        amounts, unknowns = _numbers(value)
+        for unknown in unknowns:
+            yield blocked(fn, unknown, "ProvisionedConcurrentExecutions", f" of {who}", entity.source)
+        if unknowns or not amounts:
+            continue  # not counted: the known ones are a lower bound
+        amount, leaf = max(amounts, key=lambda pair: pair[0])
+        extra = []
+        if isinstance(value, Either):
+            extra.append(f"largest branch of Fn::If {value.condition}")
+        if entity is not fn and entity.condition:
+            extra.append(f"only if condition {entity.condition}")
+        parts.append(f"{who} {amount}" + (f" [{'; '.join(extra)}]" if extra else ""))
+        related.append(Link(leaf.source or entity.source, f"{who} provisions {amount}", entity.name))
+        total += amount
+        if crossing is None and total > reserved:
+            crossing = leaf.source or entity.source
+    if crossing is None:
+        return
+    note = f" ({'; '.join(notes)})" if notes else ""
+    related.insert(0, Link(reserved_leaf.source or fn.source, f"{fn.name} reserves {reserved}{note}", fn.name))
+    yield Issue(
+        fn,
+        f"provisioned concurrency of {fn.name} adds up to {total} ({', '.join(parts)}), more than its reserved "
+        f"concurrency of {reserved}{note}: AWS: \"You can't allocate more provisioned concurrency than reserved "
+        f"concurrency for a function\", so the deployment fails. Reserve at least {total} (more if $LATEST or "
+        f"other versions must keep running) or provision less",
+        crossing,
+        related=tuple(related),
+    )

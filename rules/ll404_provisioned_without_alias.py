@@ -52,9 +52,9 @@ Resources:
 - CloudFormation resource schemas `AWS::Lambda::Alias` / `AWS::Lambda::Version`; Terraform
   `aws_lambda_provisioned_concurrency_config.qualifier` (version or alias name) (constraints.md C5)
 """
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.rulekit import Issue, Link, Rule, Sure, blocked
 from lambdalint.model import Alias
-from lambdalint.values import Either, Unknown, describe, known_str, native_name
+from lambdalint.values import Either, Unknown, describe, known_str
 
 RULE = Rule(
     id="LL404",
@@ -70,54 +70,68 @@ def _present(value) -> bool:
     return any(not leaf.absent for leaf in value.leaves())
 
 
-def check(model, options):
-    for fn in model.functions():
-        provisioned = fn.provisioned_concurrency
-        if not _present(provisioned):
-            continue
-        alias = fn.auto_publish_alias
-        leaves = list(alias.leaves())
-        missing = [leaf for leaf in leaves if leaf.absent]
-        if not missing:
-            continue
+def subjects(model, options):
+    """Functions and aliases/versions that set provisioned concurrency."""
+    return ([fn for fn in model.functions() if _present(fn.provisioned_concurrency)]
+            + [alias for alias in model.of_type(Alias) if _present(alias.provisioned_concurrency)])
+
+
+def check(model, subject, options):
+    if isinstance(subject, Alias):
+        yield from _check_alias(model, subject)
+        return
+    fn = subject
+    provisioned = fn.provisioned_concurrency
+    alias = fn.auto_publish_alias
+    leaves = list(alias.leaves())
+    missing = [leaf for leaf in leaves if leaf.absent]
+    if not missing:
         for leaf in leaves:
             if isinstance(leaf, Unknown):
-                yield Unsure(fn, f"{native_name(leaf, 'AutoPublishAlias')} <- {leaf.reason}", leaf.source or fn.source)
-        notes = []
-        if isinstance(alias, Either):
-            notes.append(f"in one branch of Fn::If {alias.condition}")
-        if "ProvisionedConcurrencyConfig" in fn.inherited:
-            notes.append("ProvisionedConcurrencyConfig inherited from SAM Globals")
-        note = f" ({'; '.join(notes)})" if notes else ""
-        source = next((leaf.source for leaf in provisioned.leaves() if not leaf.absent and leaf.source), None)
-        yield Issue(
-            fn,
-            f"{fn.name} sets provisioned concurrency but no AutoPublishAlias{note}: provisioned concurrency needs a "
-            f"published version or alias, and SAM rejects the template with \"To set ProvisionedConcurrencyConfig "
-            f"AutoPublishALias must be defined on the function\". Add AutoPublishAlias (e.g. live)",
-            source or fn.source,
-            related=(Link(alias.source or fn.source, f"{fn.name} has no AutoPublishAlias", fn.name),),
-        )
+                yield Sure(fn, "AutoPublishAlias is set, whatever its value")
+        return
+    for leaf in leaves:
+        if isinstance(leaf, Unknown):
+            yield blocked(fn, leaf, "AutoPublishAlias")
+    notes = []
+    if isinstance(alias, Either):
+        notes.append(f"in one branch of Fn::If {alias.condition}")
+    if "ProvisionedConcurrencyConfig" in fn.inherited:
+        notes.append("ProvisionedConcurrencyConfig inherited from SAM Globals")
+    note = f" ({'; '.join(notes)})" if notes else ""
+    source = next((leaf.source for leaf in provisioned.leaves() if not leaf.absent and leaf.source), None)
+    yield Issue(
+        fn,
+        f"{fn.name} sets provisioned concurrency but no AutoPublishAlias{note}: provisioned concurrency needs a "
+        f"published version or alias, and SAM rejects the template with \"To set ProvisionedConcurrencyConfig "
+        f"AutoPublishALias must be defined on the function\". Add AutoPublishAlias (e.g. live)",
+        source or fn.source,
+        related=(Link(alias.source or fn.source, f"{fn.name} has no AutoPublishAlias", fn.name),),
+    )
 
-    for alias in model.of_type(Alias):
-        if not _present(alias.provisioned_concurrency):
+
+def _check_alias(model, alias):
+    function = model.entity(alias.function)
+    owner = function.name if function is not None else describe(alias.function)
+    for field_value in (alias.qualifier, alias.version):
+        latest = [leaf for leaf in field_value.leaves() if known_str(leaf) == LATEST]
+        if not latest:
             continue
-        function = model.entity(alias.function)
-        owner = function.name if function is not None else describe(alias.function)
-        for field_value in (alias.qualifier, alias.version):
-            latest = [leaf for leaf in field_value.leaves() if known_str(leaf) == LATEST]
-            if not latest:
-                continue
-            kind = "version" if alias.is_version else "alias"
-            when = f" (in one branch of Fn::If {field_value.condition})" if isinstance(field_value, Either) else ""
-            pc_source = next((leaf.source for leaf in alias.provisioned_concurrency.leaves()
-                              if not leaf.absent and leaf.source), None)
-            yield Issue(
-                alias,
-                f"{kind} {alias.name} of {owner} puts provisioned concurrency on $LATEST{when}: "
-                f"\"Provisioned Concurrency is not supported on the unpublished version of the function "
-                f"($LATEST)\". Point it at a published version",
-                latest[0].source or alias.source,
-                related=(Link(pc_source or alias.source, f"provisioned concurrency of {alias.name}", alias.name),),
-            )
-            break
+        kind = "version" if alias.is_version else "alias"
+        when = f" (in one branch of Fn::If {field_value.condition})" if isinstance(field_value, Either) else ""
+        pc_source = next((leaf.source for leaf in alias.provisioned_concurrency.leaves()
+                          if not leaf.absent and leaf.source), None)
+        yield Issue(
+            alias,
+            f"{kind} {alias.name} of {owner} puts provisioned concurrency on $LATEST{when}: "
+            f"\"Provisioned Concurrency is not supported on the unpublished version of the function "
+            f"($LATEST)\". Point it at a published version",
+            latest[0].source or alias.source,
+            related=(Link(pc_source or alias.source, f"provisioned concurrency of {alias.name}", alias.name),),
+        )
+        return
+    # an alias points at its version; a version's qualifier is the version itself
+    for field_value, name in (((alias.qualifier, "Version"),) if alias.is_version else ((alias.version, "FunctionVersion"),)):
+        for leaf in field_value.leaves():
+            if isinstance(leaf, Unknown):
+                yield blocked(alias, leaf, name)

@@ -69,9 +69,9 @@ Resources:
 - cfn-lint E3505, cdk-nag LambdaEventSourceSQSVisibilityTimeout (cdklabs/cdk-nag#1798)
 """
 from lambdalint.model import Queue
-from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure
+from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure, blocked
 from lambdalint.rulehelpers import numbers
-from lambdalint.values import Unknown, describe, native_name
+from lambdalint.values import Unknown, cause_of, describe, native_name
 
 RULE = Rule(
     id="LL501",
@@ -92,73 +92,76 @@ def _numbers(value, what, owner):
     return found, [(f"{native_name(leaf, what)} of {owner} <- {describe(leaf)}", leaf) for leaf in others]
 
 
-def check(model, options):
+def subjects(model, options):
+    """Functions an SQS event source mapping triggers."""
+    return [fn for fn in model.functions() if any(esm.source_kind == "sqs" for esm in model.event_source_mappings(fn))]
+
+
+def check(model, fn, options):
     ratio = float(options.get("min-ratio", 1.0) or 1.0)
-    for fn in model.functions():
-        timeouts, unknown_timeouts = _numbers(fn.timeout, "Timeout", fn.name)
-        seen = set()
-        for esm in model.event_source_mappings(fn):
-            if esm.source_kind != "sqs":
+    timeouts, unknown_timeouts = _numbers(fn.timeout, "Timeout", fn.name)
+    seen = set()
+    for esm in model.event_source_mappings(fn):
+        if esm.source_kind != "sqs":
+            continue
+        queues = [q for q in model.targets(esm.event_source) if isinstance(q, Queue)]
+        for unknown in model.unknown_parts(esm.event_source):
+            yield blocked(fn, unknown, "EventSourceArn", f" of {esm.name}", esm.source)
+        if not queues:
+            text = describe(esm.event_source)
+            if not isinstance(esm.event_source, Unknown) and not esm.event_source.absent:
+                yield Unsure(fn, f"queue {text} of {esm.name} is not in the linted templates",
+                             esm.event_source.source or esm.source, "not-in-run")
+            continue
+        for reason, leaf in unknown_timeouts:
+            yield Unsure(fn, reason, leaf.source or fn.source, cause_of(leaf))
+        windows, unknown_windows = _numbers(esm.batching_window, "MaximumBatchingWindowInSeconds", esm.name)
+        window = max([w for w, _ in windows] or [0])
+        for queue in queues:
+            if queue.node in seen:
                 continue
-            queues = [q for q in model.targets(esm.event_source) if isinstance(q, Queue)]
-            for unknown in model.unknown_parts(esm.event_source):
-                yield Unsure(fn, f"{native_name(unknown, 'EventSourceArn')} of {esm.name} <- {unknown.reason}",
-                             unknown.source or esm.source)
-            if not queues:
-                text = describe(esm.event_source)
-                if not isinstance(esm.event_source, Unknown) and not esm.event_source.absent:
-                    yield Unsure(fn, f"queue {text} of {esm.name} is not in the linted templates",
-                                 esm.event_source.source or esm.source)
+            seen.add(queue.node)
+            visibilities, unknown_vis = _numbers(queue.visibility_timeout, "VisibilityTimeout", queue.name)
+            for reason, leaf in unknown_vis:
+                yield Unsure(fn, reason, leaf.source or queue.source, cause_of(leaf))
+            if not visibilities or not timeouts:
                 continue
-            for reason, leaf in unknown_timeouts:
-                yield Unsure(fn, reason, leaf.source or fn.source)
-            windows, unknown_windows = _numbers(esm.batching_window, "MaximumBatchingWindowInSeconds", esm.name)
-            window = max([w for w, _ in windows] or [0])
-            for queue in queues:
-                if queue.node in seen:
-                    continue
-                seen.add(queue.node)
-                visibilities, unknown_vis = _numbers(queue.visibility_timeout, "VisibilityTimeout", queue.name)
-                for reason, leaf in unknown_vis:
-                    yield Unsure(fn, reason, leaf.source or queue.source)
-                if not visibilities or not timeouts:
-                    continue
-                visibility, vis_leaf = min(visibilities, key=lambda pair: pair[0])
-                timeout, timeout_leaf = max(timeouts, key=lambda pair: pair[0])
-                default = " (the default)" if visibility == 30 and vis_leaf.source == queue.source else ""
-                visibility_name = native_name(vis_leaf, "VisibilityTimeout")
-                timeout_name = native_name(timeout_leaf, "Timeout")
-                if queue.native_type.startswith("SAM"):
-                    default = " (the queue SAM creates for SqsSubscription keeps the 30 s default)"
-                related = (
-                    Link(timeout_leaf.source or fn.source, f"timeout of {fn.name}: {timeout} s", fn.name),
-                    Link(esm.source, f"event source mapping {esm.name} polls {queue.name}", esm.name),
+            visibility, vis_leaf = min(visibilities, key=lambda pair: pair[0])
+            timeout, timeout_leaf = max(timeouts, key=lambda pair: pair[0])
+            default = " (the default)" if visibility == 30 and vis_leaf.source == queue.source else ""
+            visibility_name = native_name(vis_leaf, "VisibilityTimeout")
+            timeout_name = native_name(timeout_leaf, "Timeout")
+            if queue.native_type.startswith("SAM"):
+                default = " (the queue SAM creates for SqsSubscription keeps the 30 s default)"
+            related = (
+                Link(timeout_leaf.source or fn.source, f"timeout of {fn.name}: {timeout} s", fn.name),
+                Link(esm.source, f"event source mapping {esm.name} polls {queue.name}", esm.name),
+            )
+            if visibility < timeout:
+                yield Issue(
+                    fn,
+                    f"queue {queue.name} has a visibility timeout ({visibility_name}) of {visibility} s{default}, "
+                    f"below the {timeout} s timeout ({timeout_name}) of function {fn.name} it triggers through {esm.name}: Lambda "
+                    f"rejects the event source mapping ('{ERROR.format(visibility, timeout)}'). Set the "
+                    f"queue's visibility timeout to at least {timeout} s (AWS recommends 6 x the function "
+                    f"timeout, {6 * timeout} s).",
+                    vis_leaf.source or queue.source,
+                    related=related,
                 )
-                if visibility < timeout:
-                    yield Issue(
-                        fn,
-                        f"queue {queue.name} has a visibility timeout ({visibility_name}) of {visibility} s{default}, "
-                        f"below the {timeout} s timeout ({timeout_name}) of function {fn.name} it triggers through {esm.name}: Lambda "
-                        f"rejects the event source mapping ('{ERROR.format(visibility, timeout)}'). Set the "
-                        f"queue's visibility timeout to at least {timeout} s (AWS recommends 6 x the function "
-                        f"timeout, {6 * timeout} s).",
-                        vis_leaf.source or queue.source,
-                        related=related,
-                    )
-                    continue
-                if ratio <= 1:
-                    continue
-                for reason, leaf in unknown_windows:
-                    yield Unsure(fn, reason, leaf.source or esm.source)
-                wanted = ratio * timeout + window
-                if visibility < wanted:
-                    plus = f" + {window} s batching window" if window else ""
-                    yield Issue(
-                        fn,
-                        f"queue {queue.name} has a visibility timeout ({visibility_name}) of {visibility} s{default}, "
-                        f"less than {ratio:g} x the {timeout} s timeout ({timeout_name}) of function {fn.name}{plus} ({wanted:g} s): "
-                        f"messages of a slow or retried batch become visible again and are processed twice.",
-                        vis_leaf.source or queue.source,
-                        related=related,
-                        severity="info",
-                    )
+                continue
+            if ratio <= 1:
+                continue
+            for reason, leaf in unknown_windows:
+                yield Unsure(fn, reason, leaf.source or esm.source, cause_of(leaf))
+            wanted = ratio * timeout + window
+            if visibility < wanted:
+                plus = f" + {window} s batching window" if window else ""
+                yield Issue(
+                    fn,
+                    f"queue {queue.name} has a visibility timeout ({visibility_name}) of {visibility} s{default}, "
+                    f"less than {ratio:g} x the {timeout} s timeout ({timeout_name}) of function {fn.name}{plus} ({wanted:g} s): "
+                    f"messages of a slow or retried batch become visible again and are processed twice.",
+                    vis_leaf.source or queue.source,
+                    related=related,
+                    severity="info",
+                )

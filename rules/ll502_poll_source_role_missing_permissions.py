@@ -98,8 +98,8 @@ Resources:
 """
 from lambdalint.model import iam
 from lambdalint.rulehelpers import execution_roles, generated, role_link
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Absent, Unknown, describe, native_name
+from lambdalint.rulekit import Issue, Link, Rule, Unsure, blocked
+from lambdalint.values import Absent, Unknown, describe, reason_cause
 
 RULE = Rule(
     id="LL502",
@@ -119,16 +119,22 @@ MANAGED = {"sqs": "AWSLambdaSQSQueueExecutionRole", "kinesis": "AWSLambdaKinesis
            "dynamodb": "AWSLambdaDynamoDBExecutionRole"}
 
 
-def check(model, options):
-    for fn in model.functions():
-        mappings = [esm for esm in model.event_source_mappings(fn) if esm.source_kind in REQUIRED]
-        if not mappings:
+def _mappings(model, fn):
+    return [esm for esm in model.event_source_mappings(fn) if esm.source_kind in REQUIRED]
+
+
+def subjects(model, options):
+    """Functions an SQS, Kinesis or DynamoDB Streams event source mapping triggers."""
+    return [fn for fn in model.functions() if _mappings(model, fn)]
+
+
+def check(model, fn, options):
+    mappings = _mappings(model, fn)
+    for found in execution_roles(model, fn):
+        if isinstance(found, Unsure):
+            yield found
             continue
-        for found in execution_roles(model, fn):
-            if isinstance(found, Unsure):
-                yield found
-                continue
-            yield from _check_role(model, fn, found[0], mappings)
+        yield from _check_role(model, fn, found[0], mappings)
 
 
 def _check_role(model, fn, role, mappings):
@@ -139,14 +145,14 @@ def _check_role(model, fn, role, mappings):
                 continue
             targets = [] if isinstance(leaf, Unknown) else model.arn_candidates(leaf)
             if not targets:
-                yield Unsure(fn, f"{native_name(leaf, 'EventSourceArn')} of {esm.name} <- {describe(leaf)}",
-                             leaf.source or esm.source)
+                yield blocked(fn, leaf, "EventSourceArn", f" of {esm.name}", esm.source)
                 continue
             missing, undecided = iam.allows_all(role, actions, targets)
             source_name = describe(leaf)
             if not missing:
                 if undecided:
-                    yield Unsure(fn, f"role {role.name} on {source_name}: {undecided}", leaf.source or esm.source)
+                    yield Unsure(fn, f"role {role.name} on {source_name}: {undecided}", leaf.source or esm.source,
+                                 reason_cause(undecided))
                 continue
             maybe = f" (undecided for the rest: {undecided})" if undecided else ""
             yield Issue(

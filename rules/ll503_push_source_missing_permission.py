@@ -67,8 +67,8 @@ Resources:
   CloudWatchEvent/EventBridgeRule, IoTRule, Cognito, AlexaSkill events generate the permission
   (constraints.md R1)
 """
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Absent, Known, Unknown, describe, native_name
+from lambdalint.rulekit import Issue, Link, Rule, blocked
+from lambdalint.values import Absent, Known, describe
 
 RULE = Rule(
     id="LL503",
@@ -103,40 +103,51 @@ def _grants(permission, kind: str):
     return undecided if undecided is not None else False
 
 
-def check(model, options):
-    for fn in model.functions():
-        permissions = model.permissions_naming(fn)
-        # a SAM S3 event's permission has no SourceArn (SourceAccount only): it admits every bucket
-        sam_s3 = any(t.permission_generated and t.source_kind == "s3" for t in model.triggers(fn))
-        for trigger in model.triggers(fn):
-            if trigger.from_permission or trigger.permission_generated or trigger.source_kind not in PRINCIPALS:
-                continue
-            kind = trigger.source_kind
-            found, undecided = kind == "s3" and sam_s3, None
-            for permission in permissions:
-                answer = _grants(permission, kind)
-                if answer is True:
-                    found = True
-                    break
-                if answer is not False:
-                    undecided = (permission, answer)
-            if found:
-                continue
-            at = trigger.function.source or trigger.source
-            if undecided is not None:
-                permission, leaf = undecided
-                reason = leaf.reason if isinstance(leaf, Unknown) else describe(leaf)
-                yield Unsure(fn, f"{native_name(leaf, 'Principal')} of {permission.name} <- {reason}",
-                             leaf.source or permission.source)
-                continue
-            principal = PRINCIPALS[kind]
-            others = ", ".join(f"{p.name} ({describe(p.principal)})" for p in permissions)
-            besides = f"; its permissions ({others}) are for other principals" if permissions else ""
-            yield Issue(
-                fn,
-                f"{WHAT[kind]} {trigger.name} invokes function {fn.name}, but no Lambda permission lets "
-                f"{principal} invoke it{besides}: the invocations are denied. Add a Lambda permission for "
-                f"{principal} with the source's ARN as SourceArn.",
-                at,
-                related=(Link(fn.source, f"function {fn.name}", fn.name),),
-            )
+def _pushed(model, fn):
+    """The function's push triggers that need a Lambda permission of their own."""
+    return [trigger for trigger in model.triggers(fn)
+            if not (trigger.from_permission or trigger.permission_generated or trigger.source_kind not in PRINCIPALS)]
+
+
+def subjects(model, options):
+    return [fn for fn in model.functions() if _pushed(model, fn)]
+
+
+def check(model, fn, options):
+    permissions = model.permissions_naming(fn)
+    # a SAM S3 event's permission has no SourceArn (SourceAccount only): it admits every bucket
+    sam_s3 = any(t.permission_generated and t.source_kind == "s3" for t in model.triggers(fn))
+    for trigger in _pushed(model, fn):
+        kind = trigger.source_kind
+        found, undecided = kind == "s3" and sam_s3, None
+        for permission in permissions:
+            answer = _grants(permission, kind)
+            if answer is True:
+                found = True
+                break
+            if answer is not False:
+                undecided = (permission, answer)
+        if found:
+            continue
+        at = trigger.function.source or trigger.source
+        if undecided is not None:
+            permission, leaf = undecided
+            yield blocked(fn, leaf, "Principal", f" of {permission.name}", permission.source)
+            continue
+        maybe = [(p, unknown) for p, unknown in model.permissions_maybe_naming(fn) if _grants(p, kind) is not False]
+        if maybe:
+            permission, unknown = maybe[0]
+            yield blocked(fn, unknown, "FunctionName", f" of permission {permission.name} (may be {fn.name})",
+                          permission.source)
+            continue
+        principal = PRINCIPALS[kind]
+        others = ", ".join(f"{p.name} ({describe(p.principal)})" for p in permissions)
+        besides = f"; its permissions ({others}) are for other principals" if permissions else ""
+        yield Issue(
+            fn,
+            f"{WHAT[kind]} {trigger.name} invokes function {fn.name}, but no Lambda permission lets "
+            f"{principal} invoke it{besides}: the invocations are denied. Add a Lambda permission for "
+            f"{principal} with the source's ARN as SourceArn.",
+            at,
+            related=(Link(fn.source, f"function {fn.name}", fn.name),),
+        )

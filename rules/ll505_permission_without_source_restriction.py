@@ -68,7 +68,7 @@ Resources:
 - cfn-lint W3663 (SourceAccount for S3); tfsec/trivy "restrict source ARN" (aquasecurity/tfsec#570)
 """
 from lambdalint.model import Permission
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.rulekit import Issue, Link, Rule, Sure, blocked
 from lambdalint.values import Absent, Known, Unknown, describe, native_name
 
 RULE = Rule(
@@ -76,6 +76,7 @@ RULE = Rule(
     name="permission-without-source-restriction",
     severity="warning",
     summary="A service-principal Lambda permission without SourceArn (S3: without SourceAccount)",
+    subject="permission",
 )
 
 
@@ -89,49 +90,48 @@ def _absent_leaf(value):
     return None
 
 
-def check(model, options):
-    for permission in model.of_type(Permission):
-        services = []
-        for leaf in permission.principal.leaves():
-            if isinstance(leaf, Known) and isinstance(leaf.value, str):
-                if leaf.value.endswith(".amazonaws.com") and leaf.value not in services:
-                    services.append(leaf.value)
-            elif isinstance(leaf, Unknown):
-                yield Unsure(permission, f"{native_name(leaf, 'Principal')} <- {leaf.reason}", leaf.source or permission.source)
-        functions = model.targets(permission.function)
-        target = ", ".join(f.name for f in functions) or describe(permission.function)
-        related = tuple(Link(f.source, f"function {f.name}", f.name) for f in functions)
-        arn_name = native_name(permission.source_arn, "SourceArn")
-        account_name = native_name(permission.source_account, "SourceAccount")
-        for principal in services:
-            missing_arn = _absent_leaf(permission.source_arn)
-            missing_account = _absent_leaf(permission.source_account) if principal == "s3.amazonaws.com" else None
-            if missing_account is None and principal == "s3.amazonaws.com":
-                continue  # SourceAccount is what ties an S3 permission to the account (see the docs)
-            if missing_arn is None and missing_account is None:
-                continue
-            service = principal.split(".", 1)[0]
-            if missing_arn is not None and missing_account is not None:
-                what = f"neither {arn_name} nor {account_name}"
-                scope = f"any S3 bucket in any account can invoke {target}"
-            elif missing_arn is not None:
-                what = f"no {arn_name}"
-                account = permission.source_account
-                holder = "this account" if "AWS::AccountId" in describe(account) else f"account {describe(account)}"
-                scope = (f"any {service} resource in {holder} can invoke {target}"
-                         if not account.absent else f"any {service} resource in any account can invoke {target}")
-            else:
-                what = f"no {account_name}"
-                scope = f"a bucket of that name in another account could invoke {target} (S3 ARNs carry no account ID)"
-            whole = permission.source_arn if missing_arn is not None else permission.source_account
-            # unset: the permission's header; an Fn::If branch that leaves it unset: that branch
-            at = permission.source if whole.absent else ((missing_arn or missing_account).source or permission.source)
-            fix = " and ".join(name for name, gap in ((f"{arn_name} (the invoking resource's ARN)", missing_arn),
-                                                      (account_name, missing_account)) if gap is not None)
-            yield Issue(
-                permission,
-                f"permission {permission.name} lets {principal} invoke {target} with {what}: {scope}. "
-                f"Set {fix}.",
-                at,
-                related=related,
-            )
+def check(model, permission, options):
+    services = []
+    for leaf in permission.principal.leaves():
+        if isinstance(leaf, Known) and isinstance(leaf.value, str):
+            if leaf.value.endswith(".amazonaws.com") and leaf.value not in services:
+                services.append(leaf.value)
+        elif isinstance(leaf, Unknown):
+            yield blocked(permission, leaf, "Principal")
+    functions = model.targets(permission.function)
+    target = ", ".join(f.name for f in functions) or describe(permission.function)
+    related = tuple(Link(f.source, f"function {f.name}", f.name) for f in functions)
+    arn_name = native_name(permission.source_arn, "SourceArn")
+    account_name = native_name(permission.source_account, "SourceAccount")
+    for principal in services:
+        missing_arn = _absent_leaf(permission.source_arn)
+        missing_account = _absent_leaf(permission.source_account) if principal == "s3.amazonaws.com" else None
+        if missing_account is None and principal == "s3.amazonaws.com" or missing_arn is None and missing_account is None:
+            # SourceAccount is what ties an S3 permission to the account (see the docs)
+            yield Sure(permission, "only whether SourceArn/SourceAccount are set matters, not their values")
+            continue
+        service = principal.split(".", 1)[0]
+        if missing_arn is not None and missing_account is not None:
+            what = f"neither {arn_name} nor {account_name}"
+            scope = f"any S3 bucket in any account can invoke {target}"
+        elif missing_arn is not None:
+            what = f"no {arn_name}"
+            account = permission.source_account
+            holder = "this account" if "AWS::AccountId" in describe(account) else f"account {describe(account)}"
+            scope = (f"any {service} resource in {holder} can invoke {target}"
+                     if not account.absent else f"any {service} resource in any account can invoke {target}")
+        else:
+            what = f"no {account_name}"
+            scope = f"a bucket of that name in another account could invoke {target} (S3 ARNs carry no account ID)"
+        whole = permission.source_arn if missing_arn is not None else permission.source_account
+        # unset: the permission's header; an Fn::If branch that leaves it unset: that branch
+        at = permission.source if whole.absent else ((missing_arn or missing_account).source or permission.source)
+        fix = " and ".join(name for name, gap in ((f"{arn_name} (the invoking resource's ARN)", missing_arn),
+                                                  (account_name, missing_account)) if gap is not None)
+        yield Issue(
+            permission,
+            f"permission {permission.name} lets {principal} invoke {target} with {what}: {scope}. "
+            f"Set {fix}.",
+            at,
+            related=related,
+        )

@@ -66,8 +66,8 @@ Resources:
 """
 from lambdalint.model.iam import allows, allows_all
 from lambdalint.rulehelpers import execution_roles, generated, role_link
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Known, Unknown, known_str, native_name
+from lambdalint.rulekit import Issue, Link, Rule, Unsure, blocked
+from lambdalint.values import Known, Unknown, known_str, reason_cause
 
 RULE = Rule(
     id="LL601",
@@ -79,34 +79,39 @@ RULE = Rule(
 ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
 
 
-def check(model, options):
-    for fn in model.functions():
-        tracing = fn.tracing
-        active = [leaf for leaf in tracing.leaves() if (known_str(leaf) or "").lower() == "active"]
-        unknown = [leaf for leaf in tracing.leaves() if isinstance(leaf, Unknown)]
-        for leaf in unknown:
-            yield Unsure(fn, f"{native_name(leaf, 'TracingConfig.Mode')} <- {leaf.reason}", leaf.source)
-        if not active:
+def subjects(model, options):
+    """Functions with a tracing mode set (Active, or known only at deploy time)."""
+    return [fn for fn in model.functions() if any(not leaf.absent for leaf in fn.tracing.leaves())]
+
+
+def check(model, fn, options):
+    tracing = fn.tracing
+    active = [leaf for leaf in tracing.leaves() if (known_str(leaf) or "").lower() == "active"]
+    unknown = [leaf for leaf in tracing.leaves() if isinstance(leaf, Unknown)]
+    for leaf in unknown:
+        yield blocked(fn, leaf, "TracingConfig.Mode")
+    if not active:
+        return
+    where = active[0].source
+    inherited = " (from SAM Globals)" if "Tracing" in fn.inherited else ""
+    for found in execution_roles(model, fn):
+        if isinstance(found, Unsure):
+            yield found
             continue
-        where = active[0].source
-        inherited = " (from SAM Globals)" if "Tracing" in fn.inherited else ""
-        for found in execution_roles(model, fn):
-            if isinstance(found, Unsure):
-                yield found
-                continue
-            role, leaf = found
-            missing, undecided = allows_all(role, ACTIONS)
-            if missing:
-                denied = allows(role, missing[0]).reason
-                verb, why = ("denies", f" ({denied})") if denied.startswith("denied") else ("does not allow", "")
-                yield Issue(
-                    fn,
-                    f"{fn.name} has active tracing{inherited} but its execution role {role.name}{generated(role)} {verb} "
-                    f"{', '.join(missing)}{why}: traces are dropped. Attach AWSXRayDaemonWriteAccess "
-                    f"or allow the actions on \"*\".",
-                    where,
-                    related=(role_link(role),)
-                    + ((Link(leaf.source, "role reference", fn.name),) if isinstance(leaf, Known) else ()),
-                )
-            elif undecided:
-                yield Unsure(fn, f"X-Ray permissions of role {role.name} <- {undecided}", leaf.source)
+        role, leaf = found
+        missing, undecided = allows_all(role, ACTIONS)
+        if missing:
+            denied = allows(role, missing[0]).reason
+            verb, why = ("denies", f" ({denied})") if denied.startswith("denied") else ("does not allow", "")
+            yield Issue(
+                fn,
+                f"{fn.name} has active tracing{inherited} but its execution role {role.name}{generated(role)} {verb} "
+                f"{', '.join(missing)}{why}: traces are dropped. Attach AWSXRayDaemonWriteAccess "
+                f"or allow the actions on \"*\".",
+                where,
+                related=(role_link(role),)
+                + ((Link(leaf.source, "role reference", fn.name),) if isinstance(leaf, Known) else ()),
+            )
+        elif undecided:
+            yield Unsure(fn, f"X-Ray permissions of role {role.name} <- {undecided}", leaf.source,
+                         reason_cause(undecided))

@@ -82,6 +82,7 @@ from lambdalint.model.iam import allows, allows_all
 from lambdalint.model.logs import function_logs
 from lambdalint.rulehelpers import execution_roles, generated, role_link
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.values import reason_cause
 
 RULE = Rule(
     id="LL602",
@@ -94,35 +95,35 @@ WRITE = ["logs:CreateLogStream", "logs:PutLogEvents"]
 CREATE = "logs:CreateLogGroup"
 
 
-def check(model, options):
-    for fn in model.functions():
-        logs = None
-        for found in execution_roles(model, fn):
-            if isinstance(found, Unsure):
-                yield found
-                continue
-            role, leaf = found
-            logs = logs or function_logs(model, fn)
-            needed = list(WRITE)
-            if not logs.declared and not logs.explicit and not logs.unknown:
-                needed.append(CREATE)
-            missing, undecided = allows_all(role, needed, logs.arn_targets())
-            if undecided and not missing:
-                yield Unsure(fn, f"log permissions of role {role.name} <- {undecided}", leaf.source)
-                continue
-            if not missing:
-                continue
-            group = logs.display(fn)
-            denied = allows(role, missing[0], logs.arn_targets()).reason
-            label = role.name + generated(role) + (f", which denies them ({denied})" if denied.startswith("denied") else "")
-            if missing == [CREATE]:
-                text = (f"{fn.name}'s execution role {label} does not allow {CREATE} and no "
-                        f"template declares its log group {group}: Lambda cannot create the group, so the "
-                        f"function writes no logs. Declare the log group or allow {CREATE}.")
-            else:
-                text = (f"{fn.name}'s execution role {label} does not allow "
-                        f"{', '.join(missing)} on its log group {group}: the function runs but writes no "
-                        f"logs. Attach AWSLambdaBasicExecutionRole or allow these actions.")
-            related = [role_link(role)]
-            related += [Link(g.source, f"log group {g.name}", g.name) for g in logs.declared]
-            yield Issue(fn, text, leaf.source, related=tuple(related))
+def check(model, fn, options):
+    logs = None
+    for found in execution_roles(model, fn):
+        if isinstance(found, Unsure):
+            yield found
+            continue
+        role, leaf = found
+        logs = logs or function_logs(model, fn)
+        needed = list(WRITE)
+        if not logs.declared and not logs.explicit and not logs.unknown:
+            needed.append(CREATE)
+        missing, undecided = allows_all(role, needed, logs.arn_targets())
+        if undecided and not missing:
+            yield Unsure(fn, f"log permissions of role {role.name} <- {undecided}", leaf.source,
+                         reason_cause(undecided))
+            continue
+        if not missing:
+            continue
+        group = logs.display(fn)
+        denied = allows(role, missing[0], logs.arn_targets()).reason
+        label = role.name + generated(role) + (f", which denies them ({denied})" if denied.startswith("denied") else "")
+        if missing == [CREATE]:
+            text = (f"{fn.name}'s execution role {label} does not allow {CREATE} and no "
+                    f"template declares its log group {group}: Lambda cannot create the group, so the "
+                    f"function writes no logs. Declare the log group or allow {CREATE}.")
+        else:
+            text = (f"{fn.name}'s execution role {label} does not allow "
+                    f"{', '.join(missing)} on its log group {group}: the function runs but writes no "
+                    f"logs. Attach AWSLambdaBasicExecutionRole or allow these actions.")
+        related = [role_link(role)]
+        related += [Link(g.source, f"log group {g.name}", g.name) for g in logs.declared]
+        yield Issue(fn, text, leaf.source, related=tuple(related))

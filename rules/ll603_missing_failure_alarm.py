@@ -77,8 +77,8 @@ Resources:
   retrieved, marked unverified there)
 """
 from lambdalint.model import Alarm
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Known, ResourceRef, Unknown, known_str
+from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure
+from lambdalint.values import Known, ResourceRef, Unknown, cause_of, known_str
 
 RULE = Rule(
     id="LL603",
@@ -109,57 +109,79 @@ def _names_function(value, fn) -> bool | None:
     return found
 
 
-def _alarm_covers(alarm, fn):
-    """(metric name, covers?) for an alarm: covers is None when undecidable."""
-    namespace = known_str(alarm.namespace)
+def _alarm_covers(alarm, fn, wanted):
+    """(metric names the alarm may be about, covers?) for an alarm: covers is True when it watches
+    one of ``wanted`` for ``fn``, False when it cannot, None when a value it depends on is not
+    known (its namespace, metric or FunctionName dimension)."""
     metric = known_str(alarm.metric)
-    if namespace != "AWS/Lambda" or metric is None:
-        return metric, False
+    if metric is not None and metric not in wanted:
+        return (), False
+    namespace = known_str(alarm.namespace)
+    if namespace is None and alarm.namespace.absent:
+        return (), False  # metric math (Metrics): handled below
+    if namespace is not None and namespace != "AWS/Lambda":
+        return (), False
+    metrics = (metric,) if metric is not None else tuple(wanted)
+    if namespace is None or metric is None:
+        return metrics, None  # an AWS/Lambda alarm on a metric not known statically
     dims = alarm.dimensions.value if isinstance(alarm.dimensions, Known) and isinstance(alarm.dimensions.value, dict) else {}
+    if isinstance(alarm.dimensions, Unknown):
+        return metrics, None
     if "FunctionName" not in dims:
-        return metric, not dims  # account-wide alarm; other dimensions (Resource only) do not name it
-    return metric, _names_function(dims["FunctionName"], fn)
+        return metrics, not dims  # account-wide alarm; other dimensions (Resource only) do not name it
+    return metrics, _names_function(dims["FunctionName"], fn)
 
 
-def check(model, options):
+def _unknown_of(alarm):
+    for value in (alarm.namespace, alarm.metric, alarm.dimensions):
+        cause = cause_of(value)
+        if cause:
+            return cause
+    return "other"
+
+
+def check(model, fn, options):
     alarms = model.of_type(Alarm)
-    for fn in model.functions():
-        wanted = ["Errors", "Throttles"]
-        if any(not leaf.absent for leaf in fn.dead_letter_target.leaves()):
-            wanted.append("DeadLetterErrors")
-        streams = [esm for esm in model.event_source_mappings(fn) if esm.source_kind in STREAM_SOURCES]
-        if streams:
-            wanted.append("IteratorAge")
-        covered, undecided = set(), []
-        for alarm in alarms:
-            metric, covers = _alarm_covers(alarm, fn)
-            if covers:
-                covered.add(metric)
-            elif covers is None and metric in wanted:
-                undecided.append((metric, alarm))
-        missing = [m for m in wanted if m not in covered]
-        if not missing:
-            continue
-        undecided = [alarm for metric, alarm in undecided if metric in missing]
+    wanted = ["Errors", "Throttles"]
+    if any(not leaf.absent for leaf in fn.dead_letter_target.leaves()):
+        wanted.append("DeadLetterErrors")
+    streams = [esm for esm in model.event_source_mappings(fn) if esm.source_kind in STREAM_SOURCES]
+    if streams:
+        wanted.append("IteratorAge")
+    covered, undecided = set(), []
+    for alarm in alarms:
+        metrics, covers = _alarm_covers(alarm, fn, wanted)
+        if covers:
+            covered.update(metrics)
+        elif covers is None:
+            undecided.append((metrics, alarm))
+    missing = [m for m in wanted if m not in covered]
+    if not missing:
         if undecided:
-            names = ", ".join(a.name for a in undecided)
-            yield Unsure(fn, f"alarms {names}: FunctionName dimension cannot be resolved", undecided[0].source)
-            continue
-        math = [a for a in alarms if a.metric.absent and a.namespace.absent and a.source.doc is fn.source.doc]
-        if math:
-            yield Unsure(fn, f"alarm {math[0].name} uses metric math (Metrics), which is not analysed", math[0].source)
-            continue
-        why = []
-        if "DeadLetterErrors" in missing:
-            why.append("it has a dead-letter queue")
-        if "IteratorAge" in missing:
-            why.append(f"stream source {streams[0].name}")
-        extra = f" ({'; '.join(why)})" if why else ""
-        related = tuple(Link(esm.source, f"stream event source {esm.name}", esm.name) for esm in streams)
-        yield Issue(
-            fn,
-            f"no CloudWatch alarm on {', '.join(missing)} (namespace AWS/Lambda, dimension FunctionName) "
-            f"for {fn.name}{extra}: its failures go unnoticed.",
-            fn.source,
-            related=related,
-        )
+            yield Sure(fn, "every metric has an alarm; alarms not known statically cannot change that")
+        return
+    undecided = [alarm for metrics, alarm in undecided if set(metrics) & set(missing)]
+    if undecided:
+        names = ", ".join(a.name for a in undecided)
+        yield Unsure(fn, f"alarms {names}: namespace, metric or FunctionName dimension cannot be resolved",
+                     undecided[0].source, _unknown_of(undecided[0]))
+        return
+    math = [a for a in alarms if a.metric.absent and a.namespace.absent and a.source.doc is fn.source.doc]
+    if math:
+        yield Unsure(fn, f"alarm {math[0].name} uses metric math (Metrics), which is not analysed", math[0].source,
+                     "unsupported")
+        return
+    why = []
+    if "DeadLetterErrors" in missing:
+        why.append("it has a dead-letter queue")
+    if "IteratorAge" in missing:
+        why.append(f"stream source {streams[0].name}")
+    extra = f" ({'; '.join(why)})" if why else ""
+    related = tuple(Link(esm.source, f"stream event source {esm.name}", esm.name) for esm in streams)
+    yield Issue(
+        fn,
+        f"no CloudWatch alarm on {', '.join(missing)} (namespace AWS/Lambda, dimension FunctionName) "
+        f"for {fn.name}{extra}: its failures go unnoticed.",
+        fn.source,
+        related=related,
+    )

@@ -52,8 +52,8 @@ Resources:
   kept indefinitely" is marked there as stated by third-party sources)
 """
 from lambdalint.model.logs import function_logs
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Unknown, native_name
+from lambdalint.rulekit import Issue, Link, Rule, Unsure, blocked
+from lambdalint.values import Unknown, reason_cause
 
 RULE = Rule(
     id="LL604",
@@ -64,40 +64,56 @@ RULE = Rule(
 )
 
 
-def check(model, options):
-    users: dict = {}  # log group node -> (group, [functions])
+def _users(model) -> dict:
+    """log group node -> (declared log group, [functions that write to it])"""
+    users: dict = {}
     for fn in model.functions():
-        logs = function_logs(model, fn)
-        if logs.declared:
-            for group in logs.declared:
-                users.setdefault(group.node, (group, []))[1].append(fn)
-            continue
-        if logs.unknown:
-            reason, source = logs.unknown[0]
-            yield Unsure(fn, reason, source)
-            continue
-        if logs.explicit:
-            yield Unsure(fn, f"log group {logs.display(fn)} is not declared in the linted templates "
-                             f"(its retention is set elsewhere)", fn.log_group.source)
-            continue
-        yield Issue(
-            fn,
-            f"no log group is declared for {fn.name} ({logs.display(fn)}): Lambda creates it on first "
-            f"invocation without retention, so its logs are kept forever. Declare the log group with "
-            f"a retention period.",
-            fn.source,
-        )
-    for group, functions in users.values():
-        names = ", ".join(f.name for f in functions)
-        for leaf in group.retention.leaves():
-            if isinstance(leaf, Unknown):
-                yield Unsure(group, f"{native_name(leaf, 'RetentionInDays')} <- {leaf.reason}", leaf.source)
-            elif leaf.absent:
-                yield Issue(
-                    group,
-                    f"log group {group.name} of {names} has no retention period: its logs are kept "
-                    f"forever. Set a retention (e.g. 30 days).",
-                    group.source,
-                    related=tuple(Link(f.source, f"function {f.name}", f.name) for f in functions),
-                )
-                break
+        for group in function_logs(model, fn).declared:
+            users.setdefault(group.node, (group, []))[1].append(fn)
+    return users
+
+
+def subjects(model, options):
+    """Every function, and every declared log group a function writes to."""
+    return list(model.functions()) + list(model.memo("LL604 users", lambda: _users(model)).values())
+
+
+def check(model, subject, options):
+    if isinstance(subject, tuple):
+        yield from _check_group(*subject)
+        return
+    fn = subject
+    logs = function_logs(model, fn)
+    if logs.declared:
+        return  # the log group's own check
+    if logs.unknown:
+        reason, source = logs.unknown[0]
+        yield Unsure(fn, reason, source, reason_cause(reason))
+        return
+    if logs.explicit:
+        yield Unsure(fn, f"log group {logs.display(fn)} is not declared in the linted templates "
+                         f"(its retention is set elsewhere)", fn.log_group.source, "not-in-run")
+        return
+    yield Issue(
+        fn,
+        f"no log group is declared for {fn.name} ({logs.display(fn)}): Lambda creates it on first "
+        f"invocation without retention, so its logs are kept forever. Declare the log group with "
+        f"a retention period.",
+        fn.source,
+    )
+
+
+def _check_group(group, functions):
+    names = ", ".join(f.name for f in functions)
+    for leaf in group.retention.leaves():
+        if isinstance(leaf, Unknown):
+            yield blocked(group, leaf, "RetentionInDays")
+        elif leaf.absent:
+            yield Issue(
+                group,
+                f"log group {group.name} of {names} has no retention period: its logs are kept "
+                f"forever. Set a retention (e.g. 30 days).",
+                group.source,
+                related=tuple(Link(f.source, f"function {f.name}", f.name) for f in functions),
+            )
+            break

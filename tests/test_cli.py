@@ -737,9 +737,9 @@ def test_show_unknowns_text(here, run):
     assert any("LL201" in n and "Worker" in n and "SubnetIds <- !Ref SubnetIdsParam (parameter without default)" in n
                and f"app.yaml:{line_of(PARAM_SUBNETS, 'SubnetIds:')}" in n for n in notes), notes
     assert any("LL401" in n and "ReservedConcurrentExecutions <- !Ref Reserved" in n for n in notes), notes
-    assert "2 checks undecided (listed above)" in out
+    assert out.rstrip().endswith("2 checks: 0 decided, 2 undecided (listed above)")
     code, out, _ = run("check", "app.yaml", "--select", "LL201,LL401")
-    assert "note:" not in out and "2 checks undecided (--show-unknowns lists them)" in out
+    assert "note:" not in out and out.rstrip().endswith("2 checks: 0 decided, 2 undecided (--show-unknowns lists them)")
 
 
 def test_unknowns_in_json(here, run):
@@ -750,6 +750,8 @@ def test_unknowns_in_json(here, run):
     assert ll201["reason"] == "VpcConfig.SubnetIds <- !Ref SubnetIdsParam (parameter without default)"
     assert (ll201["file"], ll201["line"]) == ("app.yaml", line_of(PARAM_SUBNETS, "SubnetIds:"))
     assert report["summary"]["undecided"] == 2
+    assert report["summary"]["checks"] == {"decided": 0, "undecided": 2}
+    assert {u["cause"] for u in report["unknowns"]} == {"parameter"}
 
 
 @pytest.mark.parametrize("name,text", [

@@ -46,9 +46,10 @@ def make_report(show_unknowns: bool = True) -> Report:
         ),
     )
     u = Undecided("LL204", "Worker", "Role <- !Ref RoleArn (parameter without default)",
-                  Span("infra/app.yaml", 12, 7, 12, 20))
+                  Span("infra/app.yaml", 12, 7, 12, 20), "parameter")
     return Report(findings=[f1, f2], unknowns=[u], files=2, functions=3, suppressed=2,
-                  suppressed_without_reason=1, show_unknowns=show_unknowns)
+                  suppressed_without_reason=1, show_unknowns=show_unknowns,
+                  checks={"LL201": [1500, 0], "LL204": [2, 1], "LL302": [3, 0]})
 
 
 def _validator(schema_file: str, cls_name: str):
@@ -84,9 +85,10 @@ def test_json_matches_schema_and_contract():
                                    "resource": "PublicRoute", "message": "route to Igw"}
     assert data["unknowns"] == [{"rule": "LL204", "resource": "Worker",
                                  "reason": "Role <- !Ref RoleArn (parameter without default)",
-                                 "file": "infra/app.yaml", "line": 12}]
+                                 "file": "infra/app.yaml", "line": 12, "cause": "parameter"}]
     assert data["summary"] == {"files": 2, "functions": 3, "errors": 1, "warnings": 1, "infos": 0,
-                               "suppressed": 2, "suppressed_without_reason": 1, "undecided": 1}
+                               "suppressed": 2, "suppressed_without_reason": 1, "undecided": 1,
+                               "checks": {"decided": 1505, "undecided": 1}}
     # unknowns are listed in JSON regardless of --show-unknowns
     assert json.loads(render("json", make_report(False), RULES))["unknowns"] == data["unknowns"]
 
@@ -200,10 +202,11 @@ def test_text_plain_and_colour():
             "  infra/app.yaml:12") in plain
     assert lines[-1].startswith("2 files, 3 functions: 1 error, 1 warning, 0 infos")
     assert "2 suppressed (1 without reason)" in lines[-1]
-    assert "1 check undecided" in lines[-1]
+    assert lines[-1].endswith("; 1,506 checks: 1,505 decided, 1 undecided (listed above)")
 
     hidden = render("text", make_report(False), RULES)
-    assert "note:" not in hidden and "--show-unknowns lists them" in hidden
+    assert "note:" not in hidden
+    assert hidden.splitlines()[-1].endswith("1,506 checks: 1,505 decided, 1 undecided (--show-unknowns lists them)")
 
 
 def test_text_quiet_only_findings():

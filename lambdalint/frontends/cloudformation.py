@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..document import Source
 from ..model import entities as m
 from ..model.principals import INVOCATION_OF_PRINCIPAL, esm_kind, principal_service
-from ..values import Absent, Known, ResourceRef, Unknown, Value, known_str
+from ..values import Absent, Known, Reason, ResourceRef, Unknown, Value, known_str
 from .cfn_base import function_entity, ref_kind, with_default
 
 
@@ -19,7 +19,7 @@ def _function(fe, lid, props, path):
     if fn.image_uri.absent and ("Dockerfile" in metadata or "DockerContext" in metadata):
         # `sam build` builds the image from Metadata.Dockerfile and fills Code.ImageUri
         fn.image_uri = Unknown("Code.ImageUri set by `sam build` from Metadata.Dockerfile",
-                               Source(fe.doc, ("Resources", lid, "Metadata")))
+                               Source(fe.doc, ("Resources", lid, "Metadata")), cause="not-built")
     if isinstance(body, dict) and (metadata or "Code" in props):
         from .cdk import code_asset
 
@@ -40,7 +40,7 @@ def _role(fe, lid, props, path):
             name = " or ".join(dict.fromkeys(names)) or f"Policies[{index}]"
             role.inline_documents.append((f"inline policy {name} of {lid}", fe.sub(item, "PolicyDocument"), item.source))
     elif isinstance(policies, Unknown):
-        role.unresolved.append(f"Policies: {policies.reason}")
+        role.unresolved.append(Reason(f"Policies: {policies.reason}", policies.cause))
     arns = fe.get(props, "ManagedPolicyArns", path, lid)
     if isinstance(arns, Known) and isinstance(arns.value, list):
         role.managed_arns.extend(arns.value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ..values import Either, Known, ResourceRef, Unknown, Value, describe, known_str, ref_of
+from ..values import Either, Known, Reason, ResourceRef, Unknown, Value, cause_of, describe, handled, known_str, ref_of
 from . import iam
 from .invoked import FunctionNames
 from .edges import Graph
@@ -42,6 +42,7 @@ class Model:
         self._function_names_index: FunctionNames | None = None  # set by build()
         self._permission_index: dict | None = None  # see permissions_naming  # lambdalint's own failures: reported, exit code 2
         self._route_tables_of_subnet: dict[str, list] = {}
+        self._memo: dict = {}
         self._routes_of_table: dict[str, list] = defaultdict(list)
 
     # -- building ---------------------------------------------------------------------------
@@ -203,12 +204,14 @@ class Model:
                     continue
                 arn = known_str(leaf)
                 if arn is None:
-                    problems.append(f"managed policy {describe(leaf)}")
+                    problems.append(Reason(f"managed policy {describe(leaf)}", cause_of(leaf)))
                     continue
                 name = arn.rsplit("/", 1)[-1]
                 entry = managed.get(name)
-                if entry is None or ":aws:policy/" not in arn.replace("${AWS::Partition}", "aws"):
-                    problems.append(f"managed policy {arn} (contents not known to lambdalint)")
+                aws_managed = ":aws:policy/" in arn.replace("${AWS::Partition}", "aws")
+                if entry is None or not aws_managed:
+                    problems.append(Reason(f"managed policy {arn} (contents not known to lambdalint)",
+                                           "unsupported" if aws_managed else "not-in-run"))
                     continue
                 for raw in entry["statements"]:
                     statements.append(_managed_statement(raw, name, leaf))
@@ -223,6 +226,13 @@ class Model:
         role.unresolved = list(dict.fromkeys(problems))
 
     # -- generic lookups ---------------------------------------------------------------------
+    def memo(self, key, compute):
+        """``compute()`` once per model: what a rule checking one subject at a time needs about
+        the whole run (an index, a total) without a quadratic rescan."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
     def entity(self, value) -> Entity | None:
         """The entity a Known ResourceRef (or a node id) points at."""
         if isinstance(value, Known):
@@ -313,6 +323,16 @@ class Model:
             self._permission_index = self._index_permissions()
         return self._permission_index.get(function.node, [])
 
+    def permissions_maybe_naming(self, function: Function) -> list[tuple[Permission, Unknown]]:
+        """(permission, the unknown part of its function) for permissions of the same template or
+        Terraform module whose function is known only at deploy time: it may be this one."""
+        if self._permission_index is None:
+            self._permission_index = self._index_permissions()
+        from .logs import _same_unit
+
+        return [(permission, unknown) for permission, unknown in self._permission_index.get(None, [])
+                if _same_unit(permission, function)]
+
     def _index_permissions(self) -> dict:
         names = self._function_names_index or FunctionNames(self)
         functions = {fn.node for fn in self.functions()}
@@ -321,6 +341,9 @@ class Model:
         index: dict = {}
         for permission in self.of_type(Permission):
             nodes = set()
+            # a function known only at deploy time is indexed under None (permissions_maybe_naming)
+            for unknown in self.unknown_parts(handled(permission.function)):
+                index.setdefault(None, []).append((permission, unknown))
             for leaf in permission.function.leaves():
                 ref = ref_of(leaf)
                 if ref is not None:
@@ -353,11 +376,12 @@ class Model:
                 return table, None
         return None, None
 
-    def has_unknown_association(self, subnet: Subnet) -> str | None:
-        """Reason when some association of this subnet names a route table we cannot see."""
+    def has_unknown_association(self, subnet: Subnet) -> Value | None:
+        """The route table value of an association of this subnet that names a table we cannot
+        see (None when every association names a table of the model)."""
         for assoc in self._associations.get(subnet.node, []):
             if not self.targets(assoc.route_table):
-                return describe(assoc.route_table)
+                return assoc.route_table
         return None
 
     def routes(self, table: RouteTable) -> list[Route]:
@@ -396,7 +420,9 @@ class Model:
             out = ["${" + ref.node + ".arn}"]
             service = ARN_SERVICE_OF_KIND.get(target.kind) if target else None
             if service:
-                name = known_str(getattr(target, "queue_name", None) or getattr(target, "topic_name", None) or Unknown(""))
+                # an unknown name is this entity's own: the ${node.name} placeholder
+                name = known_str(handled(getattr(target, "queue_name", None) or getattr(target, "topic_name", None))
+                                 or Unknown(""))
                 # the literal name when set (policies' ${node.name} were replaced by it), else the
                 # ${node.name} placeholder a policy may use for the generated name
                 for each in ([name] if name and "${" not in name else ["${" + ref.node + ".name}"]):
@@ -413,7 +439,7 @@ def _stream_candidates(ref: ResourceRef, target) -> list[str] | None:
     if kind not in ("dynamodb:table", "kinesis:stream") or (kind == "dynamodb:table" and ref.attr != "streamarn"):
         return None
     token = "${" + ref.node + "." + ref.attr + "}"
-    names = [n for n in (known_str(getattr(target, "physical_name", Unknown(""))), "${" + ref.node + ".name}") if n]
+    names = [n for n in (known_str(handled(getattr(target, "physical_name", Unknown("")))), "${" + ref.node + ".name}") if n]
     prefix = "arn:${AWS::Partition}:" + kind.split(":")[0] + ":${AWS::Region}:${AWS::AccountId}:"
     if kind == "kinesis:stream":
         return [token] + [f"{prefix}stream/{name}" for name in dict.fromkeys(names)]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..values import Either, Known, ResourceRef, Unknown, Value, describe
+from ..values import Either, Known, Reason, ResourceRef, Unknown, Value, cause_of, describe, reason_cause
 from .entities import Role, Statement
 
 PSEUDO = re.compile(r"\$\{AWS::(Region|AccountId|Partition|URLSuffix|StackName|StackId)\}")
@@ -23,6 +23,11 @@ class Decision:
     allowed: bool | None
     statement: Statement | None = None
     reason: str = ""
+
+    @property
+    def cause(self) -> str | None:
+        """Why an undecided answer is undecided (values.CAUSES), when the reason says."""
+        return reason_cause(self.reason) if self.allowed is None else None
 
 
 def _flatten_patterns(value: Value, unknown: list) -> list[str]:
@@ -39,9 +44,9 @@ def _flatten_patterns(value: Value, unknown: list) -> list[str]:
             elif isinstance(raw, (str, int)):
                 out.append(str(raw))
             else:
-                unknown.append(f"unsupported value {describe(leaf)}")
+                unknown.append(Reason(f"unsupported value {describe(leaf)}", "unsupported"))
         elif isinstance(leaf, Unknown):
-            unknown.append(leaf.reason)
+            unknown.append(Reason(leaf.reason, leaf.cause))
     return out
 
 
@@ -57,7 +62,7 @@ def statements_from_document(document: Value, origin: str) -> tuple[list[Stateme
         return stmts, problems
     if not isinstance(document, Known) or not isinstance(document.value, dict):
         if isinstance(document, Unknown):
-            problems.append(f"{origin}: {document.reason}")
+            problems.append(Reason(f"{origin}: {document.reason}", document.cause))
         elif isinstance(document, Known) and document.value is not None:
             # e.g. a reference to a policy known only after apply: unreadable, not empty
             problems.append(f"{origin}: document {describe(document)} cannot be read")
@@ -70,13 +75,13 @@ def statements_from_document(document: Value, origin: str) -> tuple[list[Stateme
     elif isinstance(raw_statements, Known) and isinstance(raw_statements.value, list):
         entries = raw_statements.value
     else:
-        problems.append(f"{origin}: {describe(raw_statements)}")
+        problems.append(Reason(f"{origin}: {describe(raw_statements)}", cause_of(raw_statements)))
         return [], problems
     result = []
     for entry in entries:
         for leaf in entry.leaves():
             if not isinstance(leaf, Known) or not isinstance(leaf.value, dict):
-                problems.append(f"{origin}: statement {describe(leaf)}")
+                problems.append(Reason(f"{origin}: statement {describe(leaf)}", cause_of(leaf)))
                 continue
             body = leaf.value
             unknown: list[str] = []
@@ -98,11 +103,11 @@ def statements_from_document(document: Value, origin: str) -> tuple[list[Stateme
                 has_condition="Condition" in body,
             )
             if not isinstance(effect_value, Known) and effect_value is not None:
-                unknown.append(describe(effect_value))
+                unknown.append(Reason(describe(effect_value), cause_of(effect_value)))
             if stmt.resources is None and stmt.not_resources is None:
                 stmt.resources = ["*"]  # identity policies without Resource are invalid; be lenient
             if unknown:
-                stmt.unknown = "; ".join(unknown)
+                stmt.unknown = Reason("; ".join(unknown), reason_cause(unknown[0]))
             result.append(stmt)
     return result, problems
 
@@ -217,7 +222,7 @@ def allows(role: Role, action: str, targets: list[str] | None = None) -> Decisio
         if covered is True and stmt.unknown is None:
             return Decision(True, stmt, f"allowed by {stmt.origin}")
         if covered is None or (covered is True and stmt.unknown):
-            undecided.append(stmt.unknown or f"{stmt.origin}: resource pattern cannot be compared")
+            undecided.append(stmt.unknown or Reason(f"{stmt.origin}: resource pattern cannot be compared", "after-apply"))
     if undecided:
         return Decision(None, None, undecided[0])
     return Decision(False, None, "no statement allows it")

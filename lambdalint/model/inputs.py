@@ -20,3 +20,4 @@ class InputRef:
     source: Source | None  # where it is written
     read: bool
     reason: str = ""  # when not read: why, and what would let lambdalint read it
+    cause: str = "module"  # when not read: values.CAUSES (outside-project for a path outside it)

@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from ..values import Known, ResourceRef, Unknown, describe, known_str
+from ..values import Known, Reason, ResourceRef, Unknown, cause_of, describe, handled, known_str
 from .entities import Function, LogGroup
 
 ARN_PREFIX = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
@@ -63,10 +63,6 @@ def _same_unit(a, b) -> bool:
     return tf and os.path.dirname(da.path) == os.path.dirname(db.path)
 
 
-def _group_names(group: LogGroup) -> list:
-    return [leaf for leaf in group.log_group_name.leaves()]
-
-
 def function_logs(model, fn: Function) -> FunctionLogs:
     result = FunctionLogs()
     if not fn.log_group.absent:
@@ -76,17 +72,17 @@ def function_logs(model, fn: Function) -> FunctionLogs:
                 target = model.entity(leaf)
                 if isinstance(target, LogGroup):
                     result.declared.append(target)
-                    name = known_str(target.log_group_name)
+                    name = known_str(handled(target.log_group_name))  # unknown: the group's own placeholder
                     result.names.append(name if name else "${" + target.node + ".name}")
                     continue
             text = known_str(leaf)
             if text:
                 result.names.append(text)
             else:
-                result.unknown.append((f"LoggingConfig.LogGroup <- {describe(leaf)}", leaf.source))
+                result.unknown.append((Reason(f"LoggingConfig.LogGroup <- {describe(leaf)}", cause_of(leaf)), leaf.source))
     else:
-        candidates = ["/aws/lambda/${" + fn.node + ".name}"]
-        for leaf in fn.function_name.leaves():
+        candidates = ["/aws/lambda/${" + fn.node + ".name}"]  # the function's own name, known or not
+        for leaf in handled(fn.function_name).leaves():
             text = known_str(leaf)
             if text:
                 candidates.insert(0, "/aws/lambda/" + text)
@@ -98,7 +94,7 @@ def function_logs(model, fn: Function) -> FunctionLogs:
                 result.declared.append(group)
     for group, leaf in unknown_named:
         if group not in result.declared and _same_unit(group, fn):
-            result.unknown.append((f"log group {group.name} name <- {leaf.reason}", leaf.source))
+            result.unknown.append((Reason(f"log group {group.name} name <- {leaf.reason}", leaf.cause), leaf.source))
             if group not in result.maybe:
                 result.maybe.append(group)
     return result
@@ -111,7 +107,7 @@ def _group_index(model):
     if cached is None:
         by_name, unknown_named = {}, []
         for group in model.of_type(LogGroup):
-            for leaf in _group_names(group):
+            for leaf in handled(group.log_group_name).leaves():  # unknown names: the second list
                 text = known_str(leaf)
                 if text is not None:
                     by_name.setdefault(text, []).append(group)

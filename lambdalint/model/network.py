@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..rulekit import Link
-from ..values import Known, Unknown, Value, describe, known_str
+from ..values import Known, Unknown, Value, cause_of, describe, known_str, native_name
 from .entities import Entity, Instance, InternetGateway, NatGateway, Route, RouteTable, Subnet
 
 
@@ -22,6 +22,7 @@ class Egress:
     target: Entity | None = None
     target_value: Value | None = None
     unknown: str | None = None
+    cause: str | None = None  # of the unknown (values.CAUSES)
 
     @property
     def target_name(self) -> str:
@@ -70,8 +71,9 @@ def _classify(model, value: Value, kind_if_string: dict) -> tuple[str, Entity | 
 def egress(model, subnet: Subnet) -> Egress:
     blocked = model.has_unknown_association(subnet)
     table, association = model.route_table_of(subnet)
-    if blocked and table is None:
-        return Egress(subnet, None, None, None, "unknown", unknown=f"route table {blocked}")
+    if blocked is not None and table is None:
+        return Egress(subnet, None, None, None, "unknown", unknown=f"route table {describe(blocked)}",
+                      cause=cause_of(blocked) or "not-in-run")
     if table is None:
         # no association: the VPC's main route table, which (unless declared here) has only
         # the local route
@@ -81,13 +83,62 @@ def egress(model, subnet: Subnet) -> Egress:
         unknown_routes = [r for r in model.routes(table) if isinstance(r.destination, Unknown)]
         if unknown_routes:
             return Egress(subnet, table, association, None, "unknown",
-                          unknown=f"route destination {unknown_routes[0].destination.reason}")
+                          unknown=f"route destination {unknown_routes[0].destination.reason}",
+                          cause=unknown_routes[0].destination.cause)
         return Egress(subnet, table, association, None, "none")
-    for value, prefixes in ((route.gateway, {"igw-": "igw", "local": "other"}), (route.nat_gateway, {"nat-": "nat"}),
-                            (route.instance, {"i-": "instance"}), (route.other_target, {"": "other"})):
+    # a route has one target: the first one set is it (the others are not read: a plan may mark
+    # them known after apply)
+    for attr, prefixes in (("gateway", {"igw-": "igw", "local": "other"}), ("nat_gateway", {"nat-": "nat"}),
+                           ("instance", {"i-": "instance"}), ("other_target", {"": "other"})):
+        value = getattr(route, attr)
         found = _classify(model, value, prefixes)
         if found is not None:
             kind, target = found
             return Egress(subnet, table, association, route, kind, target, value,
-                          unknown=value.reason if isinstance(value, Unknown) else None)
+                          unknown=value.reason if isinstance(value, Unknown) else None,
+                          cause=value.cause if isinstance(value, Unknown) else None)
     return Egress(subnet, table, association, route, "other")
+
+
+@dataclass
+class Placement:
+    """One subnet a function is placed in: a subnet of the model, or a value that names one
+    lambdalint cannot follow (``unknown`` says why, ``cause`` is its values.CAUSES entry)."""
+
+    value: Value  # the leaf that names the subnet (where a finding points)
+    subnet: Subnet | None
+    unknown: str | None = None
+    cause: str | None = None
+
+
+def placements(model, fn) -> list[Placement]:
+    """Every subnet of the function's subnet list (all Fn::If branches): a literal subnet ID, a
+    parameter or an import names a subnet whose route table is not in the run."""
+    found: list[Placement] = []
+
+    def walk(value, depth=0):
+        for leaf in value.leaves():
+            if leaf.absent:
+                continue
+            if isinstance(leaf, Unknown):
+                found.append(Placement(leaf, None, f"{native_name(leaf, 'SubnetIds')} <- {leaf.reason}", leaf.cause))
+                continue
+            if isinstance(leaf, Known) and isinstance(leaf.value, list) and depth < 5:
+                for item in leaf.value:
+                    walk(item, depth + 1)
+                continue
+            target = model.entity(leaf)
+            if isinstance(target, Subnet):
+                found.append(Placement(leaf, target))
+            elif target is not None:
+                from .targets import entity_cause
+
+                found.append(Placement(leaf, None, f"subnet {describe(leaf)} comes from {target.name} "
+                                                   f"({target.native_type or target.kind}): the subnet it names is "
+                                                   f"not known", entity_cause(target.kind, getattr(leaf.value, "attr", ""))))
+            else:
+                found.append(Placement(leaf, None, f"subnet {describe(leaf)} is not in the linted files (its route "
+                                                   f"table is not known)", "not-in-run"))
+
+    walk(fn.subnets)
+    return found

@@ -36,6 +36,7 @@ class Target:
     fifo: bool | None = None  # known FIFO-ness of a queue/topic (None: unknown or n/a)
     fifo_value: Value | None = None  # the entity's FIFO property, for related links
     unknown: str | None = None  # why it cannot be decided
+    cause: str | None = None  # of the unknown (values.CAUSES)
 
     @property
     def text(self) -> str:
@@ -98,14 +99,14 @@ def resolve(model, leaf: Value) -> Target:
     if leaf.absent:  # an Fn::If branch with AWS::NoValue
         return Target(leaf, "absent")
     if isinstance(leaf, Unknown):
-        return Target(leaf, "unknown", unknown=leaf.reason)
+        return Target(leaf, "unknown", unknown=leaf.reason, cause=leaf.cause)
     if not isinstance(leaf, Known):
         return Target(leaf, "unknown", unknown=describe(leaf))
     raw = leaf.value
     if isinstance(raw, ResourceRef):
         entity = model.entity(leaf)
         if entity is None:
-            return Target(leaf, "unknown", attr=raw.attr, unknown=f"{raw.name} (not in the model)")
+            return Target(leaf, "unknown", attr=raw.attr, unknown=f"{raw.name} (not in the model)", cause="not-in-run")
         fifo_value = getattr(entity, "fifo", None)
         fifo = None
         if isinstance(fifo_value, Known):
@@ -144,9 +145,30 @@ def targets_of(model, owner, value: Value, fallback: str):
         if target.form == "absent":
             continue
         if target.form == "unknown":
-            yield Unsure(owner, f"{native_name(leaf, fallback)} <- {target.unknown}", leaf.source)
+            yield Unsure(owner, f"{native_name(leaf, fallback)} <- {target.unknown}", leaf.source, target.cause)
             continue
         yield target
+
+
+def dead_letter_functions(model):
+    """Functions with a dead-letter target set (in some branch): the subjects of the DLQ rules."""
+    return [fn for fn in model.functions() if any(not leaf.absent for leaf in fn.dead_letter_target.leaves())]
+
+
+def entity_cause(kind: str, attr: str = "") -> str:
+    """Why the value a reference to an entity of ``kind`` holds is not known (values.CAUSES)."""
+    if kind.startswith(("cloudformation:", "serverless:")) or attr.startswith("outputs"):
+        return "module"  # a nested stack or SAM application output
+    if kind.startswith("data:"):
+        return "data-source"
+    if kind.startswith("ssm:"):
+        return "parameter"
+    return "unsupported"
+
+
+def undecidable_cause(target: Target) -> str:
+    """Why what an :attr:`Target.undecidable` reference holds is not known."""
+    return entity_cause(target.kind or "", target.attr or "")
 
 
 def dead_letter_targets(model, fn):

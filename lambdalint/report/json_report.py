@@ -7,7 +7,15 @@ Decisions beyond the spec's example (all additive, all allowed by the schema):
   ``--show-unknowns`` was given: the flag only controls the human-facing notes (text, GitHub
   annotations, SARIF notifications).  A program reading JSON should not need a flag to see what
   could not be checked, and ``summary.undecided`` always equals ``len(unknowns)``.  Each entry is
-  ``{rule, resource, reason}`` plus ``file`` and ``line`` when the check has a location.
+  ``{rule, resource, reason}`` plus ``file`` and ``line`` when the check has a location, and
+  ``cause``: why the value is unknown, one of ``parameter``, ``import``, ``module``,
+  ``after-apply``, ``not-in-run``, ``data-source``, ``unsupported``, ``outside-project``,
+  ``not-built``, ``budget``, ``other`` (``lambdalint.values.CAUSES``).
+- ``summary.checks`` is ``{decided, undecided}``: every check of a rule on a subject (a
+  function, a mapping, a permission, a file, the run) ends decided (a finding or a pass) or
+  undecided.  An undecided check lists each value that blocked it in ``unknowns``, so
+  ``summary.undecided`` (entries) may exceed ``summary.checks.undecided`` (checks); a decided
+  check lists none.
 - ``summary`` always carries ``suppressed``, ``suppressed_without_reason`` and ``undecided``
   after the five required keys, so consumers see the same shape on every run.
 - Each ``related`` entry is ``{file, line, column, resource, message}``; ``resource`` may be null.
@@ -58,6 +66,7 @@ def _unknown(u: Undecided) -> dict:
     if u.span is not None:
         out["file"] = u.span.file
         out["line"] = u.span.line
+    out["cause"] = u.cause
     return out
 
 
@@ -77,6 +86,7 @@ def as_dict(report: Report) -> dict:
             "suppressed": report.suppressed,
             "suppressed_without_reason": report.suppressed_without_reason,
             "undecided": len(unknowns),
+            "checks": {"decided": report.decided, "undecided": report.undecided},
         },
     }
 

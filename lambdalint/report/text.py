@@ -8,7 +8,7 @@
 
     note: LL204 Worker: could not decide: Role <- !Ref RoleArn (parameter without default)  infra/app.yaml:12
 
-    3 files, 8 functions: 1 error, 0 warnings, 0 infos; 2 suppressed (1 without reason)
+    3 files, 8 functions: 1 error, 0 warnings, 0 infos; 2 suppressed (1 without reason); 40 checks: 38 decided, 2 undecided (--show-unknowns lists them)
 
 Colour (ANSI escapes) only when ``color=True``.  How much detail:
 
@@ -166,7 +166,13 @@ def render(report: Report, rules: dict[str, Rule], *, color: bool = False, quiet
         summary += f"; {report.suppressed} suppressed"
         if report.suppressed_without_reason:
             summary += f" ({report.suppressed_without_reason} without reason)"
-    if unknowns:
+    if report.checks:
+        decided, undecided = report.decided, report.undecided
+        total = decided + undecided
+        summary += f"; {total:,} check{'' if total == 1 else 's'}: {decided:,} decided, {undecided:,} undecided"
+        if undecided:
+            summary += " (listed above)" if report.show_unknowns and unknowns else " (--show-unknowns lists them)"
+    elif unknowns:  # a report made without the engine's counts
         hint = "listed above" if report.show_unknowns else "--show-unknowns lists them"
         summary += f"; {_plural(len(unknowns), 'check')} undecided ({hint})"
     lines.append(summary)

@@ -19,6 +19,7 @@ from ... import data
 from ...document import Source
 from ...model import entities as m
 from ..cloudformation import BUILDERS
+from ...values import Reason
 
 SAM_TO_CFN = {  # SAM resource type -> the type of what SAM generates (what profiles name)
     "AWS::Serverless::Function": "AWS::Lambda::Function",
@@ -243,7 +244,7 @@ def _mark_roles(fe, lid: str, props: dict, reason: str) -> None:
         fn = fe.model.entities.get(fe.r.node(target)) if isinstance(target, str) else None
         role = fe.model.entity(fn.role) if isinstance(fn, m.Function) else None
         if isinstance(role, m.Role):
-            role.unresolved.append(f"{reason} (the policies it adds are not modelled)")
+            role.unresolved.append(Reason(f"{reason} (the policies it adds are not modelled)", "unsupported"))
 
 
 __all__ = ["add_connectors"]

@@ -41,7 +41,8 @@ def function(fe: CfnFrontend, lid: str, body: dict, props: dict, path: tuple) ->
     fn.image_uri = get("ImageUri")
     metadata = body.get("Metadata") if isinstance(body.get("Metadata"), dict) else {}
     if fn.image_uri.absent and ("Dockerfile" in metadata or "DockerContext" in metadata):
-        fn.image_uri = Unknown("ImageUri set by `sam build` from Metadata.Dockerfile", Source(fe.doc, ("Resources", lid, "Metadata")))
+        fn.image_uri = Unknown("ImageUri set by `sam build` from Metadata.Dockerfile", Source(fe.doc, ("Resources", lid, "Metadata")),
+                               cause="not-built")
     code = get("CodeUri")
     if isinstance(code, Known) and isinstance(code.value, str) and not code.value.startswith("s3://"):
         fn.code_path = code

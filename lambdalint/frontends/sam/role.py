@@ -9,7 +9,7 @@ import copy
 from ... import data
 from ...document import Source
 from ...model import entities as m
-from ...values import Absent, Either, Known, ResourceRef, Value, known_str
+from ...values import Absent, Either, Known, Reason, ResourceRef, Value, known_str
 from .events import PULL_KINDS, event_type
 
 BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
@@ -105,7 +105,7 @@ def _policy(fe, item, item_path: tuple, policy_name: str) -> tuple[str, object, 
             return "managed", Known(item, source), ""
         if item in managed:
             return "managed", Known(managed[item]["arn"], source), ""
-        return "unresolved", f"managed policy {item} (contents not known to lambdalint)", ""
+        return "unresolved", Reason(f"managed policy {item} (contents not known to lambdalint)", "unsupported"), ""
     if isinstance(item, dict) and len(item) == 1 and "Fn::If" in item:
         return _conditional(fe, item["Fn::If"], item_path, policy_name)
     if isinstance(item, dict) and len(item) == 1 and next(iter(item)) in templates:
@@ -121,7 +121,7 @@ def _policy(fe, item, item_path: tuple, policy_name: str) -> tuple[str, object, 
     if isinstance(item, dict):
         value = fe.r.resolve(item, item_path)
         if isinstance(value, Known) and isinstance(value.value, dict):
-            return "unresolved", f"policy {next(iter(item), '?')} (unknown SAM policy template)", ""
+            return "unresolved", Reason(f"policy {next(iter(item), '?')} (unknown SAM policy template)", "unsupported"), ""
         return "managed", value, ""  # an intrinsic function: SAM takes it as a managed policy ARN
     return "unresolved", f"Policies item {item_path[-1]}", ""
 

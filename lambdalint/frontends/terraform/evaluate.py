@@ -286,7 +286,7 @@ class _Evaluator(ModuleCalls, ReferenceResolver, ExpressionEvaluator):
             return keys
         if self.instance_total + len(keys) > MAX_TOTAL_INSTANCES:
             return Unknown(f"{kind} expands past the budget of {MAX_TOTAL_INSTANCES:,} instances "
-                           "in this configuration (all modules together)")
+                           "in this configuration (all modules together)", cause="budget")
         self.instance_total += len(keys)
         return keys
 
@@ -302,11 +302,11 @@ class _Evaluator(ModuleCalls, ReferenceResolver, ExpressionEvaluator):
                 return Unknown(f"count = {raw!r} (not a whole number)")
             number = int(number)
             if number > MAX_INSTANCES:
-                return Unknown(f"count expands to more than {MAX_INSTANCES:,} instances (the budget)")
+                return Unknown(f"count expands to more than {MAX_INSTANCES:,} instances (the budget)", cause="budget")
             return [(i, None) for i in range(max(0, number))]
         if isinstance(raw, dict):
             if len(raw) > MAX_INSTANCES:
-                return Unknown(f"for_each expands to more than {MAX_INSTANCES:,} instances (the budget)")
+                return Unknown(f"for_each expands to more than {MAX_INSTANCES:,} instances (the budget)", cause="budget")
             return [(k, raw[k]) for k in sorted(raw)]
         if isinstance(raw, list):
             keys = {}
@@ -317,7 +317,7 @@ class _Evaluator(ModuleCalls, ReferenceResolver, ExpressionEvaluator):
                                                               else "known only after apply"))
                 keys[text] = item
             if len(keys) > MAX_INSTANCES:
-                return Unknown(f"for_each expands to more than {MAX_INSTANCES:,} instances (the budget)")
+                return Unknown(f"for_each expands to more than {MAX_INSTANCES:,} instances (the budget)", cause="budget")
             return [(k, keys[k]) for k in sorted(keys)]
         return Unknown(f"for_each = {raw!r} (not a map or set)")
 
@@ -358,7 +358,7 @@ class _Evaluator(ModuleCalls, ReferenceResolver, ExpressionEvaluator):
             try:
                 value = self.eval(expr, scope, src)
             except RecursionError:
-                value = Unknown("expression nested too deeply", src)
+                value = Unknown("expression nested too deeply", src, cause="budget")
             value = _finish(value, src)
             if value is not None:
                 values[name] = value
@@ -379,7 +379,7 @@ class _Evaluator(ModuleCalls, ReferenceResolver, ExpressionEvaluator):
                 continue  # a dynamic block over an empty collection: as if not written
             src = Source(doc, first[name].path)
             if items and all(isinstance(v, Unknown) for v in items):
-                values[name] = items[0] if len(items) == 1 else Unknown(items[0].reason, src)
+                values[name] = items[0] if len(items) == 1 else items[0].moved(src)
             else:
                 values[name] = Known(items, src)
         return values
@@ -430,7 +430,7 @@ def _finish(value: Value, src: Source) -> Value | None:
     if isinstance(value, Known) and value.value is None:
         return None
     if too_large(value):  # shared subtrees can describe 100**5 values in a few lines: not for the rules
-        return Unknown(f"a value of more than {MAX_COLLECTION:,} items in all (the budget)", src)
+        return Unknown(f"a value of more than {MAX_COLLECTION:,} items in all (the budget)", src, cause="budget")
     if isinstance(value, Either):
         options = tuple(Absent(src) if isinstance(o, Known) and o.value is None else o for o in value.options)
         return Either(value.condition, options, src)

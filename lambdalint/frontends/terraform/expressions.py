@@ -67,13 +67,13 @@ class ExpressionEvaluator:
         self.steps += 1
         try:
             if self.depth > MAX_DEPTH:
-                return Unknown("expression nested too deeply", src)
+                return Unknown("expression nested too deeply", src, cause="budget")
             if self.steps > MAX_STEPS:
                 return Unknown(f"evaluation budget exhausted (more than {MAX_STEPS:,} expression steps "
-                               "in this configuration)", src)
+                               "in this configuration)", src, cause="budget")
             method = self._methods.get(type(expr))
             if method is None:
-                return Unknown("unsupported expression", src)
+                return Unknown("unsupported expression", src, cause="unsupported")
             return self._within_budget(method(self, expr, scope, src), src)
         except RecursionError:
             raise
@@ -92,18 +92,18 @@ class ExpressionEvaluator:
                 if size > self.longest:
                     self.longest = size
                 if size > MAX_STRING:
-                    return Unknown(f"a string longer than the budget of {MAX_STRING:,} characters", src)
+                    return Unknown(f"a string longer than the budget of {MAX_STRING:,} characters", src, cause="budget")
                 self.characters += size  # bounds memory: every string made is some eval()'s result
                 if self.characters > MAX_CHARACTERS:
                     return Unknown(f"evaluation budget exhausted (more than {MAX_CHARACTERS:,} characters of "
-                                   "strings in this configuration)", src)
+                                   "strings in this configuration)", src, cause="budget")
             elif kind is list or kind is dict:
                 size = len(raw)
                 if size > self.largest:
                     self.largest = size
                 if size > MAX_COLLECTION:
                     return Unknown(f"a {'list' if kind is list else 'map'} of more than the budget of "
-                                   f"{MAX_COLLECTION:,} items", src)
+                                   f"{MAX_COLLECTION:,} items", src, cause="budget")
         return value
 
     def e_literal(self, expr: Literal, scope, src):
@@ -121,7 +121,7 @@ class ExpressionEvaluator:
                     items.extend(value.value)
                     continue
                 if isinstance(value, Unknown) and not isinstance(value, Invalid):
-                    return Unknown(f"{value.reason} (\"${{...}}\" in a list: may be a list itself)", src)
+                    return value.moved(src, f"{value.reason} (\"${{...}}\" in a list: may be a list itself)")
             items.append(value)
         return Known(items, src)
 
@@ -159,7 +159,7 @@ class ExpressionEvaluator:
         if _same(then, else_):  # the condition does not matter
             return located(then, src)
         if _alternatives(then) + _alternatives(else_) > MAX_ALTERNATIVES:  # chained conditionals
-            return Unknown(f"{expr.text} (more than {MAX_ALTERNATIVES} alternatives: the budget)", src)
+            return Unknown(f"{expr.text} (more than {MAX_ALTERNATIVES} alternatives: the budget)", src, cause="budget")
         return Either(expr.text, (then, else_), src)
 
     def e_template(self, expr: Template, scope, src):
@@ -264,7 +264,8 @@ class ExpressionEvaluator:
         elif raw is None:
             return Invalid("for expression over null", src)
         elif isinstance(raw, ResourceRef):
-            return Unknown(f"for expression over {raw.name}.{raw.attr} (known only after apply)", src)
+            return Unknown(f"for expression over {raw.name}.{raw.attr} (known only after apply)", src,
+                           cause="after-apply")
         else:
             return Invalid("for expression over a scalar", src)
         items: list = []
@@ -315,7 +316,7 @@ class ExpressionEvaluator:
             for a in args:
                 if isinstance(a, Invalid):
                     return Invalid(a.reason, src)
-            return Unknown(f"{name}(...)", src)
+            return Unknown(f"{name}(...)", src, cause="unsupported")
         return self.lift(lambda vals: impl(vals, src), args, src)
 
     def _try(self, expr, scope, src):
@@ -334,7 +335,7 @@ class ExpressionEvaluator:
         if isinstance(value, Invalid):
             return Known(False, src)
         if isinstance(value, Unknown):
-            return Unknown(value.reason, src)
+            return value.moved(src)
         return Known(True, src)
 
     def lift(self, fn, args: list, src) -> Value:
@@ -344,7 +345,7 @@ class ExpressionEvaluator:
             if isinstance(a, Either):
                 combinations *= _alternatives(a)
                 if combinations > MAX_ALTERNATIVES:
-                    return Unknown(f"{a.condition} (more than {MAX_ALTERNATIVES} alternatives: the budget)", src)
+                    return Unknown(f"{a.condition} (more than {MAX_ALTERNATIVES} alternatives: the budget)", src, cause="budget")
         for i, a in enumerate(args):
             if isinstance(a, Either):
                 if len(a.options) > MAX_EITHER:
@@ -403,7 +404,7 @@ def _binary(op, left, right, src) -> Value:
             equal = to_plain(left) == to_plain(right)
         except NotPlain:
             if isinstance(a, ResourceRef) or isinstance(b, ResourceRef):
-                return Unknown("comparison with a value known only after apply", src)
+                return Unknown("comparison with a value known only after apply", src, cause="after-apply")
             return Unknown("comparison of partly unknown values", src)
         return Known(equal if op == "==" else not equal, src)
     if op in ("&&", "||"):
@@ -414,7 +415,7 @@ def _binary(op, left, right, src) -> Value:
     x, y = to_number(a), to_number(b)
     if x is None or y is None:
         if isinstance(a, ResourceRef) or isinstance(b, ResourceRef):
-            return Unknown("arithmetic on a value known only after apply", src)
+            return Unknown("arithmetic on a value known only after apply", src, cause="after-apply")
         return Invalid(f"{op} of non-numbers", src)
     if op == "+":
         r = x + y

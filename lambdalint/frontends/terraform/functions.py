@@ -137,7 +137,8 @@ def _unknown_fn(name):
         for a in args:
             if isinstance(a, Invalid):
                 return Invalid(a.reason, src)
-        return Unknown(f"{name}(...)", src)
+        causes = [a.cause for a in args if isinstance(a, Unknown)]
+        return Unknown(f"{name}(...)", src, cause=causes[0] if causes else "unsupported")
 
     FUNCTIONS[name] = impl
 

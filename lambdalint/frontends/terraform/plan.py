@@ -162,7 +162,7 @@ class _PlanReader:
         """Plan JSON -> Value tree; ``unknown``/``sensitive`` are the matching subtrees of
         after_unknown and sensitive_values.  None means "not set" (JSON null)."""
         if unknown is True:
-            return Unknown(AFTER_APPLY, Source(self.doc, path))
+            return Unknown(AFTER_APPLY, Source(self.doc, path), cause="after-apply")
         if raw is None and _has_true(unknown):  # a block left out because parts are unknown
             raw = {} if isinstance(unknown, dict) else []
         if isinstance(raw, dict):

@@ -143,7 +143,7 @@ class ReferenceResolver:
         if index is None or not isinstance(index, Known):
             if index is not None and isinstance(index, Unknown):
                 return blocked(index, "index", src)
-            return Unknown("index known only after apply", src)
+            return Unknown("index known only after apply", src, cause="after-apply")
         key = index.value
         if isinstance(raw, list):
             number = to_number(key)
@@ -194,11 +194,12 @@ class ReferenceResolver:
             return self.eval(expr, pscope, Source(gdoc, path))
         default = block.attrs.get("default")
         if default is None:
-            return Unknown(f"var.{name} (variable without default)", vsrc)
+            return Unknown(f"var.{name} (variable without default)", vsrc, cause="parameter")
         value = self.eval(default, Scope(module, {}), Source(doc, block.path + ("default",)))
         if module.reusable and isinstance(value, Known) and value.value is None:
             # optional input of a module its callers configure: their value, not null
-            return Unknown(f"var.{name} (module input, null by default: set by the module's caller)", vsrc)
+            return Unknown(f"var.{name} (module input, null by default: set by the module's caller)", vsrc,
+                           cause="parameter")
         return value
 
     def local(self, module: _Module, name, src) -> Value:
@@ -250,7 +251,7 @@ class ReferenceResolver:
             output = rest[0][1] if rest and rest[0][0] == "attr" else (
                 rest[1][1] if len(rest) > 1 and rest[1][0] == "attr" else None)
             what = f"module.{name} output {output}" if output else f"module.{name}"
-            return Unknown(f"{what} ({call.unreadable})", src)
+            return Unknown(f"{what} ({call.unreadable})", src, cause="module")
         if not instances:
             return Unknown(f"module.{name} (reference cycle)", src)
         expanded = "count" in call.block.attrs or "for_each" in call.block.attrs

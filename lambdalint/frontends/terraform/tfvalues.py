@@ -39,7 +39,7 @@ def located(value: Value, src: Source) -> Value:
     if isinstance(value, Invalid):
         return Invalid(value.reason, src)
     if isinstance(value, Unknown):
-        return Unknown(value.reason, src, value.import_name)
+        return value.moved(src)
     if isinstance(value, Either):
         return Either(value.condition, value.options, src)
     if isinstance(value, Absent):
@@ -65,7 +65,7 @@ class OverBudget(NotPlain):
 
 
 def _over_budget() -> OverBudget:
-    return OverBudget(Unknown(f"a value of more than {MAX_COLLECTION:,} items in all (the budget)"))
+    return OverBudget(Unknown(f"a value of more than {MAX_COLLECTION:,} items in all (the budget)", cause="budget"))
 
 
 def to_plain(value: Value, limit: int = MAX_COLLECTION):
@@ -118,10 +118,10 @@ def blocked(value: Value, what: str, src) -> Unknown:
     if isinstance(value, Invalid):
         return Invalid(value.reason, src)
     if isinstance(value, Unknown):
-        return Unknown(value.reason, src)
+        return value.moved(src)
     if isinstance(value, Known) and not isinstance(value.value, ResourceRef):
         return Invalid(f"{what}: wrong type of argument", src)
-    return Unknown(f"{what} of a value known only after apply", src)
+    return Unknown(f"{what} of a value known only after apply", src, cause="after-apply")
 
 
 def to_str(raw) -> str | None:

@@ -74,13 +74,16 @@ class Unknown(Value):
     source: Source | None = None
     import_name: str | None = None  # for Fn::ImportValue, resolved across stacks by the model
     cause: str = "other"
+    # the value may turn out not set at all (a Terraform module input whose default is null):
+    # a rule that only asks "is it set?" cannot decide either
+    nullable: bool = False
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r}, {self.cause})"
 
     def moved(self, source: Source | None, reason: str | None = None) -> "Unknown":
         """The same unknown (same cause) located at ``source``, optionally with a longer reason."""
-        return Unknown(self.reason if reason is None else reason, source, self.import_name, self.cause)
+        return Unknown(self.reason if reason is None else reason, source, self.import_name, self.cause, self.nullable)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

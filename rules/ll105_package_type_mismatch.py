@@ -104,6 +104,13 @@ def check(model, fn, options):
     elif kind == "zip":
         missing = [native_name(getattr(fn, attr), key) for attr, key in IMAGE_EXCLUDED
                    if all(leaf.absent for leaf in getattr(fn, attr).leaves())]
+        maybe_unset = [leaf for attr, _key in IMAGE_EXCLUDED for leaf in getattr(fn, attr).leaves()
+                       if isinstance(leaf, Unknown) and leaf.nullable]
+        if not missing and maybe_unset:
+            for leaf, (_attr, key) in ((leaf, pair) for pair in IMAGE_EXCLUDED
+                                       for leaf in getattr(fn, pair[0]).leaves() if leaf in maybe_unset):
+                yield blocked(fn, leaf, key)
+            return
         if not missing:
             yield Sure(fn, "only whether Handler/Runtime are set matters, not their values")
         if missing:

@@ -110,7 +110,7 @@ from lambdalint.model import VpcEndpoint, iam
 from lambdalint.model.network import egress, placements
 from lambdalint.rulehelpers import execution_roles, role_link, vpc_functions
 from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure
-from lambdalint.values import Reason, cause_of, describe, known_bool, known_str, native_name, reason_cause
+from lambdalint.values import Reason, Unknown, cause_of, describe, known_bool, known_str, native_name, reason_cause
 
 RULE = Rule(
     id="LL202",
@@ -176,6 +176,20 @@ def _lambda_own_actions(model, fn):
             if action:
                 targets.append((action, model.arn_candidates(leaf)))
     return excluded, targets
+
+
+def _maybe_polled(model, fn, unserved):
+    """(mapping, action pattern) when an unserved action is one Lambda calls itself for some kind
+    of source and a mapping of the function has a source whose kind is known only at deploy time."""
+    unknown = [m for m in model.event_source_mappings(fn) if isinstance(m.source_kind, Unknown)]
+    if not unknown:
+        return None
+    own = [action for actions in POLL_ACTIONS.values() for action in actions]
+    for uses in unserved.values():
+        for pattern, _stmt in uses:
+            if any(iam.action_matches(action, pattern) or iam.action_matches(pattern, action) for action in own):
+                return unknown[0], pattern
+    return None
 
 
 def _is_own_send(pattern: str, stmt, sends) -> bool:
@@ -320,7 +334,14 @@ def _check_role(model, fn, role, subnet, path, reference, why, links):
                 unserved[service] += [u for u in uses if u not in unserved[service]]
                 if alternatives:
                     unsure += _undecided_endpoints(model, subnet, candidates, alternatives)
-    if unserved and not unsure:
+    polled = _maybe_polled(model, fn, unserved)
+    if unserved and not unsure and polled is not None:
+        # an action the Lambda service itself may call for a mapping whose source kind is not known
+        esm, pattern = polled
+        yield Unsure(fn, f"subnet {subnet.name} has no egress and role {role.name} allows {pattern}, which Lambda "
+                         f"itself calls if {esm.name} polls such a source; {native_name(esm.source_kind, 'EventSourceArn')} "
+                         f"<- {esm.source_kind.reason}", reference.source, esm.source_kind.cause)
+    elif unserved and not unsure:
         yield _issue(fn, role, subnet, reference, why, links, unserved, notes)
     elif unsure:
         yield Unsure(fn, f"subnet {subnet.name} has no egress; {unsure[0]}", reference.source, reason_cause(unsure[0]))

@@ -93,8 +93,11 @@ def _numbers(value, what, owner):
 
 
 def subjects(model, options):
-    """Functions an SQS event source mapping triggers."""
-    return [fn for fn in model.functions() if any(esm.source_kind == "sqs" for esm in model.event_source_mappings(fn))]
+    """Functions an SQS event source mapping triggers (or one whose source is known only at deploy
+    time, which may be a queue)."""
+    return [fn for fn in model.functions()
+            if any(esm.source_kind == "sqs" or isinstance(esm.source_kind, Unknown)
+                   for esm in model.event_source_mappings(fn))]
 
 
 def check(model, fn, options):
@@ -102,6 +105,9 @@ def check(model, fn, options):
     timeouts, unknown_timeouts = _numbers(fn.timeout, "Timeout", fn.name)
     seen = set()
     for esm in model.event_source_mappings(fn):
+        if isinstance(esm.source_kind, Unknown):  # may be a queue
+            yield blocked(fn, esm.source_kind, "EventSourceArn", f" of {esm.name}", esm.source)
+            continue
         if esm.source_kind != "sqs":
             continue
         queues = [q for q in model.targets(esm.event_source) if isinstance(q, Queue)]

@@ -120,7 +120,10 @@ MANAGED = {"sqs": "AWSLambdaSQSQueueExecutionRole", "kinesis": "AWSLambdaKinesis
 
 
 def _mappings(model, fn):
-    return [esm for esm in model.event_source_mappings(fn) if esm.source_kind in REQUIRED]
+    """The function's mappings that need read permissions, and those whose source is known only
+    at deploy time (which may)."""
+    return [esm for esm in model.event_source_mappings(fn)
+            if isinstance(esm.source_kind, Unknown) or esm.source_kind in REQUIRED]
 
 
 def subjects(model, options):
@@ -139,6 +142,9 @@ def check(model, fn, options):
 
 def _check_role(model, fn, role, mappings):
     for esm in mappings:
+        if isinstance(esm.source_kind, Unknown):  # which permissions it needs is not known
+            yield blocked(fn, esm.source_kind, "EventSourceArn", f" of {esm.name}", esm.source)
+            continue
         label, actions = REQUIRED[esm.source_kind]
         for leaf in esm.event_source.leaves():
             if isinstance(leaf, Absent):

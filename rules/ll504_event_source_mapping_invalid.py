@@ -127,6 +127,11 @@ def _mapping_functions(model, esm):
 
 def check(model, esm, options):
     kind = esm.source_kind
+    if isinstance(kind, Unknown):
+        # a source known only at deploy time: the kind-specific limits (FIFO, StartingPosition)
+        # cannot be checked; the batch size range holds for every kind
+        yield blocked(esm, kind, "EventSourceArn")
+        kind = "?"
     if not kind:
         return
     def where():  # the functions are read only for a message

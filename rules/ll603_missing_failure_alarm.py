@@ -77,7 +77,7 @@ Resources:
   retrieved, marked unverified there)
 """
 from lambdalint.model import Alarm
-from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure
+from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure, blocked
 from lambdalint.values import Known, ResourceRef, Unknown, cause_of, known_str
 
 RULE = Rule(
@@ -146,7 +146,8 @@ def check(model, fn, options):
     if any(not leaf.absent for leaf in fn.dead_letter_target.leaves()):
         wanted.append("DeadLetterErrors")
     streams = [esm for esm in model.event_source_mappings(fn) if esm.source_kind in STREAM_SOURCES]
-    if streams:
+    maybe_streams = [esm for esm in model.event_source_mappings(fn) if isinstance(esm.source_kind, Unknown)]
+    if streams or maybe_streams:
         wanted.append("IteratorAge")
     covered, undecided = set(), []
     for alarm in alarms:
@@ -166,6 +167,12 @@ def check(model, fn, options):
         yield Unsure(fn, f"alarms {names}: namespace, metric or FunctionName dimension cannot be resolved",
                      undecided[0].source, _unknown_of(undecided[0]))
         return
+    if "IteratorAge" in missing and not streams:  # only a mapping whose source may be a stream wants it
+        missing.remove("IteratorAge")
+        if not missing:
+            esm = maybe_streams[0]
+            yield blocked(fn, esm.source_kind, "EventSourceArn", f" of {esm.name}", esm.source)
+            return
     math = [a for a in alarms if a.metric.absent and a.namespace.absent and a.source.doc is fn.source.doc]
     if math:
         yield Unsure(fn, f"alarm {math[0].name} uses metric math (Metrics), which is not analysed", math[0].source,

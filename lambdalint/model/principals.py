@@ -63,14 +63,14 @@ def esm_kind(source: Value, kind_of=None) -> "str | Unknown":
     kinds = set()
     for leaf in source.leaves():
         if isinstance(leaf, Unknown):
-            return Unknown(leaf.reason, leaf.source)
+            return leaf.moved(leaf.source)
         if leaf.absent and len(source.options if isinstance(source, Either) else ()) > 1:
             continue  # a branch without a source
         model_kind = kind_of(leaf) if kind_of is not None else None
         kind = esm_source_kind(leaf, model_kind)
         text = known_str(leaf) or ""
         if not kind and not model_kind and "${" in text and not text.startswith("arn:"):
-            return Unknown(f"{text} (not known before deployment)", leaf.source)  # a bare placeholder
+            return Unknown(f"{text} (not known before deployment)", leaf.source, cause="after-apply")  # a bare placeholder
         kinds.add(kind)
     if len(kinds) > 1:
         return Unknown(f"{' or '.join(sorted(k or '(other)' for k in kinds))} (the source depends on a condition)",

@@ -199,7 +199,7 @@ class ReferenceResolver:
         if module.reusable and isinstance(value, Known) and value.value is None:
             # optional input of a module its callers configure: their value, not null
             return Unknown(f"var.{name} (module input, null by default: set by the module's caller)", vsrc,
-                           cause="parameter")
+                           cause="parameter", nullable=True)
         return value
 
     def local(self, module: _Module, name, src) -> Value:

@@ -67,7 +67,6 @@ Resources:
   your account can invoke the function" (constraints.md R2, R3)
 - cfn-lint W3663 (SourceAccount for S3); tfsec/trivy "restrict source ARN" (aquasecurity/tfsec#570)
 """
-from lambdalint.model import Permission
 from lambdalint.rulekit import Issue, Link, Rule, Sure, blocked
 from lambdalint.values import Absent, Known, Unknown, describe, native_name
 

@@ -71,3 +71,16 @@ def test_edge_store_keeps_parallel_edges_and_insertion_order():
     assert list(graph.edges(data=True)) == [("fn", "role", {"reason": "uses-role"}), ("fn", "role", {"reason": "uses-role"}),
                                             ("queue", "fn", {"reason": "triggers"}), ("api", "fn", {"reason": "invokes"})]
     assert list(graph.nodes()) == ["fn", "role", "queue", "api"] and graph.number_of_edges() == 4
+
+
+def test_edge_store_remove_node():
+    """The runner's rollback of a file that failed half-way removes its nodes (and any edges)."""
+    from lambdalint.model.edges import Graph
+
+    graph = Graph()
+    graph.add_edge("a", "b", reason="r")
+    graph.add_edge("b", "c", reason="s")
+    graph.remove_node("b")
+    assert list(graph.nodes()) == ["a", "c"] and graph.number_of_edges() == 0
+    assert list(graph.successors("a")) == [] and list(graph.predecessors("c")) == []
+    graph.remove_node("missing")  # nothing to do

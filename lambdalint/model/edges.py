@@ -42,6 +42,15 @@ class Graph:
         keyed[key] = attributes
         return key
 
+    def remove_node(self, node: str) -> None:
+        """Drop a node and its edges (the runner removes what a file that failed half-way added;
+        tests/test_hostile.py covers it)."""
+        self._nodes.pop(node, None)
+        for v in self._succ.pop(node, {}):
+            self._pred.get(v, {}).pop(node, None)
+        for u in self._pred.pop(node, {}):
+            self._succ.get(u, {}).pop(node, None)
+
     def has_node(self, node: str) -> bool:
         return node in self._nodes
 

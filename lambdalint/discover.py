@@ -186,14 +186,15 @@ def parse_cfn_text(text: str, shown: str, explicit: bool, yaml_name: bool = Fals
     # the content test is a regex over the whole text when nothing matches (0.3 s on an 8 MB
     # plan): asked only when its answer matters
     looks = None
-    if not explicit and not (is_json and '"format_version"' in text[:4096] + text[-512:]):
+    plan_like = is_json and '"format_version"' in text[:4096] + text[-512:]
+    if not explicit and not plan_like:
         looks = looks_like_template(text)
         if not looks:
             return None
     try:
         doc = _parse(text, shown, yaml_name, is_json)
-    except ParseError as error:
-        return error if explicit or (looks if looks is not None else looks_like_template(text)) else None
+    except ParseError as error:  # a plan by its format_version, or a template by its keys: LL001
+        return error if explicit or plan_like or (looks if looks is not None else looks_like_template(text)) else None
     data = doc.data
     if isinstance(data, dict) and "format_version" in data and "planned_values" in data:
         from .load.tfplan import load_plan

@@ -314,6 +314,8 @@ def _build(parser, file: str, text: str):
                     anchors[event.anchor] = (value, 1)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 count += 1
+                if count > MAX_NODES:  # without aliases too (a file within the size budget can hold more)
+                    fail(f"document has more than {MAX_NODES:,} nodes", event.start_mark)
                 if len(stack) >= MAX_DEPTH:
                     fail(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
                 is_map = cls is MappingStartEvent

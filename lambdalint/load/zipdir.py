@@ -59,14 +59,14 @@ def zip_entries(path: str) -> tuple[list[zipfile.ZipInfo], str | None]:
             return [], "cannot read the zip (File is not a zip file)"
         entries, cd_size = found
         if entries > MAX_PACKAGE_ENTRIES:
-            return [], f"{entries:,} entries, more than the budget of {MAX_PACKAGE_ENTRIES:,}; not checked"
+            return [], f"{entries:,} entries, more than the package budget of {MAX_PACKAGE_ENTRIES:,}; not checked"
         if cd_size > MAX_ZIP_DIRECTORY_BYTES:
-            return [], (f"central directory of {cd_size / 1048576:.0f} MB, more than the budget of "
-                        f"{MAX_ZIP_DIRECTORY_BYTES // 1048576} MB; not checked")
+            return [], (f"central directory of {cd_size:,} bytes, more than the package budget of "
+                        f"{MAX_ZIP_DIRECTORY_BYTES:,}; not checked")
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, struct.error, EOFError) as error:
         return [], f"cannot read the zip ({error})"
     if len(infos) > MAX_PACKAGE_ENTRIES:  # the end record under-stated them
-        return [], f"more than {MAX_PACKAGE_ENTRIES:,} entries (the budget); not checked"
+        return [], f"more than {MAX_PACKAGE_ENTRIES:,} entries (the package budget); not checked"
     return infos, None

@@ -105,6 +105,7 @@ def evaluate_module_ex(directory_docs: list[Document], container: str, variables
     ev.installed = installed_modules(directory)  # registry and git modules `terraform init` installed
     ev.run(root)
     stats = {"steps": ev.steps, "characters": ev.characters, "instances": ev.instance_total,
+             "largest_expansion": ev.largest_expansion,
              "longest_string": ev.longest, "largest_collection": ev.largest, "module_depth": ev.deepest_module}
     return ModuleEvaluation(ev.resources, ev.undeclared, ev.notes, ev.inputs, stats)
 
@@ -152,6 +153,7 @@ class _Evaluator(ModuleCalls, ReferenceResolver, ExpressionEvaluator):
         self.inputs: list = []  # InputRef per module call
         self.instance_total = 0  # resource and module instances so far (MAX_TOTAL_INSTANCES)
         self.deepest_module = 0
+        self.largest_expansion = 0  # instances of the largest single count/for_each
 
     # -- driver
     def run(self, module: _Module):
@@ -284,6 +286,7 @@ class _Evaluator(ModuleCalls, ReferenceResolver, ExpressionEvaluator):
         it, Unknown (one representative instance) naming the budget."""
         if not isinstance(keys, list):
             return keys
+        self.largest_expansion = max(self.largest_expansion, len(keys))
         if self.instance_total + len(keys) > MAX_TOTAL_INSTANCES:
             return Unknown(f"{kind} expands past the budget of {MAX_TOTAL_INSTANCES:,} instances "
                            "in this configuration (all modules together)", cause="budget")

@@ -22,7 +22,7 @@ from ...values import Either, Known, ResourceRef, Unknown, Value
 from .functions import FUNCTIONS
 from .limits import (MAX_ALTERNATIVES, MAX_CHARACTERS, MAX_COLLECTION, MAX_DEPTH, MAX_EITHER, MAX_STEPS,
                      MAX_STRING)
-from .tfvalues import Invalid, NotPlain, blocked, located, to_bool, to_number, to_plain, to_str
+from .tfvalues import Invalid, NotPlain, OverBudget, blocked, located, to_bool, to_number, to_plain, to_str
 
 
 class Scope:
@@ -402,7 +402,9 @@ def _binary(op, left, right, src) -> Value:
     if op in ("==", "!="):
         try:
             equal = to_plain(left) == to_plain(right)
-        except NotPlain:
+        except NotPlain as exc:
+            if isinstance(exc, OverBudget):
+                return Unknown(f"comparison of {exc.value.reason}", src)
             if isinstance(a, ResourceRef) or isinstance(b, ResourceRef):
                 return Unknown("comparison with a value known only after apply", src, cause="after-apply")
             return Unknown("comparison of partly unknown values", src)

@@ -18,6 +18,9 @@ from lambdalint.document import ParseError  # noqa: E402
 from lambdalint.load import limits  # noqa: E402
 
 
+DIGITS = [0]  # the longest integer seen (its digits)
+
+
 def shape(data):
     """(nodes, depth) of plain data, iteratively."""
     nodes = depth = 0
@@ -26,6 +29,8 @@ def shape(data):
         value, d = stack.pop()
         nodes += 1
         depth = max(depth, d)
+        if type(value) is int:
+            DIGITS[0] = max(DIGITS[0], len(str(abs(value))))
         if isinstance(value, dict):
             stack.extend((v, d + 1) for v in value.values())
         elif isinstance(value, list):
@@ -33,21 +38,33 @@ def shape(data):
     return nodes, depth
 
 
-def hcl_shape(node):
-    """(nodes, depth) of a tree-sitter tree."""
-    nodes = depth = 0
-    stack = [(node, 1)]
+def hcl_shape(text: str):
+    """(syntax nodes, nesting depth as load/hcl.py's budget counts it) of one .tf file."""
+    from lambdalint.load import hcl
+
+    deepest = [0]
+    original = hcl._Converter.expr
+
+    def expr(self, node):  # the converter's own depth counter, watched
+        deepest[0] = max(deepest[0], self.depth + (node.type == "expression"))
+        return original(self, node)
+
+    hcl._Converter.expr = expr
+    try:
+        hcl.load_hcl(text, "t.tf")
+    except ParseError:
+        pass
+    finally:
+        hcl._Converter.expr = original
+    nodes, stack = 0, [hcl.parser().parse(text.encode()).root_node]
     while stack:
-        n, d = stack.pop()
         nodes += 1
-        depth = max(depth, d)
-        stack.extend((c, d + 1) for c in n.children)
-    return nodes, depth
+        stack.extend(stack.pop().children)
+    return nodes, deepest[0]
 
 
 def main(corpus: Path) -> None:
     from lambdalint.discover import load_cfn_file
-    from lambdalint.load.hcl import parser
 
     best: dict = {}
 
@@ -62,8 +79,7 @@ def main(corpus: Path) -> None:
         kind = path.relative_to(corpus).parts[0]
         note(kind, "bytes", path.stat().st_size, path)
         if path.name.endswith(".tf"):
-            tree = parser().parse(path.read_bytes())
-            nodes, depth = hcl_shape(tree.root_node)
+            nodes, depth = hcl_shape(path.read_text(encoding="utf-8", errors="replace"))
         else:
             loaded = load_cfn_file(path, False) if not path.name.endswith(".tf.json") else None
             if loaded is None:
@@ -83,6 +99,7 @@ def main(corpus: Path) -> None:
         f"{limits.MAX_TEMPLATE_BYTES:,}", f"{limits.MAX_PLAN_BYTES:,}", f"{limits.MAX_NODES:,}", limits.MAX_DEPTH))
     for (kind, what), (value, path) in sorted(best.items()):
         print(f"{kind:8} {what:6} {value:>12,}  {path}")
+    print(f"longest integer (YAML/JSON): {DIGITS[0]} digits")
     terraform(corpus)
 
 
@@ -91,7 +108,8 @@ def terraform(corpus: Path) -> None:
     from lambdalint.frontends.terraform.modules import evaluate_modules
     from lambdalint.paths import display_path, project_of
 
-    dirs = sorted({str(p.parent) for p in corpus.rglob("*.tf")} | {str(p.parent) for p in corpus.rglob("*.tf.json")})
+    dirs = sorted({str(p.parent) for p in corpus.rglob("*.tf") if ".terraform" not in p.parts}
+                  | {str(p.parent) for p in corpus.rglob("*.tf.json") if ".terraform" not in p.parts})
     with project_of([str(corpus)]):
         _, modules = evaluate_modules(dirs, {}, display_path, [])
     best: dict = {}
@@ -105,4 +123,4 @@ def terraform(corpus: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "corpus"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "corpus").resolve())

@@ -1,0 +1,293 @@
+"""Hostile and broken inputs, built at test time, each beside good templates whose findings are
+known (issue 11).  ``build(root)`` writes them all into one project directory; tests run
+lambdalint on it in a child process under the bounds below, so a regression that hangs or
+eats memory fails the test instead of the machine.
+
+The bounds are guards, not speed assertions: every case takes well under a second of CPU.
+"""
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+TIMEOUT = 120  # seconds of wall time for one lambdalint run (a hang guard on a shared machine)
+MEMORY = 2 * 1024 ** 3  # bytes of address space for one lambdalint run (RLIMIT_AS)
+
+LAMBDALINT = [sys.executable, "-c", "import sys; from lambdalint.cli import main; sys.exit(main())"]
+
+# -- good templates: (file, line) of the LL101 each must report, whatever else is in the run ----
+GOOD_CFN = """\
+Resources:
+  GoodYaml:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/r
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Timeout: 5000
+"""
+GOOD_JSON = json.dumps({"Resources": {"GoodJson": {"Type": "AWS::Lambda::Function", "Properties": {
+    "Runtime": "python3.12", "Handler": "app.handler", "Role": "arn:aws:iam::123456789012:role/r",
+    "Code": {"ZipFile": "x"}, "Timeout": 4000}}}}, indent=1) + "\n"
+GOOD_SAM = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  GoodSam:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(e, c): pass"
+      Timeout: 3000
+"""
+# HCL `timeout = 1e3` is a number (tree-sitter-hcl rejects an exponent without a fraction)
+GOOD_TF = """\
+resource "aws_lambda_function" "good" {
+  function_name = "good"
+  role          = "arn:aws:iam::123456789012:role/r"
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  s3_bucket     = "artifacts"
+  s3_key        = "fn.zip"
+  timeout       = 1e3
+}
+"""
+GOOD = {  # file -> line of its LL101 finding
+    "good/template.yaml": 9,
+    "good/template.json": next(n for n, t in enumerate(GOOD_JSON.splitlines(), 1) if '"Timeout"' in t),
+    "good/sam.yaml": 9,
+    "good_tf/main.tf": 8,
+}
+
+FUNCTION_TF = """\
+resource "aws_lambda_function" "{name}" {{
+  {extra}
+  function_name = "{name}"
+  role          = "arn:aws:iam::123456789012:role/r"
+  runtime       = {runtime}
+  handler       = "app.handler"
+  s3_bucket     = "artifacts"
+  s3_key        = "fn.zip"
+  timeout       = {timeout}
+}}
+"""
+
+
+def function_tf(name="f", timeout="3", extra="", runtime='"python3.12"'):
+    """A Terraform function (code in S3: no local package to look for)."""
+    return FUNCTION_TF.format(name=name, timeout=timeout, extra=extra, runtime=runtime)
+
+
+def sam_function(name: str, code_uri: str, timeout: int = 3) -> str:
+    return f"""\
+  {name}:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: {code_uri}
+      Timeout: {timeout}
+"""
+
+
+def cfn_function(name: str, code: str) -> str:
+    return f"""\
+  {name}:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/r
+      Code: {code}
+"""
+
+
+def deep_if(levels: int) -> str:
+    value: object = "x"
+    for _ in range(levels):
+        value = {"Fn::If": ["C", value, "y"]}
+    return json.dumps({"Conditions": {"C": {"Fn::Equals": ["a", "b"]}},
+                       "Resources": {"Deep": {"Type": "AWS::Lambda::Function", "Properties": {"Timeout": value}}}})
+
+
+def plan_json(functions: int, pad_to: int = 0, timeout: int = 3, number: str | None = None) -> str:
+    """A ``terraform show -json`` plan with ``functions`` functions (the first with ``timeout``),
+    padded with whitespace to ``pad_to`` bytes; ``number`` replaces the first timeout verbatim."""
+    resources = []
+    for i in range(functions):
+        values = {"function_name": f"fn{i}", "role": "arn:aws:iam::123456789012:role/r", "runtime": "python3.12",
+                  "handler": "app.handler", "filename": "fn.zip", "timeout": timeout if i == 0 else 3,
+                  "memory_size": 128, "publish": False}
+        resources.append({"address": f"aws_lambda_function.fn{i}", "mode": "managed", "type": "aws_lambda_function",
+                          "name": f"fn{i}", "provider_name": "registry.terraform.io/hashicorp/aws",
+                          "schema_version": 0, "values": values, "sensitive_values": {}})
+    plan = {"format_version": "1.2", "terraform_version": "1.11.4",
+            "planned_values": {"root_module": {"resources": resources}},
+            "configuration": {"root_module": {}}}
+    text = json.dumps(plan, indent=1)
+    if number is not None:
+        text = text.replace(f'"timeout": {timeout}', f'"timeout": {number}', 1)
+    if pad_to > len(text):
+        text = text[:-1] + " " * (pad_to - len(text) - 2) + "\n}"
+    return text
+
+
+def can_drop_read_override() -> bool:
+    """Whether unreadable directories can be made here: as any user but root chmod 000 does it;
+    as root only when the DAC capabilities can be dropped (``setpriv``)."""
+    if os.geteuid() != 0:
+        return True
+    if shutil.which("setpriv") is None:
+        return False
+    probe = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", "true"],
+                           capture_output=True)
+    return probe.returncode == 0
+
+
+def _limits():  # in the child: the memory bound
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def run(args, cwd: Path, stdin=None, **options) -> subprocess.CompletedProcess:
+    """lambdalint in a child process, bounded by TIMEOUT and MEMORY.  As root the DAC
+    capabilities are dropped, so chmod 000 blocks reads as it does for everyone else."""
+    command = LAMBDALINT + [str(a) for a in args]
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] + command
+    env = dict(os.environ, NO_COLOR="1")
+    env.pop("GITHUB_WORKSPACE", None)
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT,
+                          preexec_fn=_limits, env=env, stdin=stdin, **options)
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def fanout(root: Path, levels: int = 5, count: int = 30) -> None:
+    """Modules m0..m4, each calling the next ``count`` times (30 ** 4 = 810,000 instances at the
+    bottom) with its count.index; each level's function has timeout var.i + 3."""
+    for level in range(levels):
+        call = (f'module "n" {{\n  count  = {count}\n  source = "../m{level + 1}"\n  i      = count.index\n}}\n'
+                if level < levels - 1 else "")
+        head = 'variable "i" {}\n' if level else ""
+        write(root / f"m{level}/main.tf", head + call + function_tf(timeout="var.i + 3" if level else "3"))
+
+
+def build(root: Path) -> dict:
+    """Every hostile input beside the good templates, in ``root``.  Returns what each must give:
+    {"ll001": {file: reason substring}, "unknowns": [(rule, reason substring)], "skipped": [...],
+    "findings": [(rule, file, line)]}."""
+    expect = {"ll001": {}, "unknowns": [], "skipped": [], "findings": []}
+    write(root / "good/template.yaml", GOOD_CFN)
+    write(root / "good/template.json", GOOD_JSON)
+    write(root / "good/sam.yaml", GOOD_SAM)
+    write(root / "good_tf/main.tf", GOOD_TF)
+    expect["findings"] += [("LL101", file, line) for file, line in GOOD.items()]
+
+    # an integer of more than 4,300 digits: JSON, .tf.json, plan
+    huge = "9" * 5000
+    write(root / "bigint/template.json", '{"Resources": {"F": {"Type": "AWS::Lambda::Function",\n'
+                                         f'  "Properties": {{"Timeout": {huge}}}}}}}}}\n')
+    write(root / "bigint_tf/main.tf.json", f'{{"locals": {{"n": {huge}}}}}\n')
+    write(root / "bigint/plan.json", plan_json(1, number=huge))
+    for file in ("bigint/template.json", "bigint_tf/main.tf.json", "bigint/plan.json"):
+        expect["ll001"][file] = "number with more than 4,300 digits"
+
+    # Fn::If nested 300 and 450 deep
+    write(root / "deep/if300.json", deep_if(300))
+    write(root / "deep/if450.json", deep_if(450))
+    expect["ll001"]["deep/if300.json"] = expect["ll001"]["deep/if450.json"] = "nesting deeper than 200 levels"
+
+    # FIFOs: named template.yaml in the scan (skipped, never opened), as a zip CodeUri
+    (root / "fifo").mkdir()
+    os.mkfifo(root / "fifo/template.yaml")
+    os.mkfifo(root / "fifo/main.tf")
+    os.mkfifo(root / "fifo/fn.zip")
+    write(root / "fifo/sam.yaml", "Transform: AWS::Serverless-2016-10-31\nResources:\n" + sam_function("FifoZip", "fn.zip"))
+    expect["skipped"] += ["fifo/template.yaml", "fifo/main.tf"]
+    expect["unknowns"].append(("LL108", "code path fn.zip is not a regular file or directory"))
+
+    # symlinks onto devices: skipped in a scan (never read)
+    (root / "dev").mkdir()
+    os.symlink("/dev/zero", root / "dev/zero.yaml")
+    os.symlink("/dev/urandom", root / "dev/urandom.json")
+    os.symlink("/dev/zero", root / "dev/zero.tf")
+    expect["skipped"] += ["dev/zero.yaml", "dev/urandom.json"]
+
+    # a package onto a device tree; a package dir holding a FIFO, a /dev/zero link and a 0600 file
+    pkg = root / "pkg/src"
+    pkg.mkdir(parents=True)
+    os.mkfifo(pkg / "pipe.py")
+    os.symlink("/dev/zero", pkg / "zero.py")
+    write(pkg / "app.py", "def handler(e, c): pass\n")
+    os.chmod(pkg / "app.py", 0o600)
+    write(root / "pkg/template.yaml", "Resources:\n" + cfn_function("Pkg", "src")
+          + cfn_function("OnDev", "/dev") + cfn_function("Up", "../../../../../../../../..")
+          + cfn_function("Root", "/"))
+    expect["findings"].append(("LL108", "pkg/template.yaml", 8))
+    expect["unknowns"] += [("LL108", "Code /dev is outside the project"),
+                           ("LL108", "Code ../../../../../../../../.. is outside the project"),
+                           ("LL108", "Code / is outside the project")]
+
+    # a 50 MB YAML template (sparse: never read, refused by its size)
+    (root / "big").mkdir()
+    with open(root / "big/template.yaml", "wb") as handle:
+        handle.write(b"Resources:\n  Big:\n    Type: AWS::Lambda::Function\n")
+        handle.truncate(50 * 1024 * 1024)
+    expect["ll001"]["big/template.yaml"] = "file too large (50 MB, limit 16 MB)"
+
+    # Terraform: for over large ranges (the step budget), strings doubled 26 times (the string
+    # budget), module fan-out 5 levels x 30 (the instance budget)
+    write(root / "tf_ranges/main.tf", 'locals {\n  big = { for i in range(1000) : tostring(i) => '
+                                      '[for j in range(1000) : "${i}-${j}"] }\n}\n'
+          + function_tf(extra="for_each = local.big"))
+    expect["unknowns"].append(("LL101", "evaluation budget exhausted (more than 1,000,000 expression steps"))
+    doubling = ['locals {', '  s0 = "ab"'] + [f'  s{i} = "${{local.s{i - 1}}}${{local.s{i - 1}}}"' for i in range(1, 27)]
+    write(root / "tf_strings/main.tf", "\n".join(doubling) + "\n}\n" + function_tf(runtime="local.s26"))
+    expect["unknowns"].append(("LL107", "a string longer than the budget of 1,000,000 characters"))
+    fanout(root / "tf_fanout")
+    expect["unknowns"].append(("LL101", "count expands past the budget of 10,000 instances"))
+
+    # two modules that source each other: each linted once, the call back is unknown
+    write(root / "cycle/a/main.tf", 'module "b" {\n  source = "../b"\n}\noutput "t" {\n  value = 30\n}\n'
+          + function_tf("fa", "5000"))
+    write(root / "cycle/b/main.tf", 'module "a" {\n  source = "../a"\n}\n' + function_tf("fb", "module.a.t"))
+    expect["findings"].append(("LL101", "cycle/a/main.tf", 15))
+    expect["unknowns"] += [("LL101", "module source '../a' not read (it includes itself)"),
+                           ("LL004", "module call module.b.module.a: module source '../a' not read (it includes itself)")]
+
+    # encodings: one Latin-1 byte (LL001 in a scan too), UTF-16 and UTF-8 BOMs, flow-style YAML
+    text = GOOD_CFN.replace("GoodYaml", "Latin").replace("Runtime: python3.12", "Runtime: python3.12  # caf\xe9")
+    write(root / "enc/latin1.yaml", text.encode("latin-1"))
+    expect["ll001"]["enc/latin1.yaml"] = "not UTF-8 text"
+    write(root / "enc/utf16.yaml", codecs.BOM_UTF16_LE + GOOD_CFN.replace("GoodYaml", "Utf16").encode("utf-16-le"))
+    write(root / "enc/utf8bom.yaml", codecs.BOM_UTF8 + GOOD_CFN.replace("GoodYaml", "Bom").encode())
+    write(root / "enc/flow.yaml", "{Resources: {Flow: {Type: AWS::Lambda::Function, Properties: {Timeout: 7777}}}}\n")
+    expect["findings"] += [("LL101", "enc/utf16.yaml", 9), ("LL101", "enc/utf8bom.yaml", 9), ("LL101", "enc/flow.yaml", 1)]
+
+    # a directory that cannot be listed (see can_drop_read_override)
+    if can_drop_read_override():
+        write(root / "locked/template.yaml", GOOD_CFN)
+        os.chmod(root / "locked", 0)
+        expect["ll001"]["locked"] = "cannot read directory: Permission denied"
+    return expect
+
+
+def unlock(root: Path) -> None:
+    """Make a built tree removable again."""
+    locked = root / "locked"
+    if locked.exists():
+        os.chmod(locked, 0o755)

@@ -91,10 +91,19 @@ def _parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule")
 
-    graph = sub.add_parser("graph", help="print the resource graph the rules see")
-    graph.add_argument("paths", nargs="+")
-    graph.add_argument("--format", choices=["dot", "mermaid", "json"], default="dot")
-    graph.add_argument("--parameters")
+    graph = sub.add_parser(
+        "graph", help="print the resource graph the rules see",
+        description="The resource graph the rules see: DOT (render with `dot -Tpng`), Mermaid or JSON.")
+    graph.add_argument("paths", nargs="+", metavar="PATH", help="files and directories, as for check")
+    graph.add_argument("--format", choices=["dot", "mermaid", "json"], default="dot",
+                       help="dot (default), mermaid, or json (the model's nodes and edges)")
+    only = graph.add_mutually_exclusive_group()
+    only.add_argument("--function", metavar="NAME",
+                      help="only the chain behind this function (logical ID or Terraform address)")
+    only.add_argument("--finding", metavar="RULE[:RESOURCE]",
+                      help="only the chain behind the findings of RULE (on RESOURCE)")
+    graph.add_argument("--parameters", metavar="FILE", help="parameter values, as for check")
+    graph.add_argument("--config", metavar="FILE", help="config file for --finding, as for check")
     return parser
 
 
@@ -303,8 +312,39 @@ def _graph(args) -> int:
     from .runner import build_model
 
     _collect_less()
-    model, _ = build_model(args.paths, Config(), _parameters(args.parameters))
-    _stdout(render_graph(model, args.format))
+    parameters = _parameters(args.parameters)
+    model, _ = build_model(args.paths, Config(), parameters)
+    keep = None
+    if args.function or args.finding:
+        from .graphviz import finding_chain, function_chain, picture, visible
+
+        pic = picture(model)
+        by_name = {}
+        for entity in model.entities.values():
+            by_name.setdefault(entity.name, entity)
+        if args.function:
+            functions = {f.name: f for f in model.functions()}
+            if args.function not in functions:
+                known = ", ".join(sorted(functions)[:20]) or "none"
+                raise UsageError(f"--function: no function {args.function} (functions: {known})")
+            keep = function_chain(pic, functions[args.function].node)
+        else:
+            from .runner import lint
+
+            rule, _, resource = args.finding.partition(":")
+            config, _rules = _config(args)
+            report = lint(args.paths, config, parameters)
+            chosen = [f for f in report.findings if f.rule == rule.strip().upper()
+                      and (not resource or f.resource == resource) and f.resource in by_name]
+            if not chosen:
+                raise UsageError(f"--finding: no {rule} finding{' on ' + resource if resource else ''} "
+                                 "with a resource in these files")
+            keep = set()
+            for f in chosen:
+                related = [node for r in f.related if r.resource in by_name
+                           for node in visible(model, by_name[r.resource])]
+                keep |= finding_chain(pic, by_name[f.resource].node, related)
+    _stdout(render_graph(model, args.format, keep))
     return 0
 
 

@@ -592,11 +592,10 @@ def test_a_rule_bug_on_one_files_resource_costs_only_that_file(here, monkeypatch
     rule = load_rules()["LL101"].module
     original = rule.check
 
-    def check(model, options):
-        for fn in model.functions():
-            if fn.source.doc.path == "b.yaml":
-                raise IndexError("simulated rule bug")
-        yield from original(model, options)
+    def check(model, fn, options):  # the engine checks one subject (a function) at a time
+        if fn.source.doc.path == "b.yaml":
+            raise IndexError("simulated rule bug")
+        yield from original(model, fn, options)
 
     monkeypatch.setattr(rule, "check", check)
     report = lint(["."], Config())

@@ -37,9 +37,11 @@ Resources:
 ```
 
 ## References
-- AWS CloudFormation User Guide, *Template formats*: templates are JSON or YAML 1.1; duplicate
-  keys and non-CloudFormation tags are rejected at validation
-- spec/rules.md LL001 (report file, line, column and the parser's reason)
+- [AWS CloudFormation User Guide, *Template formats*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html): "You can
+  author CloudFormation templates in JSON or YAML formats"; a template that does not parse is
+  rejected before any resource is created
+- [YAML 1.1](https://yaml.org/spec/1.1/) and [JSON (RFC 8259)](https://www.rfc-editor.org/rfc/rfc8259):
+  duplicate keys and unknown tags are errors in lambdalint, as in CloudFormation's validation
 """
 from lambdalint.document import Span
 from lambdalint.rulekit import Issue, Rule

@@ -43,10 +43,11 @@ Resources:
 ```
 
 ## References
-- spec/cli.md, *Suppression*: "A suppression that matches nothing is reported (LL002)"
-- spec/rules.md LL002 (an inline or Metadata suppression that matched no finding)
-- Ruff RUF100 *unused-noqa* and ESLint `--report-unused-disable-directives`: the same check in
-  other linters
+- [Ruff, *unused-noqa (RUF100)*](https://docs.astral.sh/ruff/rules/unused-noqa/) and ESLint
+  [`--report-unused-disable-directives`](https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives):
+  the same check in other linters
+- lambdalint README, *Suppressing a finding*: inline comments, `Metadata.lambdalint.ignore` and
+  where a suppression applies
 """
 from lambdalint.document import Span
 from lambdalint.rulekit import Issue, Rule

@@ -47,10 +47,12 @@ Resources:
 ```
 
 ## References
-- AWS CloudFormation User Guide, *Ref* and *Fn::GetAtt*: the logical name must be a resource or
-  parameter declared in the template
-- AWS SAM Developer Guide, *Generated AWS CloudFormation resources*: the names SAM creates
-  (`<Function>Role`, `<Function>Alias<alias>`, `ServerlessRestApi` ...) can be referenced
+- [AWS CloudFormation User Guide, *Ref*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-ref.html) and
+  [*Fn::GetAtt*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html): the logical name must be a
+  resource or parameter declared in the template
+- [AWS SAM Developer Guide, *Generated AWS CloudFormation resources*](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources.html):
+  the names SAM creates (`<Function>Role`, `<Function>Alias<alias>`, `ServerlessRestApi` ...)
+  can be referenced
 """
 import re
 

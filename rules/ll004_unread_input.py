@@ -30,13 +30,15 @@ templates local (the form `aws cloudformation package` uploads) and lint the par
 `cdk.out` cloud assembly after `cdk synth`.
 
 ## References
-- AWS CloudFormation User Guide, *Embed stacks within other stacks using nested stacks* and
-  `aws cloudformation package` (local `TemplateURL` paths are uploaded and rewritten)
-- AWS SAM Developer Guide, *Using nested applications* (`Location` as a local path or a
-  Serverless Application Repository application)
-- Terraform documentation, *Module Sources* and `terraform init` (modules are installed into
-  `.terraform/modules`, recorded in `modules.json`)
-- AWS CDK Developer Guide, *Assets* (`cdk.out` holds each asset under `asset.<hash>`)
+- [AWS CloudFormation User Guide, *Nested stacks*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html) and
+  [`aws cloudformation package`](https://docs.aws.amazon.com/cli/latest/reference/cloudformation/package.html):
+  local `TemplateURL` paths are uploaded and rewritten
+- [AWS SAM Developer Guide, *Nested applications*](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-sam-template-nested-applications.html):
+  `Location` as a local path or a Serverless Application Repository application
+- [Terraform, *Module Sources*](https://developer.hashicorp.com/terraform/language/modules/sources):
+  `terraform init` installs modules into `.terraform/modules`, recorded in `modules.json`
+- [AWS CDK Developer Guide, *Assets*](https://docs.aws.amazon.com/cdk/v2/guide/assets.html):
+  `cdk.out` holds each asset under `asset.<hash>`
 """
 from lambdalint.rulekit import Rule, Unsure
 

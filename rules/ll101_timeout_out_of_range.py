@@ -36,12 +36,14 @@ Resources:
 Split longer work into steps (Step Functions, SQS) or use a container service.
 
 ## References
-- AWS Lambda Developer Guide, *Lambda quotas* (`gettingstarted-limits`): "900 seconds (15
-  minutes)"; `API_CreateFunction`: "The default is 3 seconds. The maximum allowed value is 900
-  seconds" (constraints.md F1)
-- CloudFormation resource schema AWS::Lambda::Function `Timeout` (minimum 1, maximum 900)
-- Terraform `aws_lambda_function.timeout`: "Valid between 1 and 900"
-- Lambda Managed Instances (capacity provider config): up to 5400 seconds (spec/rules.md LL101)
+- [AWS Lambda Developer Guide, *Lambda quotas*](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): function
+  timeout "900 seconds (15 minutes)"
+- [AWS Lambda API Reference, *CreateFunction*](https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html), `Timeout`:
+  "The default is 3 seconds. The maximum allowed value is 900 seconds."
+- [CloudFormation, *AWS::Lambda::Function*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html) `Timeout`
+  (minimum 1); [Terraform `aws_lambda_function`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_function) `timeout`:
+  "Valid between 1 and 900"
+- Lambda Managed Instances (a capacity provider config) allow longer timeouts, up to 5400 seconds
 """
 from lambdalint.rulehelpers import has_capacity_provider
 from lambdalint.rulekit import Issue, Rule, blocked

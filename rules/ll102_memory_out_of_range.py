@@ -34,10 +34,13 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Lambda quotas* and `API_CreateFunction` ("Minimum value of 128.
-  Maximum value of 10240") (constraints.md F2)
-- constraints.md F2 ⚠ CONFLICT: the 2026 Lambda API model and Terraform allow up to 32768 MB,
-  which lambdalint accepts only with a capacity provider config (Lambda Managed Instances)
+- [AWS Lambda Developer Guide, *Lambda quotas*](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html) and
+  [*Configure memory*](https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html): 128 MB to 10,240 MB, in 1-MB increments
+- [AWS Lambda API Reference, *CreateFunction*](https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html), `MemorySize`:
+  "Minimum value of 128. Maximum value of 10240."
+- [Terraform `aws_lambda_function`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_function) `memory_size`: "Valid value
+  between 128 MB to 32,768 MB (32 GB), in 1 MB increments"; the larger sizes belong to Lambda
+  Managed Instances, so lambdalint accepts them only with a capacity provider config
 """
 from lambdalint.rulehelpers import has_capacity_provider
 from lambdalint.rulekit import Issue, Rule, blocked

@@ -35,10 +35,12 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, `API_EphemeralStorage` and *Lambda quotas*: 512 to 10,240 MB
-  (constraints.md F3)
-- CloudFormation resource schema AWS::Lambda::Function `EphemeralStorage.Size`; Terraform
-  `ephemeral_storage.size` (`IntBetween(512, 10240)`)
+- [AWS Lambda API Reference, *EphemeralStorage*](https://docs.aws.amazon.com/lambda/latest/api/API_EphemeralStorage.html): `Size`
+  "Minimum value of 512. Maximum value of 10240."
+- [AWS Lambda Developer Guide, *Lambda quotas*](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): `/tmp`
+  storage between 512 MB and 10,240 MB
+- [CloudFormation, *AWS::Lambda::Function EphemeralStorage*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-ephemeralstorage.html);
+  [Terraform `aws_lambda_function`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_function) `ephemeral_storage.size`
 """
 from lambdalint.rulekit import Issue, Rule, blocked
 from lambdalint.values import Known, Unknown, known_int, native_name

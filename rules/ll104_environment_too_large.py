@@ -45,9 +45,12 @@ Lambda sets `AWS_REGION` itself. Keep large configuration in SSM Parameter Store
 Manager, AppConfig or S3 and pass only its name.
 
 ## References
-- AWS Lambda Developer Guide, *Lambda quotas* ("4 KB, for all environment variables associated
-  with the function, in aggregate") and *Working with Lambda environment variables* (reserved
-  keys "are reserved and cannot be set in your function configuration") (constraints.md F4, F6)
+- [AWS Lambda Developer Guide, *Lambda quotas*](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html):
+  environment variables "4 KB, for all environment variables associated with the function, in
+  aggregate"
+- [AWS Lambda Developer Guide, *Working with Lambda environment variables*](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html):
+  the runtime's keys (`AWS_REGION`, `_HANDLER`, `AWS_LAMBDA_FUNCTION_NAME` ...) "are reserved and
+  cannot be set in your function configuration"
 - cfn-lint E3697 (sum of key and value lengths) and E3663 (reserved keys)
 """
 from lambdalint import data

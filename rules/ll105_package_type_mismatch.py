@@ -40,12 +40,15 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, `API_CreateFunction`: "Handler is required if the deployment
-  package is a .zip file archive", same for Runtime (constraints.md P1)
-- *Working with layers* (`configuration-layers`): "You can use layers only with Lambda functions
-  deployed as a .zip file archive"; cfn-lint E3685 image exclusions (constraints.md P2)
-- CloudFormation *AWS::Lambda::Function Code*: `ImageUri` for container images; API error "Using
-  the ZipFile attribute requires a runtime to be specified" (constraints.md P4)
+- [AWS Lambda API Reference, *CreateFunction*](https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html): "Handler is
+  required if the deployment package is a .zip file archive", and the same for `Runtime`
+- [AWS Lambda Developer Guide, *Working with layers*](https://docs.aws.amazon.com/lambda/latest/dg/chapter-layers.html): "You can
+  use layers only with Lambda functions deployed as a .zip file archive"
+- [CloudFormation, *AWS::Lambda::Function Code*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html):
+  `ImageUri` for container images; "For Node.js and Python functions, you can specify the
+  function code inline"; the API error "Using the ZipFile attribute requires a runtime to be
+  specified"
+- cfn-lint E3685 (properties an image function must not have)
 """
 from lambdalint.rulehelpers import key_source
 from lambdalint.rulekit import Issue, Rule, Sure, Unsure, blocked

@@ -42,10 +42,12 @@ Resources:
 Merge layers, or move to a container image for large dependency sets.
 
 ## References
-- AWS Lambda Developer Guide, *Lambda quotas* ("five layers") (constraints.md F7)
-- CloudFormation resource schema AWS::Lambda::Function `Layers` (`maxItems: 5`); Terraform
-  `layers` (`MaxItems: 5`)
-- AWS SAM, *Globals*: list properties such as `Layers` are concatenated with the function's own
+- [AWS Lambda Developer Guide, *Lambda quotas*](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): "five
+  layers" per function
+- [CloudFormation, *AWS::Lambda::Function*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html) `Layers`
+  (at most 5 items); [Terraform `aws_lambda_function`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_function) `layers`
+- [AWS SAM, *Globals section*](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html): list
+  properties such as `Layers` are concatenated with the function's own
 """
 from lambdalint.document import Source
 from lambdalint.rulehelpers import key_source

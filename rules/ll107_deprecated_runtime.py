@@ -38,9 +38,11 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Lambda runtimes* ("Runtime deprecation policy" and the
-  deprecation table) (constraints.md §3)
-- cfn-lint `LmbdRuntimeLifecycle.json` (CFNL-LIFE), rules W2531 / E2531 / E2533
+- [AWS Lambda Developer Guide, *Lambda runtimes*](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html), "Runtime
+  deprecation policy" and the table of deprecation, block-function-create and
+  block-function-update dates: after deprecation "you can no longer create new functions" once
+  creation is blocked, and later no longer update them
+- cfn-lint `LmbdRuntimeLifecycle.json` and rules W2531 / E2531 / E2533 (the same dates)
 """
 import datetime
 

@@ -56,18 +56,21 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Deploying Lambda functions*, "Deployment package file
-  permissions": 644 for files, 755 for directories and executables (constraints.md §13)
-- AWS Lambda Developer Guide, *Troubleshoot deployment issues*, "Permission is denied":
-  remedy `chmod -R o+rX .` (constraints.md §13)
-- Miserlou/Zappa#484, hashicorp/terraform-provider-archive#17: zip entry permissions
-  silently break imports (constraints.md §18 item 18)
-- hashicorp/terraform-provider-archive `internal/provider/zip_archiver.go` (`output_file_mode`
-  sets each entry's mode; `excludes` matched with `doublestar.PathMatch` on paths relative to
-  `source_dir`, a matching directory skipped whole)
-- aws/aws-sam-cli `samcli/lib/package/utils.py` (`make_zip_with_lambda_permissions`: adds
-  0444 to files of a Lambda `CodeUri` directory); aws/aws-cli `artifact_exporter.make_zip`
-  (keeps each file's mode, writes no directory entries)
+- [AWS Lambda Developer Guide, *Deploying Lambda functions*](https://docs.aws.amazon.com/lambda/latest/dg/lambda-deploy-functions.html),
+  "Deployment package file permissions": "The Lambda runtime needs permission to read the files
+  in your deployment package. In Linux permissions octal notation, Lambda needs 644 permissions
+  for non-executable files (rw-r--r--) and 755 permissions (rwxr-xr-x) for directories and
+  executable files."
+- [AWS Lambda Developer Guide, *Troubleshoot deployment issues*](https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-deployment.html),
+  "Permission is denied": errors such as `EACCES: permission denied, open '/var/task/index.js'`
+  and the remedy `chmod -R o+rX .`
+- [Miserlou/Zappa#484](https://github.com/Miserlou/Zappa/issues/484), [hashicorp/terraform-provider-archive#17](https://github.com/hashicorp/terraform-provider-archive/issues/17):
+  zip entry permissions silently break imports
+- Terraform [`archive_file`](https://registry.terraform.io/providers/hashicorp/archive/latest/docs/data-sources/file):
+  `output_file_mode` sets each entry's mode; `excludes` are matched on paths relative to
+  `source_dir`, a matching directory is skipped whole
+- AWS SAM CLI (`sam package`/`sam deploy`) adds read permission (0444) to the files of a local
+  `CodeUri` directory it zips; `aws cloudformation package` keeps each file's mode
 """
 from __future__ import annotations
 

@@ -47,10 +47,11 @@ Resources:
 ```
 
 ## References
-- Amazon API Gateway Developer Guide, *Amazon API Gateway quotas* (`limits`): "Maximum
-  integration timeout" 50 ms - 29 seconds for REST APIs (raisable for Regional and private REST
-  APIs since June 2024), 30 seconds for HTTP APIs (not raisable)
-- AWS Lambda function timeout 1-900 s, default 3 (constraints.md F1)
+- [Amazon API Gateway Developer Guide, *Amazon API Gateway quotas*](https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html):
+  "Maximum integration timeout" 50 milliseconds to 29 seconds for REST APIs (raisable for
+  Regional and private REST APIs since June 2024), 30 seconds for HTTP APIs (not raisable)
+- [AWS Lambda API Reference, *CreateFunction*](https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html),
+  `Timeout`: "The default is 3 seconds. The maximum allowed value is 900 seconds."
 - Prior art: sls-mentor rule `lambdaTimeoutInferiorToApiGatewayTimeout`
 """
 from lambdalint.rulekit import Issue, Link, Rule, blocked

@@ -46,10 +46,12 @@ Put the function in a private subnet whose route table sends `0.0.0.0/0` to a NA
 that sits in a public subnet (or use VPC endpoints for the AWS services it calls).
 
 ## References
-- AWS Lambda Developer Guide, *Giving Lambda functions access to resources in an Amazon VPC*
-  (`configuration-vpc`): "the function can't access the internet unless your VPC provides
-  access" (constraints.md V4)
-- aws/aws-cdk#8935: CDK refuses Lambda in public subnets for the same reason
+- [AWS Lambda Developer Guide, *Giving Lambda functions access to resources in an Amazon VPC*](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html):
+  "When you connect a function to a VPC in your account, the function can't access the internet
+  unless your VPC provides access."; "Connecting a function to a public subnet doesn't give it
+  internet access or a public IP address."
+- [aws/aws-cdk#8935](https://github.com/aws/aws-cdk/issues/8935): the CDK refuses Lambda functions in public
+  subnets for the same reason
 """
 from lambdalint.model.network import egress, placements
 from lambdalint.rulehelpers import vpc_functions

@@ -96,14 +96,14 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Giving Lambda functions access to resources in an Amazon VPC*
-  (`configuration-vpc`): "the function can't access the internet unless your VPC provides
-  access"; "You can use VPC endpoints to connect to AWS services from within a VPC without
-  internet access" (constraints.md V4, V5)
-- AWS PrivateLink, *AWS services that integrate with AWS PrivateLink* and *Gateway endpoints*
-  (S3 and DynamoDB only): the endpoint names in `lambdalint/data/services.json`
-- `AWSLambdaVPCAccessExecutionRole` (constraints.md V2): the network-interface actions Lambda
-  performs itself
+- [AWS Lambda Developer Guide, *Giving Lambda functions access to resources in an Amazon VPC*](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html):
+  "the function can't access the internet unless your VPC provides access"; "You can use VPC
+  endpoints to connect to AWS services from within a VPC without internet access"
+- [AWS PrivateLink, *AWS services that integrate with AWS PrivateLink*](https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html)
+  and [*Gateway endpoints*](https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html)
+  (Amazon S3 and DynamoDB only): the endpoint names in `lambdalint/data/services.json`
+- [AWS managed policy `AWSLambdaVPCAccessExecutionRole`](https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html):
+  the network-interface actions Lambda performs itself, which need no route
 """
 from lambdalint import data
 from lambdalint.model import VpcEndpoint, iam

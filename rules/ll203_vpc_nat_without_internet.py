@@ -54,11 +54,12 @@ Put the NAT gateway in a public subnet: associate `NatSubnet` with a route table
 `0.0.0.0/0` route goes to an internet gateway attached to the VPC.
 
 ## References
-- AWS Lambda Developer Guide, *Giving Lambda functions access to resources in an Amazon VPC*
-  (`configuration-vpc`): internet access from a private subnet requires "a route to a NAT
-  gateway in a public subnet" (constraints.md V4)
-- Amazon VPC User Guide, *NAT gateways*: a public NAT gateway is created in a public subnet;
-  a private NAT gateway cannot reach the internet
+- [AWS Lambda Developer Guide, *Giving Lambda functions access to resources in an Amazon VPC*](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html):
+  "Internet access from a private subnet requires network address translation (NAT)": a route
+  to a NAT gateway in a public subnet
+- [Amazon VPC User Guide, *NAT gateways*](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html):
+  a public NAT gateway is created in a public subnet and reaches the internet through the
+  internet gateway; a private NAT gateway cannot reach the internet
 """
 from lambdalint.model import Instance, NatGateway, Subnet
 from lambdalint.model.network import egress, placements

@@ -58,13 +58,14 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Giving Lambda functions access to resources in an Amazon VPC*
-  (`configuration-vpc`): the execution role needs `ec2:CreateNetworkInterface`,
-  `ec2:DescribeNetworkInterfaces` (only on `"Resource": "*"`) and `ec2:DeleteNetworkInterface`
-  (constraints.md V1)
-- AWS managed policies `AWSLambdaVPCAccessExecutionRole` and `AWSLambdaENIManagementAccess`
-  grant them (constraints.md V2); SAM's generated role gets the first, and SAM's policy
-  template `VPCAccessPolicy` grants them too (constraints.md V1)
+- [AWS Lambda Developer Guide, *Giving Lambda functions access to resources in an Amazon VPC*](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html):
+  the execution role needs `ec2:CreateNetworkInterface`, `ec2:DescribeNetworkInterfaces` (which
+  "only works if it's allowed on all resources (`"Resource": "*"`)") and
+  `ec2:DeleteNetworkInterface`
+- AWS managed policies [`AWSLambdaVPCAccessExecutionRole`](https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html)
+  and [`AWSLambdaENIManagementAccess`](https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaENIManagementAccess.html) grant them;
+  SAM's generated role gets the first when `VpcConfig` is set, and SAM's policy template
+  [`VPCAccessPolicy`](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-policy-template-list.html) grants them too
 """
 from lambdalint.model import iam
 from lambdalint.rulehelpers import execution_roles, policies_checked, role_link

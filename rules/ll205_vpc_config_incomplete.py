@@ -41,10 +41,13 @@ Resources:
 ```
 
 ## References
-- AWS Lambda API Reference, `VpcConfig`: `SubnetIds` (0-16) and `SecurityGroupIds` (0-5);
-  empty lists detach the function from the VPC (constraints.md V6)
-- AWS Lambda Developer Guide, *Giving Lambda functions access to resources in an Amazon VPC*
-  (`configuration-vpc`): a VPC function is configured with subnets and security groups
+- [AWS Lambda API Reference, *VpcConfig*](https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html): `SubnetIds` (up to 16)
+  and `SecurityGroupIds` (up to 5); a function is detached from the VPC with empty lists
+- [AWS Lambda Developer Guide, *Giving Lambda functions access to resources in an Amazon VPC*](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html):
+  a VPC function is configured with both subnets and security groups
+- [Terraform `aws_lambda_function`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_function) `vpc_config`: "If `subnet_ids`,
+  `security_group_ids` and `ipv6_allowed_for_dual_stack` are empty then `vpc_config` is
+  considered to be empty or unset."
 """
 from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure, blocked
 from lambdalint.values import Either, Known, Unknown, describe, native_name

@@ -59,10 +59,10 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Resilience in AWS Lambda* (`security-resilience`): "specify
-  subnets in multiple Availability Zones to ensure high availability" (constraints.md V7)
-- AWS Lambda Developer Guide, *Configuring file system access* (`configuration-filesystem`):
-  "use at least two Availability Zones" (constraints.md V7)
+- [AWS Lambda Developer Guide, *Resilience in AWS Lambda*](https://docs.aws.amazon.com/lambda/latest/dg/security-resilience.html):
+  "specify subnets in multiple Availability Zones to ensure high availability"
+- [AWS Lambda Developer Guide, *Configuring file system access*](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html):
+  "use at least two Availability Zones"
 """
 from lambdalint.model import Subnet
 from lambdalint.rulehelpers import vpc_functions

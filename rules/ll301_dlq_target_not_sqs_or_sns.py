@@ -46,11 +46,11 @@ Resources:
 ```
 
 ## References
-- AWS Lambda API Reference, `DeadLetterConfig`: "The Amazon Resource Name (ARN) of an Amazon SQS
-  queue or Amazon SNS topic" (constraints.md A4)
-- AWS Lambda Developer Guide, *Capturing records of Lambda asynchronous invocations*
-  (`invocation-async-retain-records`): "you can configure a standard Amazon SQS queue or standard
-  Amazon SNS topic as a dead-letter queue" (constraints.md A4)
+- [AWS Lambda API Reference, *DeadLetterConfig*](https://docs.aws.amazon.com/lambda/latest/api/API_DeadLetterConfig.html): `TargetArn`
+  is "The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic."
+- [AWS Lambda Developer Guide, *Capturing records of Lambda asynchronous invocations*](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html):
+  "you can configure a standard Amazon SQS queue or standard Amazon SNS topic as a dead-letter
+  queue"
 """
 from lambdalint.model.targets import dead_letter_functions, dead_letter_targets, undecidable_cause
 from lambdalint.rulekit import Issue, Link, Rule, Unsure

@@ -42,11 +42,13 @@ Resources:
 ```
 
 ## References
-- AWS Lambda API Reference, `DeadLetterConfig.TargetArn`: the ARN of an SQS queue or SNS topic
-  (constraints.md A4)
-- AWS CloudFormation User Guide, `AWS::SQS::Queue` return values: `Ref` returns the queue URL,
-  `Fn::GetAtt Arn` the ARN; `AWS::SNS::Topic` `Ref` returns the topic ARN
-- Terraform AWS provider, `aws_sqs_queue`: `id` and `url` are the queue URL, `arn` the ARN
+- [AWS Lambda API Reference, *DeadLetterConfig*](https://docs.aws.amazon.com/lambda/latest/api/API_DeadLetterConfig.html): `TargetArn`
+  is "The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic."
+- [AWS CloudFormation User Guide, *AWS::SQS::Queue*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html) return
+  values: `Ref` returns the queue URL, `Fn::GetAtt Arn` the ARN; for
+  [*AWS::SNS::Topic*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html) `Ref` returns the topic ARN
+- [Terraform `aws_sqs_queue`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue): `id` and `url` are the queue URL, `arn`
+  the ARN
 """
 from lambdalint.model.targets import dead_letter_functions, dead_letter_targets
 from lambdalint.rulekit import Issue, Link, Rule, Unsure

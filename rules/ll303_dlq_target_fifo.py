@@ -43,9 +43,9 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Capturing records of Lambda asynchronous invocations*
-  (`invocation-async-retain-records`): "you can configure a standard Amazon SQS queue or standard
-  Amazon SNS topic as a dead-letter queue" (constraints.md A4)
+- [AWS Lambda Developer Guide, *Capturing records of Lambda asynchronous invocations*](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html):
+  "you can configure a standard Amazon SQS queue or standard Amazon SNS topic as a dead-letter
+  queue"; a FIFO queue or topic is not standard
 """
 from lambdalint.model.targets import dead_letter_functions, dead_letter_targets
 from lambdalint.rulekit import Issue, Link, Rule, Unsure

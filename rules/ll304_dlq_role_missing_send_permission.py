@@ -61,12 +61,12 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Asynchronous invocation* (`invocation-async`): the execution role
-  needs `sqs:SendMessage` / `sns:Publish` on the dead-letter queue (constraints.md A5)
-- Terraform AWS provider, `aws_lambda_function` `dead_letter_config.target_arn`: "allowing either
-  the `sns:Publish` or `sqs:SendMessage` action on this ARN" (constraints.md A5)
-- AWS SAM resource reference, `DeadLetterQueue`: SAM adds the permission to the role it generates
-  (constraints.md A5)
+- [AWS Lambda Developer Guide, *Asynchronous invocation*](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html): the
+  execution role needs `sqs:SendMessage` or `sns:Publish` on the dead-letter queue or topic
+- [Terraform `aws_lambda_function`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_function) `dead_letter_config.target_arn`:
+  "allowing either the `sns:Publish` or `sqs:SendMessage` action on this ARN"
+- [AWS SAM, *AWS::Serverless::Function* `DeadLetterQueue`](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html):
+  SAM adds the permission to the role it generates
 """
 from lambdalint.model.targets import dead_letter_functions, dead_letter_targets, role_allows
 from lambdalint.rulehelpers import execution_roles, policies_checked, role_link

@@ -43,11 +43,11 @@ Resources:
 ```
 
 ## References
-- AWS SAM resource reference, `AWS::Serverless::Function` `DeadLetterQueue` (`Type: SQS|SNS`,
-  `TargetArn`, both required) and the SAM translator's errors "'DeadLetterQueue' requires Type
-  of ['SQS', 'SNS']" (constraints.md A4)
-- SAM adds `sqs:SendMessage` or `sns:Publish` on `TargetArn` according to `Type`
-  (constraints.md A5)
+- [AWS SAM, *AWS::Serverless::Function* `DeadLetterQueue`](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-deadletterqueue.html):
+  `Type` (`SQS` or `SNS`) and `TargetArn`, both required; the SAM translator rejects others with
+  "'DeadLetterQueue' requires Type of ['SQS', 'SNS']"
+- SAM adds `sqs:SendMessage` or `sns:Publish` on `TargetArn` according to `Type`, so a wrong
+  `Type` also gives the role the wrong permission
 """
 from lambdalint.model.targets import dead_letter_targets
 from lambdalint.rulekit import Issue, Link, Rule, Unsure, blocked

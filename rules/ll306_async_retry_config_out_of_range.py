@@ -48,10 +48,11 @@ Resources:
 ```
 
 ## References
-- AWS Lambda API Reference, `PutFunctionEventInvokeConfig`: `MaximumRetryAttempts` 0..2,
-  `MaximumEventAgeInSeconds` 60..21600 (constraints.md A1, A2)
-- Terraform AWS provider, `aws_lambda_function_event_invoke_config`: `IntBetween(0, 2)`,
-  `IntBetween(60, 21600)` (constraints.md A1, A2)
+- [AWS Lambda API Reference, *PutFunctionEventInvokeConfig*](https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html):
+  `MaximumRetryAttempts` "Minimum value of 0. Maximum value of 2."; `MaximumEventAgeInSeconds`
+  "Minimum value of 60. Maximum value of 21600."
+- [Terraform `aws_lambda_function_event_invoke_config`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_function_event_invoke_config):
+  the same ranges
 """
 
 from lambdalint.rulekit import Issue, Rule, blocked

@@ -61,13 +61,13 @@ Resources:
 ```
 
 ## References
-- AWS Lambda API Reference, `DeadLetterConfig`: "A dead-letter queue configuration that specifies
-  the queue or topic where Lambda sends asynchronous events when they fail processing"
-  (constraints.md A6)
-- AWS Lambda Developer Guide, *Asynchronous invocation*: "If you're using Amazon SQS as an event
-  source, configure a dead-letter queue on the Amazon SQS queue itself and not on the Lambda
-  function." (constraints.md A6)
-- AWS SAM resource reference, `DeadLetterQueue` (same note) (constraints.md A6)
+- [AWS Lambda API Reference, *DeadLetterConfig*](https://docs.aws.amazon.com/lambda/latest/api/API_DeadLetterConfig.html): "The
+  dead-letter queue for failed asynchronous invocations."
+- [AWS Lambda Developer Guide, *Asynchronous invocation*](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html): "If
+  you're using Amazon SQS as an event source, configure a dead-letter queue on the Amazon SQS
+  queue itself and not on the Lambda function."
+- [AWS SAM, *AWS::Serverless::Function* `DeadLetterQueue`](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html)
+  (the same note)
 """
 from lambdalint.model.principals import INVOCATION_OF_PRINCIPAL, principal_service
 from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure

@@ -74,14 +74,16 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Capturing records of Lambda asynchronous invocations*
-  (`invocation-async-retain-records`): standard SQS queue, standard SNS topic, Lambda function,
-  EventBridge bus, S3 bucket; FIFO is an "unsupported destination type" (constraints.md A7)
-- AWS Lambda API Reference, `FunctionEventInvokeConfig`: "S3 buckets are supported only for
-  on-failure destinations" (constraints.md A7)
-- Permissions needed per destination type, and SAM's generated policies (constraints.md A8);
-  API errors (constraints.md §16)
-- AWS CloudFormation User Guide, `AWS::Lambda::EventSourceMapping` `OnFailure.Destination`
+- [AWS Lambda Developer Guide, *Capturing records of Lambda asynchronous invocations*](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html):
+  destinations are a standard SQS queue, a standard SNS topic, a Lambda function, an EventBridge
+  event bus or an S3 bucket; a FIFO queue or topic is an "unsupported destination type"
+- [AWS Lambda API Reference, *FunctionEventInvokeConfig*](https://docs.aws.amazon.com/lambda/latest/api/API_FunctionEventInvokeConfig.html):
+  "S3 buckets are supported only for on-failure destinations"
+- [AWS Lambda Developer Guide, *Asynchronous invocation*](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html): the
+  execution role needs `sqs:SendMessage`, `sns:Publish`, `lambda:InvokeFunction`,
+  `events:PutEvents` or `s3:PutObject` on the destination; Lambda rejects the configuration
+  otherwise ("The function's execution role does not have permissions to call Publish on ...")
+- [CloudFormation, *AWS::Lambda::EventSourceMapping OnFailure*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-eventsourcemapping-onfailure.html)
 """
 from lambdalint.model import EventInvokeConfig, EventSourceMapping, Function
 from lambdalint.model.targets import role_allows, targets_of, undecidable_cause

@@ -66,14 +66,18 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Configuring reserved concurrency* (`configuration-concurrency`) and
-  `API_PutFunctionConcurrency`: "as long as you leave at least 100 simultaneous executions
-  unreserved" (constraints.md C2)
-- AWS Lambda Developer Guide, *Lambda quotas* (`gettingstarted-limits`): 1,000 concurrent
-  executions per Region by default; new accounts start lower (constraints.md C3)
-- Deploy error observed verbatim in aws-samples/siem-on-amazon-opensearch-service#175 and
-  aws-samples/one-observability-demo#278 (constraints.md §16)
-- Terraform `reserved_concurrent_executions = -1` means unreserved (constraints.md C1)
+- [AWS Lambda Developer Guide, *Configuring reserved concurrency*](https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html)
+  and [AWS Lambda API Reference, *PutFunctionConcurrency*](https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html):
+  reserve concurrency "as long as you leave at least 100 simultaneous executions unreserved"
+- [AWS Lambda Developer Guide, *Lambda quotas*](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): 1,000
+  concurrent executions per Region by default; "New AWS accounts have reduced concurrency and
+  memory quotas"
+- The deploy error "Specified ReservedConcurrentExecutions for function decreases account's
+  UnreservedConcurrentExecution below its minimum value", seen in
+  [aws-samples/siem-on-amazon-opensearch-service#175](https://github.com/aws-samples/siem-on-amazon-opensearch-service/issues/175)
+  and [aws-samples/one-observability-demo#278](https://github.com/aws-samples/one-observability-demo/issues/278)
+- [Terraform `aws_lambda_function`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_function): `reserved_concurrent_executions
+  = -1` "removes any concurrency limitations" (unreserved)
 """
 from lambdalint.rulekit import Issue, Link, Option, Rule, blocked
 from lambdalint.values import Absent, Either, Unknown, known_int

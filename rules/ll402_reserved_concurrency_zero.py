@@ -42,13 +42,14 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Configuring reserved concurrency* (`configuration-concurrency`):
-  "To throttle a function, set the reserved concurrency to zero" (constraints.md C1)
-- AWS Lambda Developer Guide, *Asynchronous invocation* (`invocation-async`): with reserved
-  concurrency 0, events go to the dead-letter queue or on-failure destination without retries
-  (constraints.md A9)
-- Terraform AWS provider, `aws_lambda_function`: "A value of `0` disables lambda from being
-  triggered and `-1` removes any concurrency limitations" (constraints.md C1)
+- [AWS Lambda Developer Guide, *Configuring reserved concurrency*](https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html):
+  "To throttle a function, set the reserved concurrency to zero. This stops any events from
+  being processed until you remove the limit."
+- [AWS Lambda Developer Guide, *Asynchronous invocation*](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html): with
+  reserved concurrency 0, "Lambda begins sending new events to the configured dead-letter queue
+  or the on-failure event destination, without any retries"
+- [Terraform `aws_lambda_function`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_function): "A value of `0` disables
+  lambda from being triggered and `-1` removes any concurrency limitations"
 """
 from lambdalint.rulekit import Issue, Rule, blocked
 from lambdalint.values import Either, Unknown, known_int

@@ -68,12 +68,11 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Configuring provisioned concurrency* (`provisioned-concurrency`):
-  "You can't allocate more provisioned concurrency than reserved concurrency for a function"
-  (constraints.md C4)
-- CloudFormation resource schemas `AWS::Lambda::Alias` / `AWS::Lambda::Version`
-  (`ProvisionedConcurrencyConfig`); SAM `ProvisionedConcurrencyConfig` (constraints.md C5)
-- Terraform AWS provider, `aws_lambda_provisioned_concurrency_config` (constraints.md C4, C5)
+- [AWS Lambda Developer Guide, *Configuring provisioned concurrency*](https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html):
+  "You can't allocate more provisioned concurrency than reserved concurrency for a function."
+- CloudFormation [*AWS::Lambda::Alias*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-alias.html) /
+  [*AWS::Lambda::Version*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-version.html) `ProvisionedConcurrencyConfig`;
+  SAM `ProvisionedConcurrencyConfig`; [Terraform `aws_lambda_provisioned_concurrency_config`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_provisioned_concurrency_config)
 """
 from lambdalint.rulekit import Issue, Link, Rule, blocked
 from lambdalint.values import Absent, Either, Unknown, known_int, known_str

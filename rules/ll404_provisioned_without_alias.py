@@ -44,13 +44,15 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Configuring provisioned concurrency* (`provisioned-concurrency`):
-  "Provisioned Concurrency is not supported on the unpublished version of the function
-  ($LATEST)" (constraints.md C5)
-- AWS SAM, `samtranslator/model/sam_resources.py`: "To set ProvisionedConcurrencyConfig
-  AutoPublishALias must be defined on the function" (constraints.md C5)
-- CloudFormation resource schemas `AWS::Lambda::Alias` / `AWS::Lambda::Version`; Terraform
-  `aws_lambda_provisioned_concurrency_config.qualifier` (version or alias name) (constraints.md C5)
+- [AWS Lambda Developer Guide, *Configuring provisioned concurrency*](https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html):
+  "Provisioned Concurrency is not supported on the unpublished version of the function ($LATEST)"
+- [AWS SAM, *AWS::Serverless::Function*](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html) `ProvisionedConcurrencyConfig`
+  needs `AutoPublishAlias`; the SAM translator's error: "To set ProvisionedConcurrencyConfig
+  AutoPublishALias must be defined on the function"
+- CloudFormation [*AWS::Lambda::Alias*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-alias.html) /
+  [*AWS::Lambda::Version*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-version.html);
+  [Terraform `aws_lambda_provisioned_concurrency_config`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_provisioned_concurrency_config)
+  `qualifier` (a version or alias name)
 """
 from lambdalint.rulekit import Issue, Link, Rule, Sure, blocked
 from lambdalint.model import Alias

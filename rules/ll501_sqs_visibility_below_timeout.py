@@ -58,15 +58,16 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Using Lambda with Amazon SQS* (`with-sqs`): set the source queue's
-  visibility timeout to "at least six times the timeout that you configure on your function",
-  "plus the value of MaximumBatchingWindowInSeconds" (constraints.md E8)
-- CloudFormation schema `AWS::SQS::Queue.VisibilityTimeout` (0-43200, default 30) and
-  `AWS::Lambda::Function.Timeout` (default 3) (constraints.md E8, F1)
-- Deploy error "Invalid request provided: Queue visibility timeout: 30 seconds is less than
-  Function timeout: 90 seconds": aws/serverless-application-model#3445, #1424 (`SqsSubscription`
-  queue keeps 30 s) (constraints.md §16)
-- cfn-lint E3505, cdk-nag LambdaEventSourceSQSVisibilityTimeout (cdklabs/cdk-nag#1798)
+- [AWS Lambda Developer Guide, *Using Lambda with Amazon SQS*](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html): set the
+  source queue's visibility timeout to "at least six times the timeout that you configure on your
+  function", "plus the value of MaximumBatchingWindowInSeconds"
+- [CloudFormation, *AWS::SQS::Queue*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html) `VisibilityTimeout`
+  (0-43200, default 30) and [*AWS::Lambda::Function*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html)
+  `Timeout` (default 3)
+- The deploy error "Invalid request provided: Queue visibility timeout: 30 seconds is less than
+  Function timeout: 90 seconds": [aws/serverless-application-model#3445](https://github.com/aws/serverless-application-model/issues/3445),
+  [#1424](https://github.com/aws/serverless-application-model/issues/1424) (an `SqsSubscription` queue keeps 30 s)
+- cfn-lint E3505, cdk-nag LambdaEventSourceSQSVisibilityTimeout ([cdklabs/cdk-nag#1798](https://github.com/cdklabs/cdk-nag/issues/1798))
 """
 from lambdalint.model import Queue
 from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure, blocked

@@ -82,19 +82,26 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, `with-sqs`, `with-kinesis`, `with-ddb`, `lambda-intro-execution-role`:
-  execution-role permissions per pull source and the managed policies
-  `AWSLambdaSQSQueueExecutionRole`, `AWSLambdaKinesisExecutionRole`,
-  `AWSLambdaDynamoDBExecutionRole` (constraints.md §8.1)
-- SAM `samtranslator/model/eventsources/pull.py` (the SQS/Kinesis/DynamoDB events attach those
-  managed policies to a generated role) and the policy templates `SQSPollerPolicy`,
-  `KinesisStreamReadPolicy`, `DynamoDBStreamReadPolicy` (constraints.md §8.1, §15)
-- Deploy error "Cannot access stream ... Please ensure the role can perform the GetRecords,
+- AWS Lambda Developer Guide, [*Using Lambda with Amazon SQS*](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html),
+  [*with Kinesis*](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), [*with DynamoDB*](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html) and
+  [*Execution role*](https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html): the execution role reads the
+  source (`sqs:ReceiveMessage`, `sqs:DeleteMessage`, `sqs:GetQueueAttributes`;
+  `kinesis:GetRecords`, `kinesis:GetShardIterator`, `kinesis:DescribeStream`,
+  `kinesis:ListStreams`; `dynamodb:GetRecords`, `dynamodb:GetShardIterator`,
+  `dynamodb:DescribeStream`, `dynamodb:ListStreams`), as the managed policies
+  [`AWSLambdaSQSQueueExecutionRole`](https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaSQSQueueExecutionRole.html),
+  [`AWSLambdaKinesisExecutionRole`](https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaKinesisExecutionRole.html) and
+  [`AWSLambdaDynamoDBExecutionRole`](https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaDynamoDBExecutionRole.html) grant
+- [AWS SAM policy templates](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-policy-template-list.html) `SQSPollerPolicy`,
+  `KinesisStreamReadPolicy`, `DynamoDBStreamReadPolicy`; SAM attaches the managed policies to the
+  role it generates for SQS, Kinesis and DynamoDB events
+- The deploy error "Cannot access stream ... Please ensure the role can perform the GetRecords,
   GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM":
-  aws-samples/lambda-refarch-webapp#7, alertlogic/cwe-collector#2, aws-amplify/amplify-cli#12965.
-  The Kinesis actions that only some consumers need (`DescribeStreamSummary`, `ListShards`,
-  `SubscribeToShard` for enhanced fan-out, all in `AWSLambdaKinesisExecutionRole`) are not
-  required here: SAM's own `KinesisStreamReadPolicy` omits `ListShards` and `SubscribeToShard`.
+  [aws-samples/lambda-refarch-webapp#7](https://github.com/aws-samples/lambda-refarch-webapp/issues/7),
+  [aws-amplify/amplify-cli#12965](https://github.com/aws-amplify/amplify-cli/issues/12965). The Kinesis actions only
+  some consumers need (`DescribeStreamSummary`, `ListShards`, `SubscribeToShard` for enhanced
+  fan-out) are not required here: SAM's own `KinesisStreamReadPolicy` omits `ListShards` and
+  `SubscribeToShard`.
 """
 from lambdalint.model import iam
 from lambdalint.rulehelpers import execution_roles, generated, role_link

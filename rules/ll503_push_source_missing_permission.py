@@ -60,12 +60,17 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Using resource-based policies for Lambda*
-  (`access-control-resource-based`); CloudFormation `AWS::Lambda::Permission` (FunctionName,
-  Action, Principal required); principal per source as in cfn-lint W3664 (constraints.md R1)
-- SAM `samtranslator/model/eventsources/push.py`: S3, SNS, Api, HttpApi, Schedule,
-  CloudWatchEvent/EventBridgeRule, IoTRule, Cognito, AlexaSkill events generate the permission
-  (constraints.md R1)
+- [AWS Lambda Developer Guide, *Using resource-based policies for Lambda*](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html):
+  another service may invoke a function only when the function's policy allows its service
+  principal (`s3.amazonaws.com`, `sns.amazonaws.com`, `events.amazonaws.com`,
+  `apigateway.amazonaws.com` ...)
+- [CloudFormation, *AWS::Lambda::Permission*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html):
+  "The AWS::Lambda::Permission resource grants an AWS service or another account permission to
+  use a function" (`FunctionName`, `Action`, `Principal` required); cfn-lint W3664 (principal
+  per source)
+- [AWS SAM, *EventSource*](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-eventsource.html): S3, SNS, Api, HttpApi,
+  Schedule, CloudWatchEvent/EventBridgeRule, IoTRule, Cognito and AlexaSkill events generate the
+  permission
 """
 from lambdalint.rulekit import Issue, Link, Rule, blocked
 from lambdalint.values import Absent, Known, describe

@@ -63,19 +63,20 @@ Resources:
 ```
 
 ## References
-- AWS Lambda API Reference, `CreateEventSourceMapping` (`BatchSize` 1-10,000, FIFO maximum 10;
-  "when you set BatchSize to a value greater than 10, you must set MaximumBatchingWindowInSeconds
-  to at least 1"; `StartingPosition` required for Kinesis, DynamoDB and MSK); `with-sqs`
-  (constraints.md E1-E5)
-- Deploy errors "Invalid request provided: Batching window is not supported for FIFO queues"
-  (aws/aws-lambda-dotnet#1758, constraints.md §16) and "Invalid request provided: Maximum batch
-  window in seconds must be greater than 0 if maximum batch size is greater than 10"
-  (serverless/serverless#8989). The API reference states the batching-window requirement for
-  streams too, but Kinesis and DynamoDB mappings deploy with their default batch size of 100 and
-  no window, so only SQS is checked for it.
+- [AWS Lambda API Reference, *CreateEventSourceMapping*](https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html):
+  `BatchSize` 1-10,000 (at most 10 for FIFO queues); "For streams and Amazon SQS event sources,
+  when you set BatchSize to a value greater than 10, you must set
+  MaximumBatchingWindowInSeconds to at least 1"; `StartingPosition` is required for Kinesis,
+  DynamoDB and Amazon MSK and "Must not be provided if getting events from SQS";
+  `EventSourceArn` for DynamoDB Streams is "The ARN of the stream."
+- [AWS Lambda Developer Guide, *Using Lambda with Amazon SQS*](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html)
+- The deploy errors "Invalid request provided: Batching window is not supported for FIFO queues"
+  ([aws/aws-lambda-dotnet#1758](https://github.com/aws/aws-lambda-dotnet/issues/1758)) and "Invalid request provided:
+  Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"
+  ([serverless/serverless#8989](https://github.com/serverless/serverless/issues/8989)). The API reference states the
+  batching-window requirement for streams too, but Kinesis and DynamoDB mappings deploy with
+  their default batch size of 100 and no window, so only SQS is checked for it.
 - cfn-lint E3633/E3634 (`StartingPosition`), E3705 (FIFO batch size)
-- AWS Lambda API Reference, `CreateEventSourceMapping`, `EventSourceArn`: "Amazon DynamoDB
-  Streams – The ARN of the stream."
 """
 from lambdalint.model import Queue
 from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure, blocked

@@ -60,12 +60,14 @@ Resources:
 ```
 
 ## References
-- Terraform `aws_lambda_permission.source_arn`: "Without this, any resource from `principal` will
-  be granted permission – even if that resource is from another account" (constraints.md R2)
-- AWS Lambda Developer Guide, `access-control-resource-based`: specify the ARN with `source-arn`;
-  for S3 "Use the `source-account` option with your account ID to ensure that only resources in
-  your account can invoke the function" (constraints.md R2, R3)
-- cfn-lint W3663 (SourceAccount for S3); tfsec/trivy "restrict source ARN" (aquasecurity/tfsec#570)
+- [Terraform `aws_lambda_permission`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_permission) `source_arn`: "Without
+  this, any resource from `principal` will be granted permission – even if that resource is from
+  another account."
+- [AWS Lambda Developer Guide, *Using resource-based policies for Lambda*](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html):
+  specify the source with `source-arn`; for Amazon S3 "Use the `source-account` option with your
+  account ID to ensure that only resources in your account can invoke the function."
+- cfn-lint W3663 (`SourceAccount` for S3); tfsec/trivy "restrict source ARN"
+  ([aquasecurity/tfsec#570](https://github.com/aquasecurity/tfsec/issues/570))
 """
 from lambdalint.rulekit import Issue, Link, Rule, Sure, blocked
 from lambdalint.values import Absent, Known, Unknown, describe, native_name

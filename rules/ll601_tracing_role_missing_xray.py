@@ -57,12 +57,14 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Visualize Lambda function invocations using AWS X-Ray*
-  (`services-xray`): the execution role needs `xray:PutTraceSegments` and
-  `xray:PutTelemetryRecords` (constraints.md §10 X2)
-- AWS managed policies `AWSXRayDaemonWriteAccess`, `AWSXrayWriteOnlyAccess`; SAM
-  `samtranslator/model/xray_utils.py` (SAM attaches them to the role it generates)
-- aquasecurity/trivy#8228: tracing checks must look at functions only (constraints.md §18)
+- [AWS Lambda Developer Guide, *Visualize Lambda function invocations using AWS X-Ray*](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html):
+  "Your function needs permission to upload trace data to X-Ray"; the execution role needs
+  `xray:PutTraceSegments` and `xray:PutTelemetryRecords` (the `AWSXRayDaemonWriteAccess` policy)
+- AWS managed policies [`AWSXRayDaemonWriteAccess`](https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSXRayDaemonWriteAccess.html) and
+  [`AWSXrayWriteOnlyAccess`](https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSXrayWriteOnlyAccess.html) grant both; SAM attaches one
+  to the role it generates when `Tracing` is set
+- [aquasecurity/trivy#8228](https://github.com/aquasecurity/trivy/issues/8228): tracing checks must look at
+  functions only
 """
 from lambdalint.model.iam import allows, allows_all
 from lambdalint.rulehelpers import execution_roles, generated, role_link

@@ -69,14 +69,15 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Sending Lambda function logs to CloudWatch Logs*
-  (`monitoring-cloudwatchlogs`): the role needs `logs:CreateLogGroup`, `logs:CreateLogStream`,
-  `logs:PutLogEvents` (AWS managed policy `AWSLambdaBasicExecutionRole`); the default log
-  group is `/aws/lambda/<function name>` (constraints.md §11 L1, L2)
-- Terraform `aws_lambda_function` docs: a pre-created log group makes `CreateLogGroup`
-  unnecessary (constraints.md §11 L1)
-- stelligent/cfn_nag#603: W58 wrongly insists on `logs:CreateLogGroup` when the stack creates
-  the log group (constraints.md §18 item 13)
+- [AWS Lambda Developer Guide, *Sending Lambda function logs to CloudWatch Logs*](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html):
+  the execution role needs `logs:CreateLogGroup`, `logs:CreateLogStream` and `logs:PutLogEvents`
+  (the managed policy [`AWSLambdaBasicExecutionRole`](https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaBasicExecutionRole.html));
+  the default log group is `/aws/lambda/<function name>`
+- [Terraform `aws_lambda_function`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_function), CloudWatch Logging example: a
+  log group created in the configuration makes `logs:CreateLogGroup` unnecessary ("If skipping
+  this resource configuration, also add `logs:CreateLogGroup`")
+- [stelligent/cfn_nag#603](https://github.com/stelligent/cfn_nag/issues/603): cfn_nag W58 wrongly insists on
+  `logs:CreateLogGroup` when the stack creates the log group
 """
 from lambdalint.model.iam import allows, allows_all
 from lambdalint.model.logs import function_logs

@@ -71,10 +71,11 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Types of metrics for Lambda functions* (`monitoring-metrics`):
-  `Errors`, `Throttles`, `DeadLetterErrors`, `IteratorAge` (constraints.md §14)
-- CloudWatch *Recommended alarms* for AWS services (constraints.md §14; Lambda section not
-  retrieved, marked unverified there)
+- [AWS Lambda Developer Guide, *Types of metrics for Lambda functions*](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html):
+  `Errors`, "The number of invocations that result in a function error", `Throttles`, `DeadLetterErrors`,
+  `DestinationDeliveryFailures`, `IteratorAge`
+- [Amazon CloudWatch User Guide, *Recommended alarms*](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html)
+  for AWS services, including Lambda
 """
 from lambdalint.model import Alarm
 from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure, blocked

@@ -45,11 +45,12 @@ Resources:
 ```
 
 ## References
-- AWS Lambda Developer Guide, *Sending Lambda function logs to CloudWatch Logs*
-  (`monitoring-cloudwatchlogs`): default log group `/aws/lambda/<function name>`,
-  `LoggingConfig.LogGroup` (constraints.md §11 L2, L4)
-- CloudFormation `AWS::Logs::LogGroup.RetentionInDays` (constraints.md §11 L3; "unset means
-  kept indefinitely" is marked there as stated by third-party sources)
+- [AWS Lambda Developer Guide, *Sending Lambda function logs to CloudWatch Logs*](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html):
+  the default log group `/aws/lambda/<function name>`, or the one `LoggingConfig.LogGroup` names
+- [CloudFormation, *AWS::Logs::LogGroup*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html) `RetentionInDays`
+  and [Amazon CloudWatch Logs User Guide, *Working with log groups and log streams*](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html):
+  "By default, log data is stored in CloudWatch Logs indefinitely"; the log group Lambda
+  creates on its own has no retention setting
 """
 from lambdalint.model.logs import function_logs
 from lambdalint.rulekit import Issue, Link, Rule, Unsure, blocked

@@ -256,3 +256,14 @@ def test_slash_comments_are_suppressions_only_in_hcl():
     line = 'x = "y" // lambdalint: ignore[LL501] reviewed\n'
     assert [(s.ids, s.reason) for s in Document("a.tf", "tf-hcl", {}, line).suppressions()] == [(("LL501",), "reviewed")]
     assert Document("a.yaml", "cfn-yaml", {}, 'x: "// lambdalint: ignore[LL501]"\n').suppressions() == []
+
+
+def test_python_3_10_reads_pyproject_with_tomli(here, capsys, monkeypatch):
+    """Python 3.10 has no tomllib: the config is read with tomli (a dependency there). Simulated
+    here by hiding tomllib; the whole suite also passes on a real 3.10 (see the README)."""
+    pytest.importorskip("tomli")
+    monkeypatch.setitem(sys.modules, "tomllib", None)  # `import tomllib` now fails as on 3.10
+    write(here / "app.yaml", queue())
+    write(here / "pyproject.toml", '[tool.lambdalint.rules.LL501]\nseverity = "info"\n')
+    report = findings(capsys, "app.yaml", "--select", "LL501")
+    assert [f["severity"] for f in report["findings"]] == ["info"]

@@ -64,14 +64,19 @@ def _finding_line(f: Finding, paint: _Painter, loc_width: int, prefix_file: bool
         head, head_len = "  " + paint(loc, _DIM) + " " * (loc_width - len(loc)), 2 + max(loc_width, len(loc))
     sev = paint(f.severity, _SEVERITY_COLOR.get(f.severity, ""), _BOLD) + " " * (7 - len(f.severity))
     message = " ".join(part.strip() for part in f.message.splitlines()) or f.message  # one line per finding
-    tag = f"  [{f.resource}]" if f.resource else ""
+    shown = f.resource or ""
+    if f.resource and f.construct_path:  # an AWS CDK resource: its construct path too
+        shown = f"{f.resource} ({f.construct_path})"
     whole = message
     if limit is not None:
-        room = limit - head_len - len(f"  {f.rule} {f.severity:<7}  ") - len(tag)
-        message = cut(message, max(room, 40))
+        prefix = head_len + len(f"  {f.rule} {f.severity:<7}  ")
+        if f.resource and f.construct_path and prefix + 40 + len(shown) + 4 > limit:
+            keep = max(limit - prefix - 40 - len(f.resource) - 8, 12)  # the path's end says most
+            shown = f"{f.resource} (…{f.construct_path[-keep:]})" if keep < len(f.construct_path) else shown
+        tag = f"  [{shown}]" if shown else ""
+        message = cut(message, max(limit - prefix - len(tag), 40))
     line = f"{head}  {paint(f.rule, _BOLD)} {sev}  {message}"
-    if f.resource:
-        shown = f"{f.resource} ({f.construct_path})" if f.construct_path else f.resource  # CDK construct path
+    if shown:
         line += "  " + paint(f"[{shown}]", _DIM)
     return line, message is not whole
 
@@ -136,7 +141,13 @@ def render(report: Report, rules: dict[str, Rule], *, color: bool = False, quiet
             was_cut = was_cut or shortened
             lines.append(line)
             for r in f.related:
-                lines.append("      " + paint(f"↳ {r.span}", _DIM) + (f" {r.message}" if r.message else ""))
+                where = f"↳ {r.span}"
+                message = r.message or ""
+                if limit is not None and message:
+                    cut_message = cut(message, max(limit - 6 - len(where) - 1, 20))
+                    was_cut = was_cut or cut_message is not message
+                    message = cut_message
+                lines.append("      " + paint(where, _DIM) + (f" {message}" if message else ""))
         lines.append("")
 
     unknowns = sorted(report.unknowns, key=Undecided.sort_key)

@@ -64,9 +64,10 @@ def has_capacity_provider(fn) -> bool:
 
 
 def key_source(source, key: str):
-    """The key line of a value written as a block under ``key`` (a block list or mapping's own
-    span starts at its first item); other sources unchanged."""
-    if source is not None and source.path and source.path[-1] == key:
+    """The key that introduces a value written under ``key`` (``Variables:``, ``variables =``,
+    ``"variables":``; a block list or mapping's own span starts at its first item), in every
+    format; other sources unchanged."""
+    if source is not None and source.path and isinstance(source.path[-1], str) and source.path[-1].lower() == key.lower():
         return Source(source.doc, source.path + ("__key__",))
     return source
 

@@ -9,6 +9,7 @@ strings to ``Value`` items, so every leaf keeps its own location.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -57,6 +58,8 @@ CAUSES = {
     "not-in-run": "names a resource (by literal ID or ARN) that is not in the linted files",
     "data-source": "a Terraform data source (read from the account at plan time)",
     "unsupported": "a construct lambdalint does not evaluate (a function, a transform, metric math)",
+    "condition": "an IAM policy condition, evaluated only when a request is made",
+    "undeclared": "a reference to something the template does not declare (LL003 reports it)",
     "outside-project": "a path outside the project, which lambdalint does not read",
     "not-built": "a local file that does not exist yet (a build output)",
     "budget": "evaluation stopped at a size or depth budget",
@@ -77,13 +80,18 @@ class Unknown(Value):
     # the value may turn out not set at all (a Terraform module input whose default is null):
     # a rule that only asks "is it set?" cannot decide either
     nullable: bool = False
+    # a string known in part: its literal text with placeholders for the parts known only at
+    # deploy time (see PLACEHOLDERS below), e.g. "arn:${AWS::Partition}:sqs:${AWS::Region}:
+    # ${AWS::AccountId}:${?QueueName}"; None when nothing of it is known
+    partial: str | None = None
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r}, {self.cause})"
 
     def moved(self, source: Source | None, reason: str | None = None) -> "Unknown":
         """The same unknown (same cause) located at ``source``, optionally with a longer reason."""
-        return Unknown(self.reason if reason is None else reason, source, self.import_name, self.cause, self.nullable)
+        return Unknown(self.reason if reason is None else reason, source, self.import_name, self.cause, self.nullable,
+                       self.partial)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -192,6 +200,102 @@ def cause_of(value) -> str | None:
     return None
 
 
+# -- strings known in part ------------------------------------------------------------------
+# A string built at deploy time (Fn::Sub, Fn::Join, Terraform interpolation) keeps its literal
+# text; each part known only at deploy time is a typed placeholder ``${...}``:
+#
+#   ${AWS::Region}        a pseudo parameter (AccountId, Partition, Region, URLSuffix, StackName ...)
+#   ${<node>.<attr>}      an attribute of an entity of the model (ResourceRef.token()): it stands
+#                         for that one entity, so ${A.arn} never equals ${B.arn}
+#   ${AZ<n>}, ${data.aws_availability_zones.<x>.names[<n>]}   the n-th Availability Zone
+#   ${?<text>}            anything else (a parameter without default, an import): it may be any
+#                         text, and equals nothing for sure; ${?ref:<name>} is what Ref returns
+#                         for a resource the transform generates (a name, an ID or an ARN)
+#
+# A string holding only the first three kinds is a Known value (as it always was); one holding a
+# ``${?...}`` placeholder is an Unknown whose ``partial`` is that string.
+PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+PSEUDO_TOKEN = re.compile(r"\$\{AWS::([A-Za-z]+)\}")
+
+
+def unknown_token(text: str) -> str:
+    """The ``${?...}`` placeholder of a part known only at deploy time (``text`` names it)."""
+    return "${?" + text.replace("}", ")").replace("${", "$(") + "}"
+
+
+def placeholder_kind(token: str) -> str:
+    """pseudo | attribute | zone | unknown for one ``${...}`` placeholder (with or without ``${}``)."""
+    body = token[2:-1] if token.startswith("${") and token.endswith("}") else token
+    if body.startswith("?"):
+        return "unknown"
+    if body.startswith("AWS::"):
+        return "pseudo"
+    if re.fullmatch(r"AZ\d+", body) or body.startswith("data.aws_availability_zones."):
+        return "zone"
+    return "attribute" if "." in body else "unknown"
+
+
+def has_unknown_part(text: str) -> bool:
+    return "${?" in text
+
+
+def partial_text(value) -> str | None:
+    """The text of a string value known whole or in part (placeholders kept), else None."""
+    if isinstance(value, Known) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, Known) and isinstance(value.value, ResourceRef):
+        return value.value.token()
+    if isinstance(value, Unknown):
+        return value.partial
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Arn:
+    """An ARN's fields, placeholders kept whole (``${AWS::Partition}`` has colons of its own)."""
+
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+
+    @property
+    def fields(self) -> list[str]:
+        return ["arn", self.partition, self.service, self.region, self.account, self.resource]
+
+    @property
+    def resource_type(self) -> str:
+        """``function`` of ``function:name``, ``table`` of ``table/t/stream/x``, ``''`` for S3."""
+        head = re.split(r"[:/]", self.resource, maxsplit=1)[0]
+        return head if (":" in self.resource or "/" in self.resource) else ""
+
+
+def parse_arn(text: str) -> Arn | None:
+    """The one ARN parser (CloudFormation, SAM, Terraform, plans, policies): None when ``text``
+    is not an ARN.  Placeholders may stand in any field."""
+    if not isinstance(text, str) or not text.startswith("arn"):
+        return None
+    hidden: list[str] = []
+
+    def hide(match):
+        hidden.append(match.group(0))
+        return f"\x00{len(hidden) - 1}\x00"
+
+    parts = PLACEHOLDER.sub(hide, text).split(":", 5) if "${" in text else text.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return None
+    if hidden:
+        parts = [re.sub("\x00(\\d+)\x00", lambda m: hidden[int(m.group(1))], part) for part in parts]
+    return Arn(*parts[1:])
+
+
+def arn_fields(text: str) -> list[str] | None:
+    """The six fields of an ARN (``arn``, partition, service, region, account, resource)."""
+    arn = parse_arn(text)
+    return arn.fields if arn is not None else None
+
+
 def known_int(value: Value) -> int | None:
     """The value as an int when it is known and numeric (CloudFormation allows "30")."""
     if not isinstance(value, Known):
@@ -265,6 +369,14 @@ def describe(value: Value) -> str:
     if isinstance(value, Either):
         return " or ".join(describe(v) for v in value.options)
     return "(not set)"
+
+
+def shown(value: Value) -> str:
+    """Like :func:`describe`, but a string known in part is shown as written, its unknown parts
+    as ``${Name}`` (``arn:${AWS::Partition}:kinesis:...:stream/${StreamName}``)."""
+    if isinstance(value, Unknown) and value.partial is not None:
+        return value.partial.replace("${?", "${")
+    return describe(value)
 
 
 def plain(value: Value) -> Any:

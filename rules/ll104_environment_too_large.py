@@ -3,9 +3,30 @@
 Adds up the lengths of the keys and values of each function's environment variables (SAM
 `Globals` variables merged in) and flags a total above 4 KB (4096 characters). It also flags any
 key that Lambda reserves for itself (`AWS_REGION`, `_HANDLER`, `AWS_ACCESS_KEY_ID`, ... from
-lambdalint's data file), pointing at the key. Values known only at deploy time (parameters
-without default, `!GetAtt`, imports) count as zero: the rule fires only when the known part
-alone is already too large, and otherwise reports the check as undecided.
+lambdalint's data file), pointing at the key. The size finding (and an undecided size) points
+at the key that introduces the variables, in every format: `Variables:` (CloudFormation, SAM),
+`variables =` (Terraform HCL), `"variables":` (Terraform JSON and plans).
+
+Values known only at deploy time count with an upper bound of their kind, so a small
+environment is decided even when it holds ARNs, names or pseudo parameters:
+
+| part | upper bound (characters) |
+|---|---|
+| `AWS::AccountId` / `AWS::Region` / `AWS::Partition` / `AWS::URLSuffix` | 12 / 20 / 16 / 20 |
+| `AWS::StackName` / `AWS::StackId` | 128 / 256 |
+| a resource's name (`!Ref` of most types, `.name`, `QueueName` ...) | 256 (a log group's: 512) |
+| a resource's ID (`!Ref` returning an ID, `.id`) | 256 |
+| a resource's ARN (`.Arn`, `.arn`, `StreamArn` ...) | 128 + the name's bound (+64 for a stream label) |
+| an SQS queue URL (`!Ref Queue`, `.url`) / another URL or endpoint attribute | 192 / 2048 |
+| `!Ref` of a resource SAM generates (`Function.Version`, `Function.Alias`) | 384 (an ARN's) |
+| an Availability Zone | 32 |
+
+The AWS limits behind them: account IDs are 12 digits; Region and partition names are short
+(`ap-southeast-5`, `aws-us-gov`); stack names are at most 128 characters; resource names are at
+most 256 characters except log groups (512). A part of any other kind (a parameter without
+default, an import, another attribute) has no bound: the rule fires when the known part alone is
+already too large (total "at least N") and otherwise reports the check as undecided, as it does
+when the known part plus the bounds could pass 4 KB.
 
 ## Why is this bad?
 Lambda rejects the function configuration: the environment is limited to 4 KB in aggregate, and
@@ -56,8 +77,8 @@ Manager, AppConfig or S3 and pass only its name.
 from lambdalint import data
 from lambdalint.document import Source
 from lambdalint.rulehelpers import key_source
-from lambdalint.rulekit import Issue, Rule, Unsure, blocked
-from lambdalint.values import Known, ResourceRef, Unknown, cause_of, describe, native_name
+from lambdalint.rulekit import Issue, Rule, Sure, Unsure, blocked
+from lambdalint.values import PLACEHOLDER, Known, ResourceRef, Unknown, cause_of, describe, native_name, placeholder_kind
 
 RULE = Rule(
     id="LL104",
@@ -69,35 +90,87 @@ RULE = Rule(
 LIMIT = 4096
 
 
-def _length(value):
-    """(known length, unknown reason or None) of one variable's value: the lower bound over
-    ``Fn::If`` branches; references and ``${...}`` placeholders count only their literal text."""
-    lengths, unknown = [], None
+# Upper bounds of the parts known only at deploy time, by kind (see the rule's documentation)
+PSEUDO_BOUND = {"AccountId": 12, "Region": 20, "Partition": 16, "URLSuffix": 20, "StackName": 128, "StackId": 256}
+NAME_BOUND = {"logs:log-group": 512}  # other resources' names: 256
+NAME, ID, ARN_PREFIX, URL = 256, 256, 128, 2048  # an ARN: its prefix plus the resource's name
+QUEUE_URL = 192
+
+
+def _attr_bound(model, node: str, attr: str) -> int | None:
+    """Upper bound of an attribute of an entity of the model (None: no bound known)."""
+    entity = model.entities.get(node)
+    kind = getattr(entity, "kind", "")
+    name = NAME_BOUND.get(kind, NAME)
+    attr = attr.lower()
+    if attr in ("name", "ref") or attr.endswith("name"):
+        return name
+    if attr == "id":
+        return ID
+    if attr == "arn" or attr.endswith("arn"):
+        return ARN_PREFIX + name + (64 if kind == "dynamodb:table" and attr != "arn" else 0)  # a stream label
+    if attr == "url":
+        return QUEUE_URL if kind == "sqs:queue" else URL
+    if attr.endswith(("url", "endpoint")):
+        return URL
+    return None
+
+
+def _text_bounds(model, text: str):
+    """(literal length, upper bound or None, what is known only at deploy time or None)."""
+    if "${" not in text:
+        return len(text), len(text), None
+    literal = PLACEHOLDER.sub("", text)
+    high = len(literal)
+    for body in PLACEHOLDER.findall(text):
+        kind = placeholder_kind("${" + body + "}")
+        bound = None
+        if kind == "pseudo":
+            bound = PSEUDO_BOUND.get(body[5:])
+        elif kind == "zone":
+            bound = 32
+        elif kind == "attribute":
+            node, _, attr = body.rpartition(".")
+            bound = _attr_bound(model, node, attr)
+        elif body.startswith("?ref:"):  # Ref of a resource the transform generates: name, ID or ARN
+            bound = ARN_PREFIX + NAME
+        if bound is None:
+            return len(literal), None, f"{text} (contains values known only at deploy time)"
+        high += bound
+    return len(literal), high, None
+
+
+def _length(model, value):
+    """(lower bound, upper bound or None, what blocks an upper bound or None) of one variable's
+    value over its ``Fn::If`` branches; deploy-time parts count 0 for the lower bound and their
+    documented upper bound for the upper one."""
+    lows, highs, unknown = [], [], None
     for leaf in value.leaves():
-        if isinstance(leaf, Unknown):
-            lengths.append(0)
-            unknown = unknown or leaf.reason
-        elif isinstance(leaf, Known):
-            raw = leaf.value
-            if isinstance(raw, ResourceRef):
-                lengths.append(0)
-                unknown = unknown or f"!GetAtt/!Ref {describe(leaf)}"
-            elif isinstance(raw, bool):
-                lengths.append(len("true" if raw else "false"))
-            elif isinstance(raw, (str, int, float)):
-                text = str(raw)
-                if "${" in text:
-                    unknown = unknown or f"{text} (contains values known only at deploy time)"
-                    while "${" in text and "}" in text[text.index("${"):]:
-                        start = text.index("${")
-                        text = text[:start] + text[text.index("}", start) + 1:]
-                lengths.append(len(text))
-            else:
-                lengths.append(0)
-                unknown = unknown or "a non-scalar value"
-        else:  # Absent (AWS::NoValue): the variable is not set in that branch
-            lengths.append(0)
-    return (min(lengths) if lengths else 0), unknown
+        if isinstance(leaf, Known) and isinstance(leaf.value, ResourceRef):
+            text = leaf.value.token()
+        elif isinstance(leaf, Known) and isinstance(leaf.value, bool):
+            text = "true" if leaf.value else "false"
+        elif isinstance(leaf, Known) and isinstance(leaf.value, (str, int, float)):
+            text = str(leaf.value)
+        elif isinstance(leaf, Unknown) and leaf.partial is not None:
+            text = leaf.partial
+        elif leaf.absent:  # AWS::NoValue: the variable is not set in that branch
+            lows.append(0)
+            highs.append(0)
+            continue
+        else:
+            lows.append(0)
+            highs.append(None)
+            unknown = unknown or (leaf.reason if isinstance(leaf, Unknown) else "a non-scalar value")
+            continue
+        low, high, why = _text_bounds(model, text)
+        if why and isinstance(leaf, Unknown):
+            why = leaf.reason
+        lows.append(low)
+        highs.append(high)
+        unknown = unknown or why
+    high = None if any(h is None for h in highs) else max(highs or [0])
+    return (min(lows) if lows else 0), high, unknown
 
 
 def _key_source(variables: Known, key: str, value) -> Source | None:
@@ -121,23 +194,32 @@ def check(model, fn, options):
                 yield Unsure(fn, f"{native_name(variables, 'Environment.Variables')} <- {describe(variables)} "
                                  f"(not a mapping of names to values)", variables.source, "unsupported")
             continue
-        total, unknown, sizes = 0, None, []
+        total, most, unknown, sizes, deploy_time, widest = 0, 0, None, [], False, (0, None)
         for key, value in variables.value.items():
             if value.absent:
                 continue
             if key in reserved:
                 yield Issue(fn, f"{fn.name}: environment variable {key} is reserved by Lambda and cannot be set "
                                 f"in the function configuration", _key_source(variables, key, value))
-            length, why = _length(value)
-            total += len(key) + length
-            sizes.append((len(key) + length, key))
+            low, high, why = _length(model, value)
+            deploy_time = deploy_time or high != low
+            if high is not None and high - low > widest[0]:
+                widest = (high - low, f"{key} <- {describe(value)} (up to {high})")
+            total += len(key) + low
+            most = None if most is None or high is None else most + len(key) + high
+            sizes.append((len(key) + low, key))
             unknown = unknown or (f"{key} <- {why}" if why else None)
+        at = key_source(variables.source, "Variables")
         if total > LIMIT:
             largest = ", ".join(f"{k} ({n})" for n, k in sorted(sizes, reverse=True)[:3])
-            at_least = "at least " if unknown else ""
+            at_least = "at least " if deploy_time else ""
             yield Issue(fn, f"{fn.name}: environment variables total {at_least}{total} characters (keys plus "
-                            f"values){inherited}, over Lambda's 4 KB ({LIMIT}) limit; largest: {largest}",
-                        key_source(variables.source, "Variables"))
+                            f"values){inherited}, over Lambda's 4 KB ({LIMIT}) limit; largest: {largest}", at)
+        elif most is not None and most <= LIMIT:
+            if deploy_time:
+                yield Sure(fn, f"environment size at most {most} characters with the documented bounds")
         elif unknown:
-            yield Unsure(fn, f"environment size: {total} characters known, {unknown}", variables.source,
-                         cause_of(variables))
+            yield Unsure(fn, f"environment size: {total} characters known, {unknown}", at, cause_of(variables) or "other")
+        else:
+            yield Unsure(fn, f"environment size: {total} to {most} characters, over the {LIMIT} limit only if the "
+                             f"values known at deploy time are long: {widest[1]}", at, cause_of(variables) or "after-apply")

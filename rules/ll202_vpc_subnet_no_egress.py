@@ -110,7 +110,7 @@ from lambdalint.model import VpcEndpoint, iam
 from lambdalint.model.network import egress, placements
 from lambdalint.rulehelpers import execution_roles, role_link, vpc_functions
 from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure
-from lambdalint.values import Reason, Unknown, cause_of, describe, known_bool, known_str, native_name, reason_cause
+from lambdalint.values import Reason, Unknown, cause_of, parse_arn, describe, known_bool, known_str, native_name, reason_cause
 
 RULE = Rule(
     id="LL202",
@@ -147,10 +147,8 @@ def _service_of_target(model, value) -> str | None:
     entity = model.entity(value)
     if entity is not None:
         return entity.service
-    text = known_str(value) or ""
-    if text.startswith("arn:") and text.count(":") >= 2:
-        return text.split(":")[2]
-    return None
+    arn = parse_arn(known_str(value) or "")
+    return arn.service if arn is not None else None
 
 
 def _lambda_own_actions(model, fn):

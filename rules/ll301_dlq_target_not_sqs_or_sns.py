@@ -53,7 +53,8 @@ Resources:
   queue"
 """
 from lambdalint.model.targets import dead_letter_functions, dead_letter_targets, undecidable_cause
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure
+from lambdalint.values import Unknown
 from lambdalint.values import native_name
 
 RULE = Rule(
@@ -75,6 +76,8 @@ def check(model, fn, options):
         if isinstance(target, Unsure):
             yield target
             continue
+        if isinstance(target.value, Unknown):  # an ARN known in part: its service is literal
+            yield Sure(fn, "the ARN's service and resource type are written literally")
         if target.form == "url" or target.kind in VALID:
             continue  # a queue URL is LL302's finding
         leaf = target.value

@@ -51,7 +51,8 @@ Resources:
   the ARN
 """
 from lambdalint.model.targets import dead_letter_functions, dead_letter_targets
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure
+from lambdalint.values import Unknown
 from lambdalint.values import native_name
 
 RULE = Rule(
@@ -71,6 +72,8 @@ def check(model, fn, options):
         if isinstance(target, Unsure):
             yield target
             continue
+        if isinstance(target.value, Unknown):  # an ARN known in part: its service is literal
+            yield Sure(fn, "the ARN's service and resource type are written literally")
         if target.form != "url":
             continue
         if target.entity is not None:

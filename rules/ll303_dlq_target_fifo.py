@@ -87,6 +87,9 @@ def check(model, fn, options):
                     target.source,
                     related=(Link(target.fifo_value.source, f"{entity.name} is a FIFO {what}", entity.name),),
                 )
+        elif target.fifo is None:  # an ARN whose name is known only at deploy time
+            yield Unsure(fn, f"whether dead-letter target {target.text} is FIFO (its name is known only at deploy "
+                             f"time)", target.source, target.cause or "after-apply")
         elif target.fifo:
             yield Issue(
                 fn,

@@ -70,7 +70,8 @@ Resources:
 """
 from lambdalint.model.targets import dead_letter_functions, dead_letter_targets, role_allows
 from lambdalint.rulehelpers import execution_roles, policies_checked, role_link
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
+from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure
+from lambdalint.values import Unknown
 
 RULE = Rule(
     id="LL304",
@@ -102,9 +103,11 @@ def check(model, fn, options):
             decision = role_allows(model, role, action, target.value)
             if decision.allowed is None:
                 yield Unsure(fn, f"{action} on {target.what()} by role {role.name} <- {decision.reason}",
-                             target.source, decision.cause)
+                             target.source, target.cause or decision.cause)
                 continue
             if decision.allowed:
+                if isinstance(target.value, Unknown):
+                    yield Sure(fn, "a statement allows it on any value of the part known only at deploy time")
                 continue
             related = [role_link(role)]
             if decision.statement is not None and decision.statement.source is not None:

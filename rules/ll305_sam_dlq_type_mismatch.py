@@ -50,8 +50,8 @@ Resources:
   `Type` also gives the role the wrong permission
 """
 from lambdalint.model.targets import dead_letter_targets
-from lambdalint.rulekit import Issue, Link, Rule, Unsure, blocked
-from lambdalint.values import Known, native_name
+from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure, blocked
+from lambdalint.values import Known, Unknown, native_name
 
 RULE = Rule(
     id="LL305",
@@ -88,6 +88,8 @@ def check(model, fn, options):
             if isinstance(target, Unsure):
                 yield target
                 continue
+            if isinstance(target.value, Unknown):  # an ARN known in part: its service is literal
+                yield Sure(fn, "the ARN's service and resource type are written literally")
             if target.kind not in WORD or target.kind == KIND_OF_TYPE[text]:
                 continue  # not a queue or topic at all: LL301
             target_name = native_name(target.value, "DeadLetterQueue.TargetArn")

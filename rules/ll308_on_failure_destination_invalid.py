@@ -88,8 +88,8 @@ Resources:
 from lambdalint.model import EventInvokeConfig, EventSourceMapping, Function
 from lambdalint.model.targets import role_allows, targets_of, undecidable_cause
 from lambdalint.rulehelpers import execution_roles, policies_checked, role_link
-from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import Known, cause_of, describe, native_name
+from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure
+from lambdalint.values import Known, Unknown, cause_of, describe, native_name
 
 RULE = Rule(
     id="LL308",
@@ -181,6 +181,9 @@ def _check_destination(model, owner, owner_text, fn, label, destination_value, s
                                f"queues and topics as destinations (deliveries fail as DestinationDeliveryFailures).",
                         leaf.source, related=related)
             continue
+        if target.fifo is None and target.entity is None and kind in ("sqs:queue", "sns:topic"):
+            yield Unsure(owner, f"whether {where} {target.text} is FIFO (its name is known only at deploy time)",
+                         leaf.source, target.cause or "after-apply")
         if target.fifo is None and target.fifo_value is not None and not target.fifo_value.absent:
             setting = native_name(target.fifo_value, "FIFO setting")
             yield Unsure(owner, f"{setting} of {target.what()} <- {describe(target.fifo_value)}", leaf.source,
@@ -208,9 +211,11 @@ def _check_role(model, owner, where, fn, kind, leaf, target, related):
         decision = role_allows(model, role, action, leaf, "/*" if kind == "s3:bucket" else "")
         if decision.allowed is None:
             yield Unsure(owner, f"{action} on {target.what()} by role {role.name} <- {decision.reason}", leaf.source,
-                         decision.cause)
+                         target.cause or decision.cause)
             continue
         if decision.allowed:
+            if isinstance(leaf, Unknown):
+                yield Sure(owner, "a statement allows it on any value of the part known only at deploy time")
             continue
         links = [role_link(role, f"execution role {role.name} of {fn.name}")] + list(related)
         if decision.statement is not None and decision.statement.source is not None:

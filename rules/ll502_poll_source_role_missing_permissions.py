@@ -105,8 +105,8 @@ Resources:
 """
 from lambdalint.model import iam
 from lambdalint.rulehelpers import execution_roles, generated, role_link
-from lambdalint.rulekit import Issue, Link, Rule, Unsure, blocked
-from lambdalint.values import Absent, Unknown, describe, reason_cause
+from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure, blocked
+from lambdalint.values import Absent, Unknown, cause_of, reason_cause, shown
 
 RULE = Rule(
     id="LL502",
@@ -156,16 +156,18 @@ def _check_role(model, fn, role, mappings):
         for leaf in esm.event_source.leaves():
             if isinstance(leaf, Absent):
                 continue
-            targets = [] if isinstance(leaf, Unknown) else model.arn_candidates(leaf)
+            targets = model.arn_candidates(leaf)  # an ARN known in part is compared as such
             if not targets:
                 yield blocked(fn, leaf, "EventSourceArn", f" of {esm.name}", esm.source)
                 continue
             missing, undecided = iam.allows_all(role, actions, targets)
-            source_name = describe(leaf)
+            source_name = shown(leaf)
             if not missing:
                 if undecided:
                     yield Unsure(fn, f"role {role.name} on {source_name}: {undecided}", leaf.source or esm.source,
-                                 reason_cause(undecided))
+                                 cause_of(leaf) or reason_cause(undecided))
+                elif isinstance(leaf, Unknown):
+                    yield Sure(fn, "a statement allows it on any value of the part known only at deploy time")
                 continue
             maybe = f" (undecided for the rest: {undecided})" if undecided else ""
             yield Issue(

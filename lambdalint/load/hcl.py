@@ -621,6 +621,9 @@ def _make_locator(doc: Document, src: bytes):
     state: dict = {}
 
     def locate(path):
+        key = bool(path) and path[-1] == "__key__"  # the name that introduces the value, as in YAML/JSON
+        if key:
+            path = path[:-1]
         target = find(doc.data, path)
         if target is None or target.node is None:
             return None
@@ -628,6 +631,12 @@ def _make_locator(doc: Document, src: bytes):
         if starts is None:
             starts = state["starts"] = _line_starts(src)
         node = target.node
+        if key and not isinstance(target, Block):
+            owner = node
+            while owner is not None and owner.type not in ("attribute", "object_elem"):
+                owner = owner.parent
+            if owner is not None and owner.children:
+                return node_span(doc.path, src, starts, owner.children[0])
         if isinstance(target, Block):  # the header: from the type to the opening brace
             span = node_span(doc.path, src, starts, node)
             brace = next((c for c in node.children if c.type == "block_start"), None)

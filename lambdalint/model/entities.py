@@ -98,6 +98,7 @@ class Statement:
     source: Source | None
     origin: str  # "inline policy Foo of Role", "AWSLambdaVPCAccessExecutionRole"
     has_condition: bool = False
+    condition_keys: tuple = ()  # the keys its Condition tests (aws:SourceArn ...)
     unknown: str | None = None  # reason, when part of the statement could not be resolved
 
 

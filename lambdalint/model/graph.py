@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ..values import Either, Known, Reason, ResourceRef, Unknown, Value, cause_of, describe, handled, known_str, ref_of
+from ..values import Either, Known, Reason, ResourceRef, Unknown, Value, cause_of, describe, handled, known_str, partial_text, ref_of
 from . import iam
 from .invoked import FunctionNames
 from .edges import Graph
@@ -428,7 +428,7 @@ class Model:
                 for each in ([name] if name and "${" not in name else ["${" + ref.node + ".name}"]):
                     out.append(f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{each}")
             return out
-        text = known_str(leaf)
+        text = known_str(leaf) or partial_text(leaf)  # a string known whole or in part
         return [text] if text else []
 
 
@@ -463,7 +463,7 @@ def _managed_statement(raw: dict, name: str, leaf: Value):
         effect=raw.get("Effect", "Allow"), actions=as_list("Action"), not_actions=as_list("NotAction"),
         resources=resources if resources is not None or not_resources is not None else ["*"],
         not_resources=not_resources, source=leaf.source, origin=f"managed policy {name}",
-        has_condition="Condition" in raw,
+        has_condition="Condition" in raw, condition_keys=iam.condition_keys(raw.get("Condition")),
     )
 
 

@@ -3,8 +3,11 @@
 ``allows(role, action, targets)`` answers True (an Allow matches and no Deny does), False (nothing
 allows it and everything about the role is known) or None (undecided: a managed policy we have no
 data for, a parameter in a statement, a resource pattern that cannot be compared).  Wildcards,
-``NotAction``/``NotResource`` and explicit ``Deny`` are honoured; conditions are assumed to hold
-for an Allow and not to hold for a Deny, which keeps the answer on the side of no finding.
+``NotAction``/``NotResource`` and explicit ``Deny`` are honoured.  An ``Allow`` with a
+``Condition`` decides nothing by itself (the condition is evaluated when the request is made): when
+no unconditional statement allows the action, the answer is undecided naming the condition's keys
+(``aws:ViaAWSService``).  A ``Deny`` with a condition is assumed not to apply, which keeps the
+answer on the side of no finding.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..values import Either, Known, Reason, ResourceRef, Unknown, Value, cause_of, describe, reason_cause
+from ..values import Either, Known, Reason, ResourceRef, Unknown, Value, arn_fields, cause_of, describe, has_unknown_part, reason_cause
 from .entities import Role, Statement
 
 PSEUDO = re.compile(r"\$\{AWS::(Region|AccountId|Partition|URLSuffix|StackName|StackId)\}")
@@ -101,6 +104,7 @@ def statements_from_document(document: Value, origin: str) -> tuple[list[Stateme
                 source=leaf.source,
                 origin=origin,
                 has_condition="Condition" in body,
+                condition_keys=condition_keys(body.get("Condition")),
             )
             if not isinstance(effect_value, Known) and effect_value is not None:
                 unknown.append(Reason(describe(effect_value), cause_of(effect_value)))
@@ -110,6 +114,25 @@ def statements_from_document(document: Value, origin: str) -> tuple[list[Stateme
                 stmt.unknown = Reason("; ".join(unknown), reason_cause(unknown[0]))
             result.append(stmt)
     return result, problems
+
+
+def condition_keys(condition) -> tuple:
+    """The keys a statement's ``Condition`` tests (``aws:SourceArn``, ``aws:ViaAWSService``), from a
+    Value tree or a plain mapping; a condition known only at deploy time gives its reason."""
+    if condition is None:
+        return ()
+    if isinstance(condition, Value) and not isinstance(condition, Known):
+        return (describe(condition),)
+    raw = condition.value if isinstance(condition, Known) else condition
+    keys: list[str] = []
+    if isinstance(raw, dict):
+        for tests in raw.values():
+            tests = tests.value if isinstance(tests, Known) else tests
+            if isinstance(tests, dict):
+                keys.extend(str(key) for key in tests)
+            elif isinstance(tests, Value):
+                keys.append(describe(tests))
+    return tuple(dict.fromkeys(keys))
 
 
 @lru_cache(maxsize=4096)
@@ -124,54 +147,59 @@ def action_matches(pattern: str, action: str) -> bool:
     return bool(_glob(pattern, True).match(action))
 
 
-_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
-
-
-def _arn_parts(value: str):
-    # placeholders such as ${AWS::Partition} contain colons: hide them while splitting
-    hidden: list[str] = []
-
-    def hide(match):
-        hidden.append(match.group(0))
-        return f"\x00{len(hidden) - 1}\x00"
-
-    parts = _PLACEHOLDER.sub(hide, value).split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn":
-        return None
-    return [re.sub("\x00(\\d+)\x00", lambda m: hidden[int(m.group(1))], part) for part in parts]
-
-
 def resource_matches(pattern: str, target: str) -> bool | None:
-    """Does an IAM resource pattern match a target ARN (which may contain placeholders)?"""
-    if pattern == "*" or pattern == target:
+    """Does an IAM resource pattern match a target ARN?  Both may hold placeholders (see
+    ``values.PLACEHOLDER``): ``${A.arn}``/``${A.name}`` stand for entity A alone, so they never
+    equal B's; a pseudo parameter is the deployment's own; ``${?...}`` may be any text, so only a
+    literal part that already differs (or a wildcard that covers it) decides."""
+    if pattern == "*":
         return True
-    if "${" in pattern and pattern.startswith("${") and pattern.endswith("}") and pattern.count("${") == 1:
+    unknown = has_unknown_part(pattern) or has_unknown_part(target)
+    if pattern == target:
+        return None if unknown else True
+    if pattern.startswith("${") and pattern.endswith("}") and pattern.count("${") == 1 and not unknown:
         # a bare reference to another resource, e.g. ${Other.arn}: different resource
         return target == pattern
-    p_parts, t_parts = _arn_parts(pattern), _arn_parts(target)
+    p_parts, t_parts = arn_fields(pattern), arn_fields(target)
     if p_parts is None or t_parts is None:
-        if "${" in target and "*" not in pattern:
+        if "${" in target and "*" not in pattern or unknown:
             return None
         return bool(_glob(pattern, False).match(target))
+    undecided = False
     for index, (p, t) in enumerate(zip(p_parts, t_parts)):
-        if index in (1, 3, 4):  # partition, region, account: unknown before deployment
+        if index in (1, 3, 4):  # partition, region, account: the deployment's own
+            if has_unknown_part(p) or has_unknown_part(t):
+                undecided = undecided or p not in ("", "*")
+                continue
             if PSEUDO.search(p) or PSEUDO.search(t) or p in ("", "*") or "${" in t:
                 continue
-        if index == 5 and "${" in t:
-            # the target's name is generated at deploy time: only a wildcard-only pattern or the
-            # same placeholder matches for sure; anything else is undecidable
-            if p == t or p.strip("*") == "":
+        if index == 5 and "${" in t + p and p != t:
+            # a name generated at deploy time, or not known: only a wildcard-only pattern or the
+            # same placeholder matches for sure
+            if p.strip("*") == "":
                 continue
-            if "*" in p and _glob(PSEUDO.sub("*", p), False).match(t):
+            if "*" in p and not has_unknown_part(p) and _glob(PSEUDO.sub("*", p), False).match(t):
                 continue  # a wildcard covers the generated part (log-group:/aws/lambda/*)
-            if "${" not in p and not _could_match(PSEUDO.sub("*", p), t):
+            if not has_unknown_part(p) and not _could_match(PSEUDO.sub("*", p), t):
                 return False  # the text before the generated part already differs (table/x vs table/x/stream/...)
-            if "${" in p:
-                return False if p.startswith("${") and p != t else None
+            mine, theirs = _entities(t), _entities(p)
+            if mine and theirs and not mine & theirs:
+                return False  # placeholders of different entities: different resources
             return None
+        if "${" in t + p and has_unknown_part(t + p):
+            undecided = True
+            continue
         if not _glob(PSEUDO.sub("*", p), index != 5).match(t):
             return False
-    return True
+    return None if undecided else True
+
+
+_ENTITY_TOKEN = re.compile(r"\$\{([^}?:]+)\.[A-Za-z0-9_.\[\]]+\}")
+
+
+def _entities(text: str) -> set:
+    """The entities whose placeholders (``${<node>.<attr>}``) a pattern or target holds."""
+    return {node for node in _ENTITY_TOKEN.findall(text) if "#" in node}
 
 
 def _could_match(pattern: str, target: str) -> bool:
@@ -211,6 +239,7 @@ def allows(role: Role, action: str, targets: list[str] | None = None) -> Decisio
     """Whether ``role`` allows ``action`` on any of ``targets`` (ARN strings; default ``*``)."""
     targets = targets or ["*"]
     undecided = list(role.unresolved)
+    conditional: list[Statement] = []
     for stmt in role.statements:
         if stmt.effect == "Deny" and not stmt.has_condition:
             if _statement_covers(stmt, action, targets) is True and stmt.unknown is None:
@@ -220,9 +249,17 @@ def allows(role: Role, action: str, targets: list[str] | None = None) -> Decisio
             continue
         covered = _statement_covers(stmt, action, targets)
         if covered is True and stmt.unknown is None:
+            if stmt.has_condition:  # allowed only when the condition holds at request time
+                conditional.append(stmt)
+                continue
             return Decision(True, stmt, f"allowed by {stmt.origin}")
         if covered is None or (covered is True and stmt.unknown):
             undecided.append(stmt.unknown or Reason(f"{stmt.origin}: resource pattern cannot be compared", "after-apply"))
+    if conditional:
+        stmt = conditional[0]
+        keys = ", ".join(stmt.condition_keys) or "its condition"
+        return Decision(None, stmt, Reason(f"{stmt.origin} allows it only if its condition on {keys} holds "
+                                           f"(evaluated when the request is made)", "condition"))
     if undecided:
         return Decision(None, None, undecided[0])
     return Decision(False, None, "no statement allows it")

@@ -18,7 +18,7 @@ import re
 
 from ..values import Known, ResourceRef, Value, known_str
 from .entities import Alias, Function
-from .targets import arn_fields
+from ..values import arn_fields
 
 # Lambda function names (and the qualifier after them): letters, digits, hyphens, underscores
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,140}")

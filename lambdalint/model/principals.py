@@ -6,7 +6,7 @@ Shared by the frontends (which build triggers from permissions and mappings) and
 """
 from __future__ import annotations
 
-from ..values import Either, Known, ResourceRef, Unknown, Value, known_str
+from ..values import Either, Known, ResourceRef, Unknown, Value, arn_fields, known_str
 
 # invocation type per service principal (for LL307 and push-source rules)
 INVOCATION_OF_PRINCIPAL = {
@@ -39,8 +39,6 @@ def esm_source_kind(source: Value, model_kind: str | None = None) -> str:
         return kind
     text = known_str(source) or ""
     if text.startswith("arn:"):
-        from .targets import arn_fields
-
         fields = arn_fields(text)  # placeholders such as ${AWS::Partition} kept whole
         service = fields[2] if fields else ""
         if "/stream/" in text:
@@ -63,6 +61,11 @@ def esm_kind(source: Value, kind_of=None) -> "str | Unknown":
     kinds = set()
     for leaf in source.leaves():
         if isinstance(leaf, Unknown):
+            # known in part (arn:${AWS::Partition}:kinesis:...:stream/${?Name}): the kind is literal
+            kind = esm_source_kind(Known(leaf.partial, leaf.source)) if leaf.partial else ""
+            if kind:
+                kinds.add(kind)
+                continue
             return leaf.moved(leaf.source)
         if leaf.absent and len(source.options if isinstance(source, Either) else ()) > 1:
             continue  # a branch without a source

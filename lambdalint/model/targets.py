@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..values import Known, ResourceRef, Unknown, Value, describe, native_name
+from ..values import Known, ResourceRef, Unknown, Value, arn_fields, describe, has_unknown_part, native_name, shown
 from .entities import Entity
 
-_TOKEN = re.compile(r"\$\{[^}]*\}")
+
+_NAME_TOKEN = re.compile(r"\$\{([^}?]+)\.name\}")  # ${<node>.name}: the name of an entity
 
 # ARN service (and resource prefix) -> model kind
 _KIND_OF_ARN = {
@@ -40,7 +41,7 @@ class Target:
 
     @property
     def text(self) -> str:
-        return describe(self.value)
+        return shown(self.value)  # an ARN known in part as written
 
     @property
     def source(self):
@@ -64,21 +65,6 @@ class Target:
         return self.text
 
 
-def arn_fields(text: str) -> list[str] | None:
-    """The six ARN fields of ``text`` (placeholders kept), or None when it is not an ARN."""
-    tokens: list[str] = []
-
-    def hide(match):
-        tokens.append(match.group(0))
-        return f"\x00{len(tokens) - 1}\x00"
-
-    hidden = _TOKEN.sub(hide, text)
-    parts = hidden.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn":
-        return None
-    return [re.sub(r"\x00(\d+)\x00", lambda m: tokens[int(m.group(1))], part) for part in parts]
-
-
 def kind_of_arn(fields: list[str]) -> str | None:
     service, resource = fields[2], fields[5]
     if "${" in service:
@@ -99,6 +85,11 @@ def resolve(model, leaf: Value) -> Target:
     if leaf.absent:  # an Fn::If branch with AWS::NoValue
         return Target(leaf, "absent")
     if isinstance(leaf, Unknown):
+        if leaf.partial is not None:  # known in part: an ARN whose service and type are literal
+            target = _from_text(model, leaf, leaf.partial)
+            if target.form in ("arn", "url"):
+                target.unknown, target.cause = leaf.reason, leaf.cause
+                return target
         return Target(leaf, "unknown", unknown=leaf.reason, cause=leaf.cause)
     if not isinstance(leaf, Known):
         return Target(leaf, "unknown", unknown=describe(leaf))
@@ -116,22 +107,43 @@ def resolve(model, leaf: Value) -> Target:
                       fifo_value=fifo_value if isinstance(fifo_value, Value) else None)
     if not isinstance(raw, str):
         return Target(leaf, "text", unknown=None)
+    return _from_text(model, leaf, raw)
+
+
+def _from_text(model, leaf: Value, raw: str) -> Target:
+    """The target a string names: a queue URL, an ARN (placeholders kept: ``${AWS::Region}``,
+    ``${Queue.name}`` standing for that queue, ``${?...}`` for a part not known), or text."""
     if is_queue_url(raw):
-        return Target(leaf, "url", kind="sqs:queue", fifo=raw.endswith(".fifo"))
+        name = raw.rsplit("/", 1)[-1]
+        fifo = True if name.endswith(".fifo") else (False if "${" not in name else None)
+        return Target(leaf, "url", kind="sqs:queue", fifo=fifo)
     fields = arn_fields(raw)
     if fields is None:
         if "${" in raw:
-            return Target(leaf, "unknown", unknown=f"{raw} (not a recognizable ARN)")
+            return Target(leaf, "unknown", unknown=f"{raw} (not a recognizable ARN)",
+                          cause="other" if has_unknown_part(raw) else "after-apply")
         return Target(leaf, "text")
     kind = kind_of_arn(fields)
     if kind is None:
-        return Target(leaf, "unknown", service=fields[2], unknown=f"{raw} (service not known before deployment)")
-    fifo = None
-    if kind in ("sqs:queue", "sns:topic") and "${" not in fields[5]:
-        fifo = fields[5].endswith(".fifo")
-    elif kind in ("sqs:queue", "sns:topic") and fields[5].endswith(".fifo"):
-        fifo = True
-    return Target(leaf, "arn", kind=kind, service=fields[2], fifo=fifo)
+        return Target(leaf, "unknown", service=fields[2], unknown=f"{raw} (service not known before deployment)",
+                      cause="other" if has_unknown_part(fields[2]) else "after-apply")
+    fifo, entity, fifo_value = None, None, None
+    if kind in ("sqs:queue", "sns:topic"):
+        name = fields[5]
+        owner = _NAME_TOKEN.fullmatch(name)
+        entity = model.entities.get(owner.group(1)) if owner else None
+        if entity is not None and entity.kind == kind:  # ${Queue.name}: that queue, FIFO or not
+            fifo_value = getattr(entity, "fifo", None)
+            if isinstance(fifo_value, Known):
+                fifo = fifo_value.value is True or str(fifo_value.value).lower() == "true"
+        elif "${" not in name:
+            fifo, entity = name.endswith(".fifo"), None
+        else:
+            entity = None
+            if name.endswith(".fifo"):
+                fifo = True
+    return Target(leaf, "arn", kind=kind, service=fields[2], fifo=fifo, entity=entity,
+                  fifo_value=fifo_value if isinstance(fifo_value, Value) else None)
 
 
 def targets_of(model, owner, value: Value, fallback: str):

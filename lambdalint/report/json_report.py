@@ -9,7 +9,8 @@ Decisions beyond the spec's example (all additive, all allowed by the schema):
   could not be checked, and ``summary.undecided`` always equals ``len(unknowns)``.  Each entry is
   ``{rule, resource, reason}`` plus ``file`` and ``line`` when the check has a location, and
   ``cause``: why the value is unknown, one of ``parameter``, ``import``, ``module``,
-  ``after-apply``, ``not-in-run``, ``data-source``, ``unsupported``, ``outside-project``,
+  ``after-apply``, ``not-in-run``, ``data-source``, ``unsupported``, ``condition``, ``undeclared``,
+  ``outside-project``,
   ``not-built``, ``budget``, ``other`` (``lambdalint.values.CAUSES``).
 - ``summary.checks`` is ``{decided, undecided}``: every check of a rule on a subject (a
   function, a mapping, a permission, a file, the run) ends decided (a finding or a pass) or

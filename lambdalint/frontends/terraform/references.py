@@ -181,7 +181,7 @@ class ReferenceResolver:
         given = module.inputs.get(name)
         if decl is None:
             self.note_undeclared("variable", f"var.{name}", src)
-            return Unknown(f"reference to undeclared variable var.{name}", src)
+            return Unknown(f"reference to undeclared variable var.{name}", src, cause="undeclared")
         block, doc = decl
         vsrc = Source(doc, block.path)
         if given is not None:
@@ -211,7 +211,7 @@ class ReferenceResolver:
         if decl is None:
             if src is not None:
                 self.note_undeclared("local", f"local.{name}", src)
-            return Unknown(f"reference to undeclared local value local.{name}", src)
+            return Unknown(f"reference to undeclared local value local.{name}", src, cause="undeclared")
         block, doc = decl
         value, cycle = self.guarded((id(module), key), lambda: self.eval(
             block.attrs[name], Scope(module, {}), Source(doc, block.path + (name,))), "cycle")
@@ -226,7 +226,7 @@ class ReferenceResolver:
         if decl is None:
             self.note_undeclared("data" if kind == "data" else "resource", module.prefix + address, src)
             what = "data source" if kind == "data" else "resource"
-            return Unknown(f"reference to undeclared {what} {module.prefix}{address}", src)
+            return Unknown(f"reference to undeclared {what} {module.prefix}{address}", src, cause="undeclared")
         insts = self.instances(module, decl)
         block = decl.block
         if "count" not in block.attrs and "for_each" not in block.attrs:
@@ -244,7 +244,7 @@ class ReferenceResolver:
         call = module.modules.get(name)
         if call is None:
             self.note_undeclared("module", f"{module.prefix}module.{name}", src)
-            return Unknown(f"reference to undeclared module {module.prefix}module.{name}", src)
+            return Unknown(f"reference to undeclared module {module.prefix}module.{name}", src, cause="undeclared")
         instances = self.module_instances(module, call)
         rest = steps[1:]
         if call.unreadable is not None:

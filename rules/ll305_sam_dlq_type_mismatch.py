@@ -1,7 +1,9 @@
 """
 ## What it does
 For SAM functions, checks `DeadLetterQueue.Type`: it must be exactly `SQS` or `SNS`, and it must
-match what `TargetArn` points at (a queue for `SQS`, a topic for `SNS`).
+match what `TargetArn` points at (a queue for `SQS`, a topic for `SNS`). The rule exists only for
+the SAM form: `Type` is gone from the CloudFormation SAM generates, where what a mismatched `Type`
+leads to (a generated role that cannot send to the dead-letter target) is LL304's finding.
 
 ## Why is this bad?
 SAM rejects any other `Type` ("'DeadLetterQueue' requires Type of ['SQS', 'SNS']"). A `Type`

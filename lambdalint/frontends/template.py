@@ -62,7 +62,7 @@ def map_template(doc: Document, model, parameters: dict | None = None, *, stacks
             model.add(entity)
         _depends_on(fe, logical_id, body)
     if is_sam:
-        sam.add_connectors(fe)
+        sam.add_generated(fe)
     _exports(fe)
     _scan_references(fe)
     return fe

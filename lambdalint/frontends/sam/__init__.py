@@ -14,11 +14,15 @@ against ``aws-sam-translator``):
   policies SAM attaches (basic execution, VPC access, X-Ray, dead-letter, destinations, pull
   sources, ``Policies`` with SAM's published policy templates);
 - ``connectors.py``: ``AWS::Serverless::Connector`` and embedded ``Connectors``, from SAM's own
-  connector profiles.
+  connector profiles;
+- ``apis.py``: the Lambda permissions SAM writes for API authorizers, and the implicit APIs;
+- ``generated.py``: what SAM generates as CloudFormation resources, built by the CloudFormation
+  builders from the properties SAM would write.
 """
 from __future__ import annotations
 
 from ..cfn_base import CfnFrontend
+from .apis import add_authorizer_permissions, implicit_apis
 from .connectors import add_connectors
 from .function import function
 from .globals import function_globals
@@ -44,6 +48,7 @@ def declare_generated(fe: CfnFrontend) -> None:
     fe.r.generated_prefixes = ("ServerlessRestApi", "ServerlessHttpApi") + tuple(
         lid for lid, body in fe.r.resources.items()
         if isinstance(body, dict) and str(body.get("Type", "")).startswith("AWS::Serverless::"))
+    fe.extra_types.update(implicit_apis(fe))
     for lid, body in fe.r.resources.items():
         if isinstance(body, dict) and body.get("Type") == "AWS::Serverless::Function":
             props = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}
@@ -55,4 +60,10 @@ def declare_generated(fe: CfnFrontend) -> None:
                 fe.extra_types[lid + ".Alias"] = "AWS::Lambda::Alias"
 
 
-__all__ = ["SAM_TRANSFORM", "add_connectors", "declare_generated", "function", "is_sam"]
+def add_generated(fe: CfnFrontend) -> None:
+    """What SAM generates from several resources at once (after all resources are mapped)."""
+    add_connectors(fe)
+    add_authorizer_permissions(fe)
+
+
+__all__ = ["SAM_TRANSFORM", "add_generated", "declare_generated", "function", "is_sam"]

@@ -123,14 +123,14 @@ def _policy(fe, item, item_path: tuple, policy_name: str) -> tuple[str, object, 
         if isinstance(value, Known) and isinstance(value.value, dict):
             return "unresolved", Reason(f"policy {next(iter(item), '?')} (unknown SAM policy template)", "unsupported"), ""
         return "managed", value, ""  # an intrinsic function: SAM takes it as a managed policy ARN
-    return "unresolved", f"Policies item {item_path[-1]}", ""
+    return "unresolved", Reason(f"Policies item {item_path[-1]} (not a policy SAM accepts)", "unsupported"), ""
 
 
 def _conditional(fe, arg, item_path: tuple, policy_name: str) -> tuple[str, object, str]:
     """``Fn::If: [condition, policy, policy or AWS::NoValue]`` (both branches of one kind)."""
     source = Source(fe.doc, item_path)
     if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):
-        return "unresolved", f"Policies item {item_path[-1]}: malformed Fn::If", ""
+        return "unresolved", Reason(f"Policies item {item_path[-1]}: malformed Fn::If", "unsupported"), ""
     kinds, options, origins = set(), [], []
     for index in (1, 2):
         branch_path = item_path + ("Fn::If", index)
@@ -144,7 +144,8 @@ def _conditional(fe, arg, item_path: tuple, policy_name: str) -> tuple[str, obje
         options.append(value)
         origins.append(origin)
     if len(kinds) > 1:
-        return "unresolved", f"Policies item {item_path[-1]}: Fn::If between a managed policy and a document", ""
+        return "unresolved", Reason(f"Policies item {item_path[-1]}: Fn::If between a managed policy and a "
+                                    "document", "unsupported"), ""
     return (kinds.pop() if kinds else "document"), Either(arg[0], tuple(options), source), " or ".join(
         dict.fromkeys(o for o in origins if o))
 

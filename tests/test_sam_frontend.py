@@ -95,3 +95,29 @@ def test_ll601_says_when_tracing_comes_from_globals(monkeypatch):
     report = lint(["fixtures/LL601/globals_tracing_sam.yaml", "fixtures/LL601/missing_xray_sam.yaml"], config)
     said = {(f.span.file, "(from SAM Globals)" in f.message) for f in report.findings}
     assert said == {("fixtures/LL601/globals_tracing_sam.yaml", True), ("fixtures/LL601/missing_xray_sam.yaml", False)}
+
+
+def test_function_url_permissions_as_sam_writes_them(tmp_path):
+    from lambdalint.model import Permission
+    from lambdalint.values import known_str
+
+    model = _model(tmp_path, """Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    FunctionUrlConfig: {AuthType: NONE}
+Resources:
+  Public:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: s3://b/k.zip, AutoPublishAlias: live}
+  Private:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: s3://b/k.zip
+      FunctionUrlConfig: {AuthType: AWS_IAM}
+""")
+    found = {p.name: (known_str(p.action), known_str(p.principal), p.function.value.name)
+             for p in model.of_type(Permission)}
+    assert found == {"PublicUrlPublicPermissions": ("lambda:InvokeFunctionUrl", "*", "PublicAliaslive"),
+                     "PublicURLInvokeAllowPublicAccess": ("lambda:InvokeFunction", "*", "PublicAliaslive")}

@@ -129,12 +129,22 @@ def _topic(fe, lid, props, path):
                     fifo=with_default(fe.get(props, "FifoTopic", path, lid), False))]
 
 
+# properties that only one kind of event source accepts: the mapping's kind even when its source
+# is known only at deploy time (SAM's MQ, MSK, SelfManagedKafka and DocumentDB events write them)
+KIND_OF_ESM_PROPERTY = {"Queues": "mq", "Topics": "kafka", "SelfManagedEventSource": "kafka",
+                        "AmazonManagedKafkaEventSourceConfig": "kafka", "SelfManagedKafkaEventSourceConfig": "kafka",
+                        "DocumentDBEventSourceConfig": "docdb"}
+
+
 def _esm(fe, lid, props, path):
     get = lambda key: fe.get(props, key, path, lid)  # noqa: E731
     source = get("EventSourceArn")
+    kind = esm_kind(source, lambda leaf: ref_kind(fe, leaf))
+    if not (isinstance(kind, str) and kind):
+        kind = next((k for key, k in KIND_OF_ESM_PROPERTY.items() if key in props), kind)
     return [m.EventSourceMapping(
         fe.r.node(lid), lid, "lambda:event-source-mapping", fe.header(lid), function=get("FunctionName"),
-        event_source=source, source_kind=esm_kind(source, lambda leaf: ref_kind(fe, leaf)), batch_size=get("BatchSize"),
+        event_source=source, source_kind=kind, batch_size=get("BatchSize"),
         batching_window=get("MaximumBatchingWindowInSeconds"), starting_position=get("StartingPosition"),
         on_failure=fe.sub(fe.sub(get("DestinationConfig"), "OnFailure"), "Destination"))]
 

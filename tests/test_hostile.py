@@ -192,6 +192,17 @@ def test_fifo_is_never_opened(here):
     assert named.returncode == 1 and "internal error" not in named.stderr
 
 
+def test_fifo_named_modules_json_is_never_opened(here):
+    """`.terraform/modules/modules.json` is read for registry modules: a FIFO there is skipped."""
+    write(here / "main.tf", 'module "x" {\n  source = "terraform-aws-modules/lambda/aws"\n}\n' + function_tf(timeout="5000"))
+    (here / ".terraform/modules").mkdir(parents=True)
+    os.mkfifo(here / ".terraform/modules/modules.json")
+    result = run(["check", ".", "--format", "json", "--show-unknowns"], here)
+    report = json.loads(result.stdout)
+    assert [(f["rule"], f["file"]) for f in report["findings"]] == [("LL101", "main.tf")]
+    assert any(u["rule"] == "LL004" and "is not downloaded" in u["reason"] for u in report["unknowns"])
+
+
 # -- row: a symlink onto /dev/zero or /dev/urandom ---------------------------------------------
 
 

@@ -36,10 +36,15 @@ REMEDY = "run `terraform init`, or lint a plan"
 def installed_modules(root: str) -> dict[str, dict]:
     """What ``terraform init`` installed for the root module in ``root``: call key -> the
     ``modules.json`` entry (``Key``, ``Source``, ``Version``, ``Dir`` relative to ``root``)."""
-    try:
-        with open(os.path.join(root, MANIFEST), encoding="utf-8") as handle:
-            raw = json.load(handle)
-    except (OSError, ValueError):
+    from ...document import ParseError
+    from ...load.read import read_text
+
+    path = os.path.join(root, MANIFEST)
+    if not os.path.exists(path):
+        return {}
+    try:  # a regular file within the size budget: a FIFO named modules.json is never opened
+        raw = json.loads(read_text(path, path))
+    except (ParseError, ValueError, RecursionError):
         return {}
     entries = raw.get("Modules") if isinstance(raw, dict) else None
     return {e["Key"]: e for e in entries or () if isinstance(e, dict) and isinstance(e.get("Key"), str)

@@ -93,6 +93,9 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
                 if samconfig:  # what `sam deploy` passes; --parameters wins, name by name
                     values = {**samconfigs.overrides(loaded.path), **values}
                 template.map_template(loaded, model, values, stacks=stacks)
+        except ParseError as error:  # a structure the format does not allow, found while mapping it
+            _rollback(model, mark)
+            model.parse_errors.append(error)
         except RecursionError:
             _rollback(model, mark)  # half a file's resources would mislead the rules
             model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))

@@ -395,6 +395,8 @@ def _h_select(r: CfnResolver, arg, path, source, depth):
 def _h_split(r: CfnResolver, arg, path, source, depth):
     if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)):
         return Unknown("malformed Fn::Split", source)
+    if not arg[0]:  # CloudFormation rejects an empty delimiter
+        return Unknown("Fn::Split with an empty delimiter", source)
     whole = r.resolve(arg[1], path + (1,), depth + 1)
     text = _text(whole)
     if text is None:

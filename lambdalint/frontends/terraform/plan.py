@@ -24,7 +24,7 @@ import json
 import re
 from typing import Any
 
-from ...document import Document, Source
+from ...document import ParseError, Document, Source
 from ...values import Known, ResourceRef, Unknown, Value
 from .resources import TfResource, follows_configuration, node_id, normalize_attr
 
@@ -95,7 +95,7 @@ class _PlanReader:
         self.doc = doc
         data = _dict(doc.data)
         self.changes = {c.get("address"): _dict(c.get("change")) for c in _list(data.get("resource_changes"))
-                        if isinstance(c, dict)}
+                        if isinstance(c, dict) and isinstance(c.get("address"), str)}
         # Static module path ("", "module.a.", "module.a.module.b.") -> module configuration.
         self.config_modules: dict[str, dict] = {}
         self.config_resources: dict[tuple[str, str], dict] = {}  # (static path, address) -> config
@@ -136,10 +136,21 @@ class _PlanReader:
                 self.module_instances.setdefault(_INDEX.sub("", address), []).append(address)
                 self._walk_planned(child, path + ("child_modules", i), address + ".")
 
+    def _malformed(self, path: tuple, what: str) -> ParseError:
+        """Terraform never writes this: the plan is LL001 at the offending value."""
+        span = self.doc.locate(path) if self.doc.locate else None
+        return ParseError(self.doc.path, f"not a valid Terraform plan: {what}", span.line if span else 1,
+                          span.column if span else 1)
+
     def _add(self, raw: dict, path: tuple, prefix: str) -> None:
+        for key in ("type", "name", "mode", "address"):
+            if key in raw and not isinstance(raw[key], str) and not (key in ("mode", "address") and raw[key] is None):
+                raise self._malformed(path + (key,), f"a resource {key} that is not a string")
+        index = raw.get("index")
+        if index is not None and (not isinstance(index, (int, str)) or isinstance(index, bool)):
+            raise self._malformed(path + ("index",), "a resource index that is not a number or a string")
         mode = raw.get("mode") or "managed"
         base = f"{prefix}{'data.' if mode == 'data' else ''}{raw['type']}.{raw['name']}"
-        index = raw.get("index")
         address = raw.get("address") or base + index_suffix(index)
         change = self.changes.get(address, {})
         sensitive = raw.get("sensitive_values", change.get("after_sensitive"))

@@ -1,0 +1,51 @@
+"""What the fuzzing campaigns (tests/test_fuzz.py) found, one regression test each: every case
+below used to end in an internal error (an exception escaping a frontend or a rule)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hostile import plan_json, write
+from lambdalint.config import Config
+from lambdalint.engine import load_rules
+from lambdalint.runner import lint
+
+ALL = Config(select=sorted(load_rules()))
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _lint(here, name, text):
+    write(here / name, text)
+    report = lint([name], ALL, show_unknowns=True)
+    assert report.internal_errors == []
+    return report
+
+
+def test_fn_split_with_an_empty_delimiter(here):
+    """Campaign 1: {'Fn::Split': ['', 0]} raised ValueError: empty separator."""
+    doc = {"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+        "Runtime": "python3.12", "Handler": "a.b", "Code": {"ZipFile": "x"}, "Role": "arn:aws:iam::1:role/r",
+        "Layers": {"Fn::Split": ["", "a,b"]}}}}}
+    report = _lint(here, "t.json", json.dumps(doc))
+    assert any("Fn::Split with an empty delimiter" in u.reason for u in report.unknowns)
+
+
+@pytest.mark.parametrize("field, value, reason", [
+    ("address", {"x": 1}, "a resource address that is not a string"),
+    ("type", ["aws_lambda_function"], "a resource type that is not a string"),
+    ("index", {"k": 0}, "a resource index that is not a number or a string"),
+])
+def test_plan_resource_with_a_field_of_the_wrong_type(here, field, value, reason):
+    """Campaign 1: a planned resource whose address was a mapping raised TypeError: unhashable."""
+    plan = json.loads(plan_json(2))
+    plan["planned_values"]["root_module"]["resources"][1][field] = value
+    plan["resource_changes"] = [{"address": {"x": 1}, "change": {}}]
+    report = _lint(here, "plan.json", json.dumps(plan, indent=1))
+    assert [(f.rule, f.message) for f in report.findings if f.rule == "LL001"] == [
+        ("LL001", f"not a valid Terraform plan: {reason}")]

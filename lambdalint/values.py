@@ -413,6 +413,40 @@ def native_name(value: Value, fallback: str) -> str:
     return ".".join(names) if names else fallback
 
 
+def default_of(value: Value) -> str | None:
+    """``!Ref SQSArn <- default 'my-sqs-arn'`` (``var.queue_arn <- default "..."`` in Terraform)
+    when a known value is a parameter's or variable's default, else None: a default can be
+    overridden at deploy time, so a finding about it says where it came from."""
+    source = getattr(value, "source", None)
+    if not isinstance(value, Known) or source is None:
+        return None
+    path, doc = tuple(source.path), source.doc
+    shown = repr(value.value) if isinstance(value.value, str) else describe(value)
+    if len(path) >= 3 and path[0] == "Parameters" and path[2] == "Default":
+        return f"!Ref {path[1]} <- default {shown}"
+    if len(path) >= 3 and path[0] == "variable" and path[2] == "default":  # Terraform JSON
+        return f"var.{path[1]} <- default {shown}"
+    blocks = getattr(getattr(doc, "data", None), "blocks", None)
+    if blocks and path and isinstance(path[0], int) and 0 <= path[0] < len(blocks) and "default" in path[1:]:
+        block = blocks[path[0]]
+        if block.type == "variable" and block.labels:
+            return f"var.{block.labels[0]} <- default {shown}"
+    return None
+
+
+def chain(whole: Value, leaf: Value, fallback: str) -> str | None:
+    """``Destination <- !If <- !Ref SQSArn <- default 'my-sqs-arn'``: how a value that came from a
+    parameter default reached the property (``whole`` is the property's value, ``leaf`` the
+    branch looked at); None when ``leaf`` is no default."""
+    origin = default_of(leaf)
+    if origin is None:
+        return None
+    steps = [native_name(whole, fallback)]
+    if isinstance(whole, Either):
+        steps.append("!If" if getattr(getattr(whole.source, "doc", None), "format", "").startswith("cfn") else "conditional")
+    return " <- ".join(steps + [origin])
+
+
 def _property_names(doc, path: tuple) -> list[str]:
     fmt = getattr(doc, "format", "")
     if fmt == "tf-hcl":

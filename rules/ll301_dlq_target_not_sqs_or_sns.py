@@ -106,7 +106,7 @@ def check(model, fn, options):
         else:
             yield Issue(
                 fn,
-                f"dead-letter target of {fn.name} is '{target.text}', which is not an ARN; Lambda "
+                f"dead-letter target of {fn.name} is {target.quoted}, which is not an ARN; Lambda "
                 f"needs the ARN of a standard SQS queue or SNS topic.",
                 leaf.source,
             )

@@ -158,7 +158,7 @@ def _check_destination(model, owner, owner_text, fn, label, destination_value, s
         if target.form == "text" and "kafka:cluster" in allowed and target.text.startswith("kafka://"):
             continue  # a Kafka topic destination of a Kafka event source mapping
         if target.form == "text":
-            yield Issue(owner, f"{where} is '{target.text}', which is not an ARN.", leaf.source)
+            yield Issue(owner, f"{where} is {target.quoted}, which is not an ARN.", leaf.source)
             continue
         if target.form == "ref":
             if target.undecidable:

@@ -94,6 +94,8 @@ RULE = Rule(
     subject="run",
 )
 
+SHOWN = 5  # contributors named in the message
+
 ERROR = ("Specified ReservedConcurrentExecutions for function decreases account's "
          "UnreservedConcurrentExecution below its minimum value of [{}]")
 
@@ -157,11 +159,15 @@ def check(model, run, options):
         return
     fn, amount, leaf, notes = crossing
     parts = []
-    for other, other_amount, _leaf, other_notes in contributors:
+    # the largest few by name (the related locations list every one)
+    for other, other_amount, _leaf, other_notes in sorted(contributors, key=lambda c: -c[1])[:SHOWN]:
         text = f"{label(other)} {other_amount}"
         if other_notes:
             text += " [" + "; ".join(other_notes) + "]"
         parts.append(text)
+    if len(contributors) > SHOWN:
+        rest = sum(c[1] for c in sorted(contributors, key=lambda c: -c[1])[SHOWN:])
+        parts.append(f"and {len(contributors) - SHOWN} more reserving {rest}")
     worst = [n for c in contributors for n in c[3] if not n.startswith("from SAM")]
     caveat = ("; worst case: functions under a condition counted, Fn::If at its largest branch" if worst else "")
     skipped = (f"; {uncounted} function{'s' if uncounted != 1 else ''} with a reserved concurrency not "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..values import Known, ResourceRef, Unknown, Value, arn_fields, describe, has_unknown_part, native_name, shown
+from ..values import Known, ResourceRef, Unknown, Value, arn_fields, chain, describe, has_unknown_part, native_name, shown
 from .entities import Entity
 
 
@@ -38,10 +38,19 @@ class Target:
     fifo_value: Value | None = None  # the entity's FIFO property, for related links
     unknown: str | None = None  # why it cannot be decided
     cause: str | None = None  # of the unknown (values.CAUSES)
+    chain: str | None = None  # how a parameter's default reached the property (values.chain)
 
     @property
     def text(self) -> str:
-        return shown(self.value)  # an ARN known in part as written
+        text = shown(self.value)  # an ARN known in part as written
+        return f"{text} ({self.chain})" if self.chain else text
+
+    @property
+    def quoted(self) -> str:
+        """The value in quotes, then how a parameter default reached it (``'x' (Destination <-
+        !Ref P <- default 'x')``)."""
+        text = f"'{shown(self.value)}'"
+        return f"{text} ({self.chain})" if self.chain else text
 
     @property
     def source(self):
@@ -159,6 +168,7 @@ def targets_of(model, owner, value: Value, fallback: str):
         if target.form == "unknown":
             yield Unsure(owner, f"{native_name(leaf, fallback)} <- {target.unknown}", leaf.source, target.cause)
             continue
+        target.chain = chain(value, leaf, fallback)
         yield target
 
 

@@ -14,6 +14,8 @@ form's logical IDs; what SAM generates counts as the SAM resource it is named af
   skipped with the translator's reason.
 - Every pair of SAM's own translator test suite in ``../shared/corpus`` (input YAML, expected
   output JSON) is compared when the corpus is present.
+- A fixed sample of the corpus's other SAM templates (real projects) is translated here and
+  compared the same way.
 
 Rules left out, and why: ``sam_oracle.LEFT_OUT``.  Differences that are deliberate (the rule's
 documentation says why, with a fixture on each side) or that come from the stored file rather
@@ -33,6 +35,7 @@ import sam_oracle
 from lambdalint.config import load_config
 from lambdalint.discover import load_cfn_file
 from lambdalint.engine import load_rules
+from lambdalint.frontends.sam import is_sam
 from lambdalint.parameters import load_parameters
 from lambdalint.runner import lint
 
@@ -178,3 +181,45 @@ def test_sorted_outputs_agree_when_translated_here(shared_dir, tmp_path, monkeyp
         cfn_path.write_text(json.dumps(sam_oracle.translate(template)), encoding="utf-8")
         ids = sam_oracle.owners(template)
         assert not sam_oracle.differences(_outcome(sam_path, ids, config), _outcome(cfn_path, ids, config)), name
+
+
+# -- the other SAM templates of the corpus, translated here -------------------------------------
+
+SAMPLE_EVERY = 8  # a fixed sample of the corpus's other SAM templates (all of them: about 25 s CPU)
+
+
+def _corpus_templates(corpus: Path) -> list[Path]:
+    paths = sorted(p for p in (corpus / "sam").rglob("*") if p.suffix in (".yaml", ".yml", ".json", ".template")
+                   and "_constructed" not in p.parts and "tests__translator__input__" not in p.name)
+    return paths[::SAMPLE_EVERY]
+
+
+def test_corpus_templates_agree_with_their_translation(shared_dir, tmp_path, monkeypatch):
+    """Real SAM templates (AWS samples, the SAM CLI's tests, ...) translated offline here: both
+    forms agree.  Package checks (LL108) are left out: the translation is written elsewhere, so
+    local code paths do not resolve from it."""
+    corpus = shared_dir / "corpus"
+    paths = _corpus_templates(corpus)
+    if not paths:
+        pytest.skip("no SAM templates in the corpus")
+    monkeypatch.chdir(tmp_path)
+    config = _config()
+    compared, report = 0, []
+    for index, sam_path in enumerate(paths):
+        template = getattr(load_cfn_file(sam_path, True), "data", None)
+        if not isinstance(template, dict) or not is_sam(template):
+            continue
+        try:
+            translated = sam_oracle.translate(template)
+        except sam_oracle.Rejected:
+            continue
+        cfn_path = tmp_path / f"{index}.json"
+        cfn_path.write_text(json.dumps(translated), encoding="utf-8")
+        ids = sam_oracle.owners(template)
+        found = [d for d in sam_oracle.differences(_outcome(sam_path, ids, config), _outcome(cfn_path, ids, config))
+                 if d[0] != "LL108"]
+        compared += 1
+        case = str(sam_path.relative_to(corpus))
+        report += [f"{case}: {rule} {who}: {what}" for rule, who, what in _unexpected(case, found)]
+    assert compared > len(paths) // 2, (compared, len(paths))
+    assert not report, f"{len(report)} differences in {compared} templates:\n" + "\n".join(report)

@@ -78,7 +78,8 @@ from lambdalint import data
 from lambdalint.document import Source
 from lambdalint.rulehelpers import key_source
 from lambdalint.rulekit import Issue, Rule, Sure, Unsure, blocked
-from lambdalint.values import PLACEHOLDER, Known, ResourceRef, Unknown, cause_of, describe, native_name, placeholder_kind
+from lambdalint.values import (PLACEHOLDER, Known, Reason, ResourceRef, Unknown, cause_of, describe, native_name,
+                              placeholder_kind, reason_cause)
 
 RULE = Rule(
     id="LL104",
@@ -161,11 +162,13 @@ def _length(model, value):
         else:
             lows.append(0)
             highs.append(None)
-            unknown = unknown or (leaf.reason if isinstance(leaf, Unknown) else "a non-scalar value")
+            if unknown is None:
+                unknown = leaf.reason if isinstance(leaf, Unknown) else "a non-scalar value"
+                unknown = Reason(unknown, leaf.cause if isinstance(leaf, Unknown) else "unsupported")
             continue
         low, high, why = _text_bounds(model, text)
-        if why and isinstance(leaf, Unknown):
-            why = leaf.reason
+        if why:  # a part of no known bound: an attribute (known once deployed) or the leaf's unknown
+            why = Reason(leaf.reason, leaf.cause) if isinstance(leaf, Unknown) else Reason(why, "after-apply")
         lows.append(low)
         highs.append(high)
         unknown = unknown or why
@@ -208,7 +211,7 @@ def check(model, fn, options):
             total += len(key) + low
             most = None if most is None or high is None else most + len(key) + high
             sizes.append((len(key) + low, key))
-            unknown = unknown or (f"{key} <- {why}" if why else None)
+            unknown = unknown or (Reason(f"{key} <- {why}", reason_cause(why)) if why else None)
         at = key_source(variables.source, "Variables")
         if total > LIMIT:
             largest = ", ".join(f"{k} ({n})" for n, k in sorted(sizes, reverse=True)[:3])
@@ -219,7 +222,8 @@ def check(model, fn, options):
             if deploy_time:
                 yield Sure(fn, f"environment size at most {most} characters with the documented bounds")
         elif unknown:
-            yield Unsure(fn, f"environment size: {total} characters known, {unknown}", at, cause_of(variables) or "other")
+            yield Unsure(fn, f"environment size: {total} characters known, {unknown}", at,
+                         reason_cause(unknown) or cause_of(variables) or "other")
         else:
             yield Unsure(fn, f"environment size: {total} to {most} characters, over the {LIMIT} limit only if the "
                              f"values known at deploy time are long: {widest[1]}", at, cause_of(variables) or "after-apply")

@@ -146,6 +146,15 @@ class Model:
                              or getattr(entity, "topic_name", None) or Unknown(""))
             if name and "${" not in name:
                 self._function_names["${" + entity.node + ".name}"] = name
+        # the literal resource parts of named entities' ARNs, by kind: a policy naming one of
+        # them is about that entity, not about another whose name is generated or unknown
+        self.literal_resources: dict[str, set] = {}
+        for entity in self.by_class[Queue] + self.by_class[Topic] + self.by_class[Function]:
+            name = known_str(getattr(entity, "function_name", None) or getattr(entity, "queue_name", None)
+                             or getattr(entity, "topic_name", None) or Unknown(""))
+            if name and "${" not in name:
+                self.literal_resources.setdefault(entity.kind, set()).add(
+                    ("function:" if entity.kind == "lambda:function" else "") + name)
         for role in self.by_class[Role]:
             self._resolve_role(role)
         return self
@@ -204,7 +213,10 @@ class Model:
                     continue
                 arn = known_str(leaf)
                 if arn is None:
-                    problems.append(Reason(f"managed policy {describe(leaf)}", cause_of(leaf)))
+                    target = self.entity(leaf)  # e.g. a Terraform data source's ARN
+                    kind = getattr(target, "kind", "")
+                    problems.append(Reason(f"managed policy {describe(leaf)}", cause_of(leaf) or (
+                        "data-source" if kind.startswith("data:") else "after-apply" if target is not None else "other")))
                     continue
                 name = arn.rsplit("/", 1)[-1]
                 entry = managed.get(name)

@@ -147,11 +147,13 @@ def action_matches(pattern: str, action: str) -> bool:
     return bool(_glob(pattern, True).match(action))
 
 
-def resource_matches(pattern: str, target: str) -> bool | None:
+def resource_matches(pattern: str, target: str, others: frozenset = frozenset()) -> bool | None:
     """Does an IAM resource pattern match a target ARN?  Both may hold placeholders (see
     ``values.PLACEHOLDER``): ``${A.arn}``/``${A.name}`` stand for entity A alone, so they never
     equal B's; a pseudo parameter is the deployment's own; ``${?...}`` may be any text, so only a
-    literal part that already differs (or a wildcard that covers it) decides."""
+    literal part that already differs (or a wildcard that covers it) decides.  ``others`` holds
+    the literal resource parts (``orders``, ``function:worker``) that name other entities of the
+    model: a pattern naming one of them is not about an entity whose name is a placeholder."""
     if pattern == "*":
         return True
     unknown = has_unknown_part(pattern) or has_unknown_part(target)
@@ -178,6 +180,8 @@ def resource_matches(pattern: str, target: str) -> bool | None:
             # same placeholder matches for sure
             if p.strip("*") == "":
                 continue
+            if p in others and "${" not in p and _entities(t):
+                return False  # another entity's literal name: not this one's
             if "*" in p and not has_unknown_part(p) and _glob(PSEUDO.sub("*", p), False).match(t):
                 continue  # a wildcard covers the generated part (log-group:/aws/lambda/*)
             if not has_unknown_part(p) and not _could_match(PSEUDO.sub("*", p), t):
@@ -212,7 +216,7 @@ def _could_match(pattern: str, target: str) -> bool:
     return literal.startswith(prefix) or prefix.startswith(literal)
 
 
-def _statement_covers(stmt: Statement, action: str, targets: list[str]) -> bool | None:
+def _statement_covers(stmt: Statement, action: str, targets: list[str], others: frozenset = frozenset()) -> bool | None:
     if stmt.actions is not None:
         if not any(action_matches(p, action) for p in stmt.actions):
             return False
@@ -221,12 +225,12 @@ def _statement_covers(stmt: Statement, action: str, targets: list[str]) -> bool 
     results = []
     for target in targets:
         if stmt.resources is not None:
-            matches = [resource_matches(p, target) for p in stmt.resources]
+            matches = [resource_matches(p, target, others) for p in stmt.resources]
             if any(m is True for m in matches):
                 return True
             results.append(None if any(m is None for m in matches) else False)
         else:
-            matches = [resource_matches(p, target) for p in stmt.not_resources or []]
+            matches = [resource_matches(p, target, others) for p in stmt.not_resources or []]
             if not any(matches):
                 return True if all(m is False for m in matches) else None
             results.append(False)
@@ -235,19 +239,20 @@ def _statement_covers(stmt: Statement, action: str, targets: list[str]) -> bool 
     return None if any(r is None for r in results) else False
 
 
-def allows(role: Role, action: str, targets: list[str] | None = None) -> Decision:
-    """Whether ``role`` allows ``action`` on any of ``targets`` (ARN strings; default ``*``)."""
+def allows(role: Role, action: str, targets: list[str] | None = None, others: frozenset = frozenset()) -> Decision:
+    """Whether ``role`` allows ``action`` on any of ``targets`` (ARN strings; default ``*``);
+    ``others``: see :func:`resource_matches`."""
     targets = targets or ["*"]
     undecided = list(role.unresolved)
     conditional: list[Statement] = []
     for stmt in role.statements:
         if stmt.effect == "Deny" and not stmt.has_condition:
-            if _statement_covers(stmt, action, targets) is True and stmt.unknown is None:
+            if _statement_covers(stmt, action, targets, others) is True and stmt.unknown is None:
                 return Decision(False, stmt, f"denied by {stmt.origin}")
     for stmt in role.statements:
         if stmt.effect != "Allow":
             continue
-        covered = _statement_covers(stmt, action, targets)
+        covered = _statement_covers(stmt, action, targets, others)
         if covered is True and stmt.unknown is None:
             if stmt.has_condition:  # allowed only when the condition holds at request time
                 conditional.append(stmt)

@@ -221,9 +221,11 @@ def role_allows(model, role, action: str, leaf: Value, suffix: str = ""):
     if len(candidates) == 1 and entity is not None and entity.kind in _ARN_SHAPE:
         candidates.append(_ARN_SHAPE[entity.kind].format(name="${" + ref.node + ".name}"))
     candidates = [c + suffix for c in candidates]
+    # literal names of the other entities of its kind: a policy on one of them is not about this one
+    others = frozenset(getattr(model, "literal_resources", {}).get(entity.kind, ())) if entity is not None else frozenset()
     if len(candidates) <= 1:
-        return iam.allows(role, action, candidates)
-    decisions = [iam.allows(role, action, [c]) for c in candidates]
+        return iam.allows(role, action, candidates, others)
+    decisions = [iam.allows(role, action, [c], others) for c in candidates]
     for decision in decisions:
         if decision.allowed is False and decision.statement is not None:
             return decision  # an explicit Deny

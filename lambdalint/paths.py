@@ -84,6 +84,17 @@ def project_of(paths):
         _current.reset(token)
 
 
+@contextlib.contextmanager
+def project_unless_set(paths):
+    """The current run's project, or (for a direct API call outside a run, e.g. evaluating one
+    Terraform directory) the project of ``paths`` for the duration."""
+    if _current.get() is not None:
+        yield _current.get()
+        return
+    with project_of(paths) as current:
+        yield current
+
+
 def confine(value, base_dir: str, what: str = "path"):
     """A path value written in an input, checked against the project.
 

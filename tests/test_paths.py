@@ -102,3 +102,18 @@ def test_ll108_symlink_out_of_the_project_is_not_followed(tmp_path, monkeypatch)
     report = lint(["."], Config(select=["LL108"]))
     assert [f for f in report.findings if f.rule == "LL108"] == []
     assert any("CodeUri src is outside the project" in u.reason for u in report.unknowns)
+
+
+def test_terraform_local_module_outside_the_project_is_not_read(tmp_path, monkeypatch):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/main.tf").write_text('resource "aws_lambda_function" "x" {\n  timeout = 5000\n}\n')
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj/main.tf").write_text('module "m" {\n  source = "../elsewhere"\n}\n')
+    monkeypatch.chdir(tmp_path / "proj")
+    report = lint(["."], Config(select=["LL004", "LL101"]))
+    assert report.findings == [] and report.functions == 0
+    assert [u.reason for u in report.unknowns] == [
+        "module call module.m: module source '../elsewhere' is outside the project (.); lambdalint reads only "
+        "files under the paths it was given"]
+    monkeypatch.chdir(tmp_path)  # from the directory above, both are inside
+    assert lint(["proj"], Config(select=["LL101"])).functions == 1

@@ -43,6 +43,7 @@ from typing import Any, Callable
 
 from ...document import Document, ParseError, Source
 from ...load.hcl import Block, Traversal
+from ...paths import project_unless_set
 from ...values import Absent, Either, Known, ResourceRef, Unknown, Value
 from .expressions import ExpressionEvaluator, Scope
 from .files import is_tfvars, load_module_dir, read_tfvars
@@ -103,7 +104,8 @@ def evaluate_module_ex(directory_docs: list[Document], container: str, variables
     root.reusable = is_reusable_module(docs)
     ev.root_directory = directory
     ev.installed = installed_modules(directory)  # registry and git modules `terraform init` installed
-    ev.run(root)
+    with project_unless_set([directory]):  # called outside a run: its directory is the project
+        ev.run(root)
     stats = {"steps": ev.steps, "characters": ev.characters, "instances": ev.instance_total,
              "largest_expansion": ev.largest_expansion,
              "longest_string": ev.longest, "largest_collection": ev.largest, "module_depth": ev.deepest_module}

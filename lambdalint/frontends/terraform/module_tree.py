@@ -198,7 +198,10 @@ class ModuleCalls:
         if module.depth + 1 > MAX_MODULE_DEPTH:
             return None, f"module source '{source}' not read (modules nested more than {MAX_MODULE_DEPTH} deep: the budget)", None
         if _is_local(source):
-            path = os.path.normpath(os.path.join(module.directory, source))
+            path = project().resolve(source, module.directory)
+            if path is None:
+                return None, (f"module source '{source}' is outside the project ({project().describe()}); "
+                              "lambdalint reads only files under the paths it was given"), None
         else:
             path, reason = self.installed_dir(source, key, version_expr, scope, doc)
             if path is None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 from ..document import Source
 from ..model import entities as m
 from ..model.principals import INVOCATION_OF_PRINCIPAL, esm_kind, principal_service
-from ..values import Absent, Known, Reason, ResourceRef, Unknown, Value, known_str
+from ..values import Absent, Known, Reason, Unknown, Value, known_str
 from .cfn_base import function_entity, ref_kind, with_default
+from .cfn_triggers import PUSH_BUILDERS, refs as _refs, topic_subscriptions
 
 
 def _function(fe, lid, props, path):
@@ -52,6 +53,13 @@ def _role(fe, lid, props, path):
 def _policy(fe, lid, props, path):
     return [m.Policy(fe.r.node(lid), lid, "iam:policy", fe.header(lid),
                      document=fe.get(props, "PolicyDocument", path, lid), roles=fe.get(props, "Roles", path, lid))]
+
+
+def _role_policy(fe, lid, props, path):
+    """``AWS::IAM::RolePolicy``: one inline policy of one role (``RoleName``)."""
+    role = fe.get(props, "RoleName", path, lid)
+    return [m.Policy(fe.r.node(lid), lid, "iam:policy", fe.header(lid),
+                     document=fe.get(props, "PolicyDocument", path, lid), roles=Known([role], role.source))]
 
 
 def _managed_policy(fe, lid, props, path):
@@ -125,8 +133,9 @@ def _queue(fe, lid, props, path):
 
 
 def _topic(fe, lid, props, path):
-    return [m.Topic(fe.r.node(lid), lid, "sns:topic", fe.header(lid), topic_name=fe.get(props, "TopicName", path, lid),
-                    fifo=with_default(fe.get(props, "FifoTopic", path, lid), False))]
+    topic = m.Topic(fe.r.node(lid), lid, "sns:topic", fe.header(lid), topic_name=fe.get(props, "TopicName", path, lid),
+                    fifo=with_default(fe.get(props, "FifoTopic", path, lid), False))
+    return [topic] + topic_subscriptions(fe, lid, props, path)
 
 
 # properties that only one kind of event source accepts: the mapping's kind even when its source
@@ -233,91 +242,12 @@ def _alarm(fe, lid, props, path):
                     metric=get("MetricName"), dimensions=Known(dims, raw_dims.source))]
 
 
-def _subscription(fe, lid, props, path):
-    get = lambda key: fe.get(props, key, path, lid)  # noqa: E731
-    if (known_str(get("Protocol")) or "").lower() != "lambda":
-        return [m.Resource(fe.r.node(lid), lid, "sns:subscription", fe.header(lid))]
-    return [m.Trigger(fe.r.node(lid), lid, "lambda:trigger", fe.header(lid), function=get("Endpoint"), source_kind="sns",
-                      invocation="async", event_source=get("TopicArn"))]
-
-
-LAMBDA_TARGET_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version")
-
-
-def _function_refs(fe, value: Value) -> list[Value]:
-    """References to a function (or its alias/version) in a push source's target."""
-    return [ref for ref in _refs(value) if fe.r.resource_type(ref.value.name) in LAMBDA_TARGET_TYPES]
-
-
-def _refs(value: Value) -> list[Value]:
-    """The resource references in a value: a ResourceRef, or the tokens ``${<node>.<attr>}``
-    inside a string built with Sub/Join (an integration URI, an execute-api ARN)."""
-    import re
-
-    found = []
-    for leaf in value.leaves():
-        if isinstance(leaf, Known) and isinstance(leaf.value, ResourceRef):
-            found.append(leaf)
-        elif isinstance(leaf, Known) and isinstance(leaf.value, str):
-            for token in re.findall(r"\$\{([^}]*#[^}]*)\}", leaf.value):
-                node, _, attr = token.rpartition(".")
-                found.append(Known(ResourceRef(node, attr, node.rsplit("#", 1)[-1]), leaf.source))
-    return found
-
-
-def _push_triggers(fe, lid, functions: list, kind: str, invocation: str, source: Value) -> list:
-    return [m.Trigger(f"{fe.r.node(lid)}/trigger/{index}", lid, "lambda:trigger", fe.header(lid), function=fn,
-                      source_kind=kind, invocation=invocation, event_source=source)
-            for index, fn in enumerate(functions)]
-
-
-def _bucket(fe, lid, props, path):
-    notifications = fe.get(props, "NotificationConfiguration", path, lid)
-    configurations = fe.sub(notifications, "LambdaConfigurations")
-    functions = []
-    if isinstance(configurations, Known) and isinstance(configurations.value, list):
-        for item in configurations.value:
-            functions.extend(_function_refs(fe, fe.sub(item, "Function")))
-    self_ref = Known(ResourceRef(fe.r.node(lid), "arn", lid), fe.header(lid))
-    return [m.Resource(fe.r.node(lid), lid, "s3:bucket", fe.header(lid))] + _push_triggers(
-        fe, lid, functions, "s3", "async", self_ref)
-
-
-def _events_rule(fe, lid, props, path):
-    targets = fe.get(props, "Targets", path, lid)
-    functions = []
-    if isinstance(targets, Known) and isinstance(targets.value, list):
-        for item in targets.value:
-            functions.extend(_function_refs(fe, fe.sub(item, "Arn")))
-    self_ref = Known(ResourceRef(fe.r.node(lid), "arn", lid), fe.header(lid))
-    return [m.Resource(fe.r.node(lid), lid, "events:rule", fe.header(lid))] + _push_triggers(
-        fe, lid, functions, "events", "async", self_ref)
-
-
-def _api_method(fe, lid, props, path):
-    integration = fe.get(props, "Integration", path, lid)
-    functions = _function_refs(fe, fe.sub(integration, "Uri"))
-    # a non-proxy integration may ask for an asynchronous invoke (X-Amz-Invocation-Type: 'Event')
-    parameters = fe.sub(integration, "RequestParameters")
-    invocation_type = known_str(fe.sub(parameters, "integration.request.header.X-Amz-Invocation-Type")) or ""
-    invocation = "async" if invocation_type.strip("'\"") == "Event" else "sync"
-    return [m.Resource(fe.r.node(lid), lid, "apigateway:method", fe.header(lid))] + _push_triggers(
-        fe, lid, functions, "apigateway", invocation, fe.get(props, "RestApiId", path, lid))
-
-
-def _api_v2_integration(fe, lid, props, path):
-    functions = _function_refs(fe, fe.get(props, "IntegrationUri", path, lid))
-    triggers = _push_triggers(fe, lid, functions, "apigateway", "sync", fe.get(props, "ApiId", path, lid))
-    for trigger in triggers:
-        trigger.http_api = True
-    return [m.Resource(fe.r.node(lid), lid, "apigateway:integration", fe.header(lid))] + triggers
-
-
 BUILDERS = {
     "AWS::Lambda::Function": _function,
     "AWS::IAM::Role": _role,
     "AWS::IAM::Policy": _policy,
     "AWS::IAM::ManagedPolicy": _managed_policy,
+    "AWS::IAM::RolePolicy": _role_policy,
     "AWS::EC2::Subnet": _subnet,
     "AWS::EC2::RouteTable": _route_table,
     "AWS::EC2::Route": _route,
@@ -329,7 +259,6 @@ BUILDERS = {
     "AWS::EC2::VPCEndpoint": _endpoint,
     "AWS::SQS::Queue": _queue,
     "AWS::SNS::Topic": _topic,
-    "AWS::SNS::Subscription": _subscription,
     "AWS::Lambda::EventSourceMapping": _esm,
     "AWS::Lambda::EventInvokeConfig": _invoke_config,
     "AWS::Lambda::Alias": _alias,
@@ -339,8 +268,5 @@ BUILDERS = {
     "AWS::CloudWatch::Alarm": _alarm,
     "AWS::DynamoDB::Table": _named_resource("TableName", "dynamodb:table"),
     "AWS::Kinesis::Stream": _named_resource("Name", "kinesis:stream"),
-    "AWS::S3::Bucket": _bucket,
-    "AWS::Events::Rule": _events_rule,
-    "AWS::ApiGateway::Method": _api_method,
-    "AWS::ApiGatewayV2::Integration": _api_v2_integration,
+    **PUSH_BUILDERS,
 }

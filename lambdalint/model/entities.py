@@ -263,6 +263,7 @@ class EventSourceMapping(Entity):
     def links(self):
         yield "triggers", self.function
         yield "polls", self.event_source
+        yield "sends-failures-to", self.on_failure
 
 
 @dataclass(eq=False)
@@ -301,6 +302,9 @@ class EventInvokeConfig(Entity):
 
     def links(self):
         yield "configures", self.function
+        for reason, destination in (("sends-successes-to", self.on_success), ("sends-failures-to", self.on_failure)):
+            if destination is not None:
+                yield reason, destination.target
 
 
 @dataclass(eq=False)

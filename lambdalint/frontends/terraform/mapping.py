@@ -11,101 +11,11 @@ import re
 
 from ...model import entities as m
 from ...values import Absent, Known, ResourceRef, Unknown, Value, known_int, known_str, ref_of
-from ...model.principals import INVOCATION_OF_PRINCIPAL, esm_kind, principal_service
+from ...model.principals import esm_kind
+from .mapping_iam import _POLICY_DOCUMENTS, IAM_BUILDERS
+from .mapping_triggers import TRIGGER_BUILDERS
 from .resources import TfResource
-
-KIND_OF_TF_TYPE = {
-    "aws_lambda_function": "lambda:function",
-    "aws_sqs_queue": "sqs:queue",
-    "aws_sns_topic": "sns:topic",
-    "aws_dynamodb_table": "dynamodb:table",
-    "aws_s3_bucket": "s3:bucket",
-    "aws_cloudwatch_event_bus": "events:event-bus",
-    "aws_cloudwatch_event_rule": "events:rule",
-    "aws_kinesis_stream": "kinesis:stream",
-    "aws_sfn_state_machine": "states:state-machine",
-    "aws_cloudwatch_log_group": "logs:log-group",
-    "aws_kms_key": "kms:key",
-    "aws_msk_cluster": "kafka:cluster",
-    "aws_mq_broker": "mq:broker",
-    "aws_security_group": "ec2:security-group",
-    "aws_api_gateway_rest_api": "apigateway:rest-api",
-    "aws_apigatewayv2_api": "apigateway:http-api",
-    "aws_egress_only_internet_gateway": "ec2:egress-only-internet-gateway",
-}
-
-
-def _kind(tf_type: str) -> str:
-    if tf_type in KIND_OF_TF_TYPE:
-        return KIND_OF_TF_TYPE[tf_type]
-    parts = tf_type.split("_")
-    return f"{parts[1]}:{'-'.join(parts[2:]) or parts[1]}" if len(parts) > 1 else "unknown:" + tf_type
-
-
-class _Attrs:
-    """Attribute access on one resource with Terraform's notion of "not set"."""
-
-    def __init__(self, resource: TfResource):
-        self.r = resource
-        self.header = resource.source
-
-    def __call__(self, name: str, default=None) -> Value:
-        value = self.r.values.get(name)
-        return self.normalize(value, default, self.header, name)
-
-    @staticmethod
-    def normalize(value, default, header, name=None) -> Value:
-        if value is None or (isinstance(value, Known) and (value.value is None or value.value == "" or value.value == [])):
-            return Known(default, getattr(value, "source", None) or header) if default is not None else Absent(
-                getattr(value, "source", None) or header, name)
-        return value
-
-    def block(self, name: str) -> Value:
-        """The first nested block ``name`` as a Known mapping (or Absent/Unknown)."""
-        value = self.r.values.get(name)
-        if isinstance(value, Known) and isinstance(value.value, list):
-            if not value.value:
-                return Absent(value.source)
-            return value.value[0]
-        if isinstance(value, Known) and isinstance(value.value, dict):
-            return value
-        return self.normalize(value, None, self.header)
-
-    def blocks(self, name: str) -> list[Value]:
-        value = self.r.values.get(name)
-        if isinstance(value, Known) and isinstance(value.value, list):
-            return list(value.value)
-        return []
-
-    def sub(self, block: Value, name: str, default=None) -> Value:
-        if isinstance(block, Known) and isinstance(block.value, list):
-            block = block.value[0] if block.value else Absent(block.source)
-        if isinstance(block, Known) and isinstance(block.value, dict):
-            return self.normalize(block.value.get(name), default, block.source or self.header, name)
-        if isinstance(block, Unknown):
-            return block
-        return Known(default, self.header) if default is not None else Absent(self.header, name)
-
-
-def _unconfigured(r: TfResource, *path: str) -> bool:
-    """Plan only: the attribute (``"logging_config", "log_group"`` for one in a block) is not in
-    the configuration, so a "known after apply" value there is what the provider computes
-    (Optional+Computed attributes), not something the user set."""
-    expressions = r.extra.get("configured")
-    if not isinstance(expressions, dict):
-        return False  # HCL / JSON, or no configuration in the plan
-    for key in path:
-        if isinstance(expressions, list):
-            expressions = expressions[0] if expressions else {}
-        if not isinstance(expressions, dict) or key not in expressions:
-            return True
-        expressions = expressions[key]
-    return False
-
-
-def _entity(cls, r: TfResource, kind: str | None = None, **fields):
-    return cls(r.node, r.address, kind or _kind(r.type), r.source, native_type=r.type, **fields)
-
+from .tfmap import _Attrs, _entity, _kind, _unconfigured
 
 def _written_empty(block: Value, name: str, value: Value) -> Value:
     """``name = []`` in ``block`` (null in a plan) as ``Known([])`` at that line; else ``value``."""
@@ -143,107 +53,6 @@ def _function(r: TfResource, a: _Attrs):
         tracing=a.sub(a.block("tracing_config"), "mode"), reserved_concurrency=reserved,
         capacity_provider=a.block("capacity_provider_config"),
         log_group=log_group)]
-
-
-# data "aws_iam_policy_document" resources by node, set by add_resources: a plan leaves the
-# ``json`` of a document with unknown arguments unknown, but lists the arguments themselves.
-_POLICY_DOCUMENTS: dict[str, TfResource] = {}
-
-
-def _unset(value) -> bool:
-    return isinstance(value, Known) and (value.value is None or value.value == [])
-
-
-def _document_of(value: Value) -> Value | None:
-    """``data.aws_iam_policy_document.x.json`` (a reference left by a plan) -> the policy tree."""
-    ref = value.value
-    r = _POLICY_DOCUMENTS.get(ref.node)
-    if r is None or ref.attr not in ("json", "minified_json"):
-        return None
-    from .policy_document import policy_tree
-
-    def clean(v):
-        if isinstance(v, Known) and isinstance(v.value, dict):
-            return Known({k: clean(x) for k, x in v.value.items() if not _unset(x)}, v.source)
-        if isinstance(v, Known) and isinstance(v.value, list):
-            return Known([clean(x) for x in v.value], v.source)
-        return v
-
-    document = policy_tree({k: clean(v) for k, v in r.values.items() if not _unset(v)}, r.source)
-    # A plan lists `"${aws_s3_bucket.b.arn}/*"` and `aws_s3_bucket.b.arn` alike: a reference put
-    # into a resource pattern may have text after it, which stays unknown.
-    for stmt in document.value["Statement"].value:
-        body = stmt.value if isinstance(stmt, Known) and isinstance(stmt.value, dict) else {}
-        for key in ("Resource", "NotResource"):
-            items = body[key].value if isinstance(body.get(key), Known) and isinstance(body[key].value, list) else []
-            for i, item in enumerate(items):
-                if isinstance(item, Known) and isinstance(item.value, ResourceRef):
-                    items[i] = Known(item.value.token() + "${known after apply}", item.source)
-    return document
-
-
-def _policy_value(value: Value) -> Value:
-    """Policy attributes are JSON strings (heredoc, file) or, from jsonencode, structures."""
-    if isinstance(value, Known) and isinstance(value.value, ResourceRef):
-        return _document_of(value) or value
-    if isinstance(value, Known) and isinstance(value.value, str):
-        import json
-
-        try:
-            raw = json.loads(value.value)
-        except ValueError:
-            return Unknown("policy is not valid JSON", value.source)
-        return _wrap(raw, value.source)
-    return value
-
-
-def _wrap(raw, source):
-    if isinstance(raw, dict):
-        return Known({k: _wrap(v, source) for k, v in raw.items()}, source)
-    if isinstance(raw, list):
-        return Known([_wrap(v, source) for v in raw], source)
-    return Known(raw, source)
-
-
-def _role(r, a):
-    role = _entity(m.Role, r, role_name=a("name"))
-    for index, block in enumerate(a.blocks("inline_policy")):
-        name = known_str(a.sub(block, "name")) or str(index)
-        document = _policy_value(a.sub(block, "policy"))
-        if not document.absent:
-            role.inline_documents.append((f"inline policy {name} of {r.address}", document, block.source))
-    arns = a("managed_policy_arns")
-    if isinstance(arns, Unknown) and _unconfigured(r, "managed_policy_arns"):
-        # plan: not configured, so "known after apply" only lists the attachments made elsewhere
-        # (aws_iam_role_policy_attachment, mapped on their own)
-        arns = Absent(arns.source)
-    if isinstance(arns, Known) and isinstance(arns.value, list):
-        role.managed_arns.extend(arns.value)
-    elif isinstance(arns, Unknown):
-        role.managed_arns.append(arns)
-    return [role]
-
-
-def _role_policy(r, a):
-    return [_entity(m.Policy, r, "iam:policy", document=_policy_value(a("policy")),
-                    roles=Known([a("role")], a.header))]
-
-
-def _policy(r, a):
-    return [_entity(m.Policy, r, "iam:policy", document=_policy_value(a("policy")), policy_arn_managed=True)]
-
-
-def _attachment(r, a):
-    return [_entity(m.RoleAttachment, r, "iam:role-policy-attachment", role=a("role"), policy_arn=a("policy_arn"))]
-
-
-def _policy_attachment(r, a):
-    found = []
-    roles = a("roles")
-    for index, role in enumerate(roles.value if isinstance(roles, Known) and isinstance(roles.value, list) else []):
-        found.append(m.RoleAttachment(f"{r.node}/role[{index}]", r.address, "iam:role-policy-attachment", r.source,
-                                      native_type=r.type, role=role, policy_arn=a("policy_arn")))
-    return found
 
 
 _ZONE_LIST = re.compile(r"(?:^|\.)data\.aws_availability_zones\.[^.]+$")
@@ -379,21 +188,6 @@ def _provisioned(r, a):
                     is_version=is_version)]
 
 
-def _permission(r, a):
-    permission = _entity(m.Permission, r, "lambda:permission", function=a("function_name"), action=a("action"),
-                         principal=a("principal"), source_arn=a("source_arn"), source_account=a("source_account"))
-    found = [permission]
-    service = principal_service(permission.principal)
-    if service in INVOCATION_OF_PRINCIPAL:
-        trigger = m.Trigger(r.node + "/trigger", r.address, "lambda:trigger", r.source, native_type=r.type,
-                            function=permission.function, source_kind=service,
-                            invocation=INVOCATION_OF_PRINCIPAL[service], event_source=permission.source_arn)
-        if hasattr(trigger, "from_permission"):
-            trigger.from_permission = True
-        found.append(trigger)
-    return found
-
-
 def _log_group(r, a):
     retention = a("retention_in_days")
     if known_int(retention) == 0:
@@ -406,69 +200,8 @@ def _alarm(r, a):
                     dimensions=a("dimensions"))]
 
 
-def _trigger(r, a, function: Value, kind: str, invocation: str, source: Value, suffix=""):
-    return m.Trigger(r.node + suffix, r.address, "lambda:trigger", r.source, native_type=r.type, function=function,
-                     source_kind=kind, invocation=invocation, event_source=source)
-
-
-def _bucket_notification(r, a):
-    return [_trigger(r, a, a.sub(block, "lambda_function_arn"), "s3", "async", a("bucket"), f"/lambda[{i}]")
-            for i, block in enumerate(a.blocks("lambda_function"))]
-
-
-def _subscription(r, a):
-    if (known_str(a("protocol")) or "").lower() != "lambda":
-        return [_entity(m.Resource, r)]
-    return [_trigger(r, a, a("endpoint"), "sns", "async", a("topic_arn"))]
-
-
-def _event_target(r, a):
-    return [_trigger(r, a, a("arn"), "events", "async", a("rule"))]
-
-
-_EMBEDDED_REF = re.compile(r"\$\{([^}]*#[^}]*)\}")
-_FUNCTION_TYPES = ("aws_lambda_function", "aws_lambda_alias")
-
-
-def _integration_uri(value: Value) -> list[Value]:
-    """The function(s) an integration URI names: ``aws_lambda_function.f.invoke_arn`` itself, or
-    references inside the long form ``"arn:aws:apigateway:${region}:lambda:path/2015-03-31/
-    functions/${aws_lambda_function.f.arn}/invocations"`` (kept as ``${node.attr}`` tokens)."""
-    if not (isinstance(value, Known) and isinstance(value.value, str)):
-        return [value]
-    found = []
-    for token in _EMBEDDED_REF.findall(value.value):
-        node, _, attr = token.rpartition(".")
-        address = node.rsplit("#", 1)[-1]
-        parts = re.sub(r"\[[^\]]*\]", "", address).split(".")
-        if len(parts) >= 2 and parts[-2] in _FUNCTION_TYPES:
-            found.append(Known(ResourceRef(node, attr, address), value.source))
-    return found or [value]
-
-
-def _api_integration(r, a):
-    if r.type != "aws_api_gateway_integration":
-        triggers = [_trigger(r, a, uri, "apigateway", "sync", a("api_id"), f"/uri[{i}]" if i else "")
-                    for i, uri in enumerate(_integration_uri(a("integration_uri")))]
-        for trigger in triggers:
-            trigger.http_api = True  # API Gateway v2 (HTTP API): 30 s integration timeout
-        return triggers
-    # a non-proxy integration may ask for an asynchronous invoke (X-Amz-Invocation-Type: 'Event')
-    parameters = a("request_parameters")
-    header = parameters.value.get("integration.request.header.X-Amz-Invocation-Type") if isinstance(
-        parameters, Known) and isinstance(parameters.value, dict) else None
-    invocation = "async" if (known_str(header) or "").strip("'\"") == "Event" else "sync"
-    return [_trigger(r, a, uri, "apigateway", invocation, a("rest_api_id"), f"/uri[{i}]" if i else "")
-            for i, uri in enumerate(_integration_uri(a("uri")))]
-
-
 BUILDERS = {
     "aws_lambda_function": _function,
-    "aws_iam_role": _role,
-    "aws_iam_role_policy": _role_policy,
-    "aws_iam_policy": _policy,
-    "aws_iam_role_policy_attachment": _attachment,
-    "aws_iam_policy_attachment": _policy_attachment,
     "aws_subnet": _subnet,
     "aws_route_table": _route_table,
     "aws_default_route_table": _default_route_table,
@@ -487,14 +220,10 @@ BUILDERS = {
     "aws_lambda_function_event_invoke_config": _invoke_config,
     "aws_lambda_alias": _alias,
     "aws_lambda_provisioned_concurrency_config": _provisioned,
-    "aws_lambda_permission": _permission,
     "aws_cloudwatch_log_group": _log_group,
     "aws_cloudwatch_metric_alarm": _alarm,
-    "aws_s3_bucket_notification": _bucket_notification,
-    "aws_sns_topic_subscription": _subscription,
-    "aws_cloudwatch_event_target": _event_target,
-    "aws_api_gateway_integration": _api_integration,
-    "aws_apigatewayv2_integration": _api_integration,
+    **IAM_BUILDERS,
+    **TRIGGER_BUILDERS,
 }
 
 

@@ -1,0 +1,141 @@
+"""CloudFormation push sources onto model triggers: every resource type that names a function it
+invokes (S3 bucket notifications, SNS subscriptions, inline or separate, EventBridge rules and
+Scheduler schedules, CloudWatch Logs subscription filters, API Gateway integrations).
+
+A function may be named by reference (``!GetAtt Fn.Arn``, ``!Ref FnAlias``), inside a string
+built with ``Fn::Sub``/``Fn::Join`` (an integration URI), or by a literal Lambda ARN; the model
+ties aliases, versions and literal names to their function (``model/invoked.py``).
+``docs/relations.md`` lists every form with its fixture.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import entities as m
+from ..model.invoked import literal_function_name
+from ..values import Known, ResourceRef, Value, known_str
+
+LAMBDA_TARGET_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version")
+_TOKEN = re.compile(r"\$\{([^}]*#[^}]*)\}")
+
+
+def refs(value: Value) -> list[Value]:
+    """The resource references in a value: a ResourceRef, or the tokens ``${<node>.<attr>}``
+    inside a string built with Sub/Join (an integration URI, an execute-api ARN)."""
+    found = []
+    for leaf in value.leaves():
+        if isinstance(leaf, Known) and isinstance(leaf.value, ResourceRef):
+            found.append(leaf)
+        elif isinstance(leaf, Known) and isinstance(leaf.value, str):
+            for token in _TOKEN.findall(leaf.value):
+                node, _, attr = token.rpartition(".")
+                found.append(Known(ResourceRef(node, attr, node.rsplit("#", 1)[-1]), leaf.source))
+    return found
+
+
+def function_refs(fe, value: Value) -> list[Value]:
+    """What a push source's target names as its function: references to a function (or its
+    alias/version), and literal Lambda function ARNs (the model matches their names)."""
+    found = [ref for ref in refs(value) if fe.r.resource_type(ref.value.name) in LAMBDA_TARGET_TYPES]
+    for leaf in value.leaves():
+        text = known_str(leaf)
+        if text and "${" not in text and ":function:" in text and literal_function_name(text):
+            found.append(leaf)
+    return found
+
+
+def _triggers(fe, lid, functions: list, kind: str, invocation: str, source: Value, start: int = 0) -> list:
+    return [m.Trigger(f"{fe.r.node(lid)}/trigger/{start + index}", lid, "lambda:trigger", fe.header(lid), function=fn,
+                      source_kind=kind, invocation=invocation, event_source=source)
+            for index, fn in enumerate(functions)]
+
+
+def _self(fe, lid, attr="arn") -> Known:
+    return Known(ResourceRef(fe.r.node(lid), attr, lid), fe.header(lid))
+
+
+def _each(value: Value):
+    return value.value if isinstance(value, Known) and isinstance(value.value, list) else []
+
+
+def _subscription(fe, lid, props, path):
+    get = lambda key: fe.get(props, key, path, lid)  # noqa: E731
+    if (known_str(get("Protocol")) or "").lower() != "lambda":
+        return [m.Resource(fe.r.node(lid), lid, "sns:subscription", fe.header(lid))]
+    return [m.Trigger(fe.r.node(lid), lid, "lambda:trigger", fe.header(lid), function=get("Endpoint"), source_kind="sns",
+                      invocation="async", event_source=get("TopicArn"))]
+
+
+def topic_subscriptions(fe, lid, props, path) -> list:
+    """``AWS::SNS::Topic`` ``Subscription: [{Protocol: lambda, Endpoint: ...}]``: the topic
+    pushes to each Lambda endpoint, as an ``AWS::SNS::Subscription`` would."""
+    found = []
+    for index, item in enumerate(_each(fe.get(props, "Subscription", path, lid))):
+        if (known_str(fe.sub(item, "Protocol")) or "").lower() != "lambda":
+            continue
+        found.append(m.Trigger(f"{fe.r.node(lid)}/subscription/{index}", lid, "lambda:trigger", item.source or fe.header(lid),
+                               function=fe.sub(item, "Endpoint"), source_kind="sns", invocation="async",
+                               event_source=_self(fe, lid), native_type="AWS::SNS::Topic Subscription"))
+    return found
+
+
+def _bucket(fe, lid, props, path):
+    notifications = fe.get(props, "NotificationConfiguration", path, lid)
+    functions = []
+    for item in _each(fe.sub(notifications, "LambdaConfigurations")):
+        functions.extend(function_refs(fe, fe.sub(item, "Function")))
+    return [m.Resource(fe.r.node(lid), lid, "s3:bucket", fe.header(lid))] + _triggers(
+        fe, lid, functions, "s3", "async", _self(fe, lid))
+
+
+def _events_rule(fe, lid, props, path):
+    functions = []
+    for item in _each(fe.get(props, "Targets", path, lid)):
+        functions.extend(function_refs(fe, fe.sub(item, "Arn")))
+    return [m.Resource(fe.r.node(lid), lid, "events:rule", fe.header(lid))] + _triggers(
+        fe, lid, functions, "events", "async", _self(fe, lid))
+
+
+def _schedule(fe, lid, props, path):
+    """``AWS::Scheduler::Schedule`` ``Target.Arn``: EventBridge Scheduler invokes the function
+    with its execution role (no Lambda permission needed, unlike an EventBridge rule)."""
+    functions = function_refs(fe, fe.sub(fe.get(props, "Target", path, lid), "Arn"))
+    return [m.Resource(fe.r.node(lid), lid, "scheduler:schedule", fe.header(lid))] + _triggers(
+        fe, lid, functions, "scheduler", "async", _self(fe, lid))
+
+
+def _log_subscription_filter(fe, lid, props, path):
+    """``AWS::Logs::SubscriptionFilter`` ``DestinationArn``: CloudWatch Logs pushes log events."""
+    functions = function_refs(fe, fe.get(props, "DestinationArn", path, lid))
+    return [m.Resource(fe.r.node(lid), lid, "logs:subscription-filter", fe.header(lid))] + _triggers(
+        fe, lid, functions, "logs", "async", fe.get(props, "LogGroupName", path, lid))
+
+
+def _api_method(fe, lid, props, path):
+    integration = fe.get(props, "Integration", path, lid)
+    functions = function_refs(fe, fe.sub(integration, "Uri"))
+    # a non-proxy integration may ask for an asynchronous invoke (X-Amz-Invocation-Type: 'Event')
+    parameters = fe.sub(integration, "RequestParameters")
+    invocation_type = known_str(fe.sub(parameters, "integration.request.header.X-Amz-Invocation-Type")) or ""
+    invocation = "async" if invocation_type.strip("'\"") == "Event" else "sync"
+    return [m.Resource(fe.r.node(lid), lid, "apigateway:method", fe.header(lid))] + _triggers(
+        fe, lid, functions, "apigateway", invocation, fe.get(props, "RestApiId", path, lid))
+
+
+def _api_v2_integration(fe, lid, props, path):
+    functions = function_refs(fe, fe.get(props, "IntegrationUri", path, lid))
+    triggers = _triggers(fe, lid, functions, "apigateway", "sync", fe.get(props, "ApiId", path, lid))
+    for trigger in triggers:
+        trigger.http_api = True
+    return [m.Resource(fe.r.node(lid), lid, "apigateway:integration", fe.header(lid))] + triggers
+
+
+PUSH_BUILDERS = {
+    "AWS::SNS::Subscription": _subscription,
+    "AWS::S3::Bucket": _bucket,
+    "AWS::Events::Rule": _events_rule,
+    "AWS::Scheduler::Schedule": _schedule,
+    "AWS::Logs::SubscriptionFilter": _log_subscription_filter,
+    "AWS::ApiGateway::Method": _api_method,
+    "AWS::ApiGatewayV2::Integration": _api_v2_integration,
+}

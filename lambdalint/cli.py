@@ -114,7 +114,11 @@ def _stdout(text: str) -> None:
     if out is None:
         return
     try:
-        out.write(text)
+        try:
+            out.write(text)
+        except UnicodeEncodeError:  # a file name that is not valid text: \udcff, as JSON writes it
+            out.flush()
+            out.buffer.write(text.encode(out.encoding or "utf-8", "backslashreplace"))
         out.flush()
     except BrokenPipeError:
         try:  # send what is still buffered nowhere, so the exit flush cannot fail again
@@ -269,7 +273,7 @@ def _check(args) -> int:
                   quiet=args.quiet, verbose=args.verbose, statistics=args.statistics)
     if args.output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            Path(args.output).write_text(text, encoding="utf-8", errors="backslashreplace")  # names not UTF-8
         except OSError as error:
             raise UsageError(f"cannot write {args.output}: {error.strerror}") from None
     else:

@@ -612,3 +612,33 @@ def test_a_rule_bug_on_one_files_resource_costs_only_that_file(here, monkeypatch
     report = lint(["."], Config())
     assert findings(report) == {("a.yaml", 9)}  # LL101 still reports a.yaml
     assert report.internal_errors == ["rule LL101 failed on b.yaml: IndexError: simulated rule bug"]
+
+
+# -- file names that are not text, or hold a newline ------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "junit"])
+def test_hostile_file_names_in_every_format(here, fmt):
+    """A name that is not UTF-8 (``\\xff``) and one with a newline: linted, and every format
+    stays well-formed (SARIF percent-encodes the raw bytes, GitHub escapes the newline, JUnit
+    replaces what XML cannot hold), even on a strict UTF-8 stdout."""
+    write(Path(os.fsdecode(bytes(here) + b"/\xffbad.yaml")), GOOD_CFN)
+    write(here / "new\nline.yaml", GOOD_CFN)
+    result = subprocess.run(hostile.LAMBDALINT + ["check", ".", "--format", fmt], cwd=here, capture_output=True,
+                            timeout=hostile.TIMEOUT, env=dict(os.environ, PYTHONIOENCODING="utf-8", NO_COLOR="1"))
+    assert result.returncode == 1 and result.stderr == b"", result.stderr
+    out = result.stdout
+    if fmt == "json":
+        assert {f["file"] for f in json.loads(out)["findings"]} == {"\udcffbad.yaml", "new\nline.yaml"}
+    elif fmt == "sarif":
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in json.loads(out)["runs"][0]["results"]}
+        assert uris == {"%FFbad.yaml", "new%0Aline.yaml"}
+    elif fmt == "github":
+        assert b"file=new%0Aline.yaml," in out and out.count(b"::error ") == 2
+    elif fmt == "junit":
+        import xml.dom.minidom
+
+        xml.dom.minidom.parseString(out)
+    else:
+        assert b"\\udcffbad.yaml" in out

@@ -29,7 +29,7 @@ import xml.etree.ElementTree as ET
 from ..findings import SEVERITY_RANK, Finding, Report
 from ..rulekit import Rule
 
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # surrogates: names not UTF-8
 
 
 def _clean(text: str) -> str:

@@ -57,7 +57,7 @@ def escape(text: str) -> str:
 
 def fingerprint(f: Finding, uri: str, occurrence: int = 0) -> str:
     data = "\0".join((f.rule, uri, f.resource or "", f.key, str(occurrence)))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(data.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 class _Locations:
@@ -73,16 +73,21 @@ class _Locations:
             hit = self.cache[file] = self._artifact(file)
         return hit
 
+    @staticmethod
+    def _quote(path: str, safe: str) -> str:
+        # a file name that is not UTF-8 (surrogate escapes): its raw bytes, percent-encoded
+        return quote(path.encode("utf-8", "surrogateescape"), safe=safe)
+
     def _artifact(self, file: str) -> dict:
         path = file.replace("\\", "/")
         if _WINDOWS_ABS.match(path):
-            return {"uri": "file:///" + quote(path, safe="/:")}
+            return {"uri": "file:///" + self._quote(path, safe="/:")}
         relative = repository_path(file, self.root) if not path.startswith("<") else None
         if relative is None:
             if path.startswith("/"):
-                return {"uri": "file://" + quote(path, safe="/")}
+                return {"uri": "file://" + self._quote(path, safe="/")}
             relative = path[2:] if path.startswith("./") else path
-        return {"uri": quote(relative, safe="/"), "uriBaseId": "%SRCROOT%"}
+        return {"uri": self._quote(relative, safe="/"), "uriBaseId": "%SRCROOT%"}
 
     def physical(self, span: Span) -> dict:
         return {"artifactLocation": self.artifact(span.file), "region": _region(span)}

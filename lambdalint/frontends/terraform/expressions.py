@@ -18,7 +18,7 @@ import math
 from ...document import Source
 from ...load.hcl import (BinOp, Call, Conditional, ForExpr, Literal, ObjectExpr, Template, TemplateFor,
                          TemplateIf, Traversal, TupleExpr, UnOp)
-from ...values import Either, Known, ResourceRef, Unknown, Value
+from ...values import Either, Known, ResourceRef, Unknown, Value, unknown_token
 from .functions import FUNCTIONS
 from .limits import (MAX_ALTERNATIVES, MAX_CHARACTERS, MAX_COLLECTION, MAX_DEPTH, MAX_EITHER, MAX_STEPS,
                      MAX_STRING)
@@ -207,10 +207,18 @@ class ExpressionEvaluator:
 
     @staticmethod
     def _join_pieces(vals, src):
-        out = []
+        """A string template's parts joined.  A part known only at deploy time keeps the rest
+        known: the result is an Unknown whose ``partial`` is the literal text with a ``${?...}``
+        placeholder for that part (``"arn:aws:sqs:${?var.region}:123456789012:jobs"`` still
+        names an SQS queue), as CloudFormation's Fn::Sub does (values.py, strings known in part)."""
+        out, blocked = [], None
         for v in vals:
+            if isinstance(v, Invalid):  # Terraform rejects the template: try() falls back
+                return Invalid(v.reason, src)
             if isinstance(v, Unknown):
-                return v if v.source is src else (Invalid if isinstance(v, Invalid) else Unknown)(v.reason, src)
+                blocked = blocked or v
+                out.append(v.partial if v.partial is not None else unknown_token(v.reason.split(" (", 1)[0]))
+                continue
             if not isinstance(v, Known):
                 return Unknown("template part not set", src)
             text = to_str(v.value)
@@ -219,6 +227,10 @@ class ExpressionEvaluator:
                     return Invalid("null value in a string template", src)
                 return Invalid("a list or map in a string template", src)
             out.append(text)
+        if blocked is not None:
+            if len(vals) == 1:
+                return blocked if blocked.source is src else blocked.moved(src)
+            return Unknown(blocked.reason, src, blocked.import_name, blocked.cause, partial="".join(out))
         return Known("".join(out), src)
 
     def e_binop(self, expr: BinOp, scope, src):

@@ -118,7 +118,8 @@ def blocked(value: Value, what: str, src) -> Unknown:
     if isinstance(value, Invalid):
         return Invalid(value.reason, src)
     if isinstance(value, Unknown):
-        return value.moved(src)
+        # the operation's result is not its argument: a string known in part stays unknown whole
+        return Unknown(value.reason, src, value.import_name, value.cause, value.nullable)
     if isinstance(value, Known) and not isinstance(value.value, ResourceRef):
         return Invalid(f"{what}: wrong type of argument", src)
     return Unknown(f"{what} of a value known only after apply", src, cause="after-apply")

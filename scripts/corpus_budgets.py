@@ -101,6 +101,17 @@ def main(corpus: Path) -> None:
         print(f"{kind:8} {what:6} {value:>12,}  {path}")
     print(f"longest integer (YAML/JSON): {DIGITS[0]} digits")
     terraform(corpus)
+    roles(corpus)
+
+
+def roles(corpus: Path) -> None:
+    from lambdalint.config import Config
+    from lambdalint.model.entities import Role
+    from lambdalint.runner import build_model
+
+    model, _ = build_model([str(corpus)], Config())
+    count, name, path = max((len(r.statements), r.name, r.source.doc.path) for r in model.by_class[Role])
+    print(f"role statements   {count:>12,}  {name} in {os.path.relpath(path, corpus)} (budget {limits.MAX_ROLE_STATEMENTS:,})")
 
 
 def terraform(corpus: Path) -> None:

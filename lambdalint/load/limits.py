@@ -21,6 +21,13 @@ MAX_PLAN_BYTES = 512 * MB
 MAX_NODES = 2_000_000  # parse nodes of one file, YAML aliases expanded (an alias bomb stops here)
 MAX_DEPTH = 200  # nesting of mappings/lists (or HCL blocks/expressions) in one file
 
+# -- one IAM role ---------------------------------------------------------------------------
+# Every rule about permissions reads a function's role statement by statement, so a role
+# shared by thousands of functions costs functions x statements.  AWS caps a role at 10,240
+# characters of inline policy plus 10 (at most 20) managed policies of 6,144 characters each:
+# a real role holds at most a few hundred statements.
+MAX_ROLE_STATEMENTS = 1000  # past it, the role's permissions are unknown (undecided, not guessed)
+
 # -- one deployment package (LL108) --------------------------------------------------------
 MAX_PACKAGE_ENTRIES = 50_000  # files walked in a package directory, or entries in a zip
 MAX_ZIP_DIRECTORY_BYTES = 16 * MB  # size of a zip's central directory (all that is read)

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 
 from ..values import Either, Known, Reason, ResourceRef, Unknown, Value, cause_of, describe, handled, known_str, partial_text, ref_of
+from ..load.limits import MAX_ROLE_STATEMENTS
 from . import iam
 from .invoked import FunctionNames
 from .edges import Graph
@@ -234,6 +235,10 @@ class Model:
                     if patterns and any("${" in p for p in patterns):
                         setattr(stmt, attr, [_FN_NAME_TOKEN.sub(lambda m: self._function_names.get(m.group(0), m.group(0)), p)
                                              for p in patterns])
+        if len(statements) > MAX_ROLE_STATEMENTS:  # bounded work per function (load/limits.py)
+            problems.append(Reason(f"{role.name}'s policies hold {len(statements):,} statements, more than the budget of "
+                                   f"{MAX_ROLE_STATEMENTS:,}", "budget"))
+            statements = []
         role.statements = statements
         role.unresolved = list(dict.fromkeys(problems))
 

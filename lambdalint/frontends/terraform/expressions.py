@@ -416,7 +416,7 @@ def _binary(op, left, right, src) -> Value:
             equal = to_plain(left) == to_plain(right)
         except NotPlain as exc:
             if isinstance(exc, OverBudget):
-                return Unknown(f"comparison of {exc.value.reason}", src)
+                return Unknown(f"comparison of {exc.value.reason}", src, cause="budget")
             if isinstance(a, ResourceRef) or isinstance(b, ResourceRef):
                 return Unknown("comparison with a value known only after apply", src, cause="after-apply")
             return Unknown("comparison of partly unknown values", src)

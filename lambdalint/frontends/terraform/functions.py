@@ -48,7 +48,7 @@ def _fn(name, structural=False):
         def call(args, src):
             over = _over_budget(args)
             if over is not None:  # inputs this large would make the output (or the work) unbounded
-                return Unknown(f"{name}(...): {over}", src)
+                return Unknown(f"{name}(...): {over}", src, cause="budget")
             try:
                 if not structural:
                     blocker = _first_not_known(args)
@@ -58,7 +58,7 @@ def _fn(name, structural=False):
             except _Arity:
                 return Invalid(f"{name}: wrong number of arguments", src)
             except _Budget as exc:
-                return Unknown(str(exc), src)
+                return Unknown(str(exc), src, cause="budget")
             except NotPlain as exc:
                 return blocked(exc.value, f"{name}(...)", src)
             except (TypeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as exc:

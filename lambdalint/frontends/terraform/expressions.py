@@ -18,10 +18,11 @@ import math
 from ...document import Source
 from ...load.hcl import (BinOp, Call, Conditional, ForExpr, Literal, ObjectExpr, Template, TemplateFor,
                          TemplateIf, Traversal, TupleExpr, UnOp)
-from ...values import Either, Known, ResourceRef, Unknown, Value, unknown_token
+from ...values import Either, Known, ResourceRef, Unknown, Value
 from .functions import FUNCTIONS
 from .limits import (MAX_ALTERNATIVES, MAX_CHARACTERS, MAX_COLLECTION, MAX_DEPTH, MAX_EITHER, MAX_STEPS,
                      MAX_STRING)
+from .templates import TemplateEvaluator
 from .tfvalues import Invalid, NotPlain, OverBudget, blocked, located, to_bool, to_number, to_plain, to_str
 
 
@@ -52,7 +53,7 @@ _METHODS = {
 }
 
 
-class ExpressionEvaluator:
+class ExpressionEvaluator(TemplateEvaluator):
     def __init__(self):
         self.depth = 0  # nesting of eval() calls, bounded by MAX_DEPTH
         self.steps = 0  # eval() calls so far, bounded by MAX_STEPS
@@ -161,77 +162,6 @@ class ExpressionEvaluator:
         if _alternatives(then) + _alternatives(else_) > MAX_ALTERNATIVES:  # chained conditionals
             return Unknown(f"{expr.text} (more than {MAX_ALTERNATIVES} alternatives: the budget)", src, cause="budget")
         return Either(expr.text, (then, else_), src)
-
-    def e_template(self, expr: Template, scope, src):
-        parts = expr.parts
-        if len(parts) == 1 and not isinstance(parts[0], (str, TemplateIf, TemplateFor)):
-            return located(self.eval(parts[0], scope, src), src)  # "${x}" is x itself
-        pieces: list = []
-        for part in parts:
-            if isinstance(part, str):
-                pieces.append(Known(part, src))
-            else:
-                pieces.append(self.template_part(part, scope, src))
-        return self.lift(lambda vals: self._join_pieces(vals, src), pieces, src)
-
-    def template_part(self, part, scope, src) -> Value:
-        if isinstance(part, TemplateIf):
-            cond = self.eval(part.cond, scope, src)
-            flag = to_bool(cond.value) if isinstance(cond, Known) else None
-            if flag is None:
-                return cond if isinstance(cond, Unknown) else Unknown("template %{if} condition", src)
-            return self._sub_template(part.then if flag else part.else_, scope, src)
-        if isinstance(part, TemplateFor):
-            coll = self.eval(part.coll, scope, src)
-            if not isinstance(coll, Known) or not isinstance(coll.value, (list, dict)):
-                return coll if isinstance(coll, Unknown) else Unknown("template %{for} collection", src)
-            raw = coll.value
-            pairs = list(raw.items()) if isinstance(raw, dict) else list(enumerate(raw))
-            out = []
-            for key, value in pairs:
-                bindings = dict(scope.bindings)
-                bindings[part.val_var] = value
-                if part.key_var:
-                    bindings[part.key_var] = Known(key, src)
-                piece = self._sub_template(part.parts, Scope(scope.module, bindings), src)
-                if not isinstance(piece, Known):
-                    return piece
-                out.append(piece.value)
-            return Known("".join(out), src)
-        return self.eval(part, scope, src)
-
-    def _sub_template(self, parts, scope, src):
-        if not parts:
-            return Known("", src)
-        return self.e_template(Template(None, list(parts) + [""]), scope, src)
-
-    @staticmethod
-    def _join_pieces(vals, src):
-        """A string template's parts joined.  A part known only at deploy time keeps the rest
-        known: the result is an Unknown whose ``partial`` is the literal text with a ``${?...}``
-        placeholder for that part (``"arn:aws:sqs:${?var.region}:123456789012:jobs"`` still
-        names an SQS queue), as CloudFormation's Fn::Sub does (values.py, strings known in part)."""
-        out, blocked = [], None
-        for v in vals:
-            if isinstance(v, Invalid):  # Terraform rejects the template: try() falls back
-                return Invalid(v.reason, src)
-            if isinstance(v, Unknown):
-                blocked = blocked or v
-                out.append(v.partial if v.partial is not None else unknown_token(v.reason.split(" (", 1)[0]))
-                continue
-            if not isinstance(v, Known):
-                return Unknown("template part not set", src)
-            text = to_str(v.value)
-            if text is None:
-                if v.value is None:
-                    return Invalid("null value in a string template", src)
-                return Invalid("a list or map in a string template", src)
-            out.append(text)
-        if blocked is not None:
-            if len(vals) == 1:
-                return blocked if blocked.source is src else blocked.moved(src)
-            return Unknown(blocked.reason, src, blocked.import_name, blocked.cause, partial="".join(out))
-        return Known("".join(out), src)
 
     def e_binop(self, expr: BinOp, scope, src):
         left = self.eval(expr.left, scope, src)
@@ -367,9 +297,6 @@ class ExpressionEvaluator:
                     return options[0]
                 return Either(a.condition, options, src)
         return fn(args)
-
-    def e_template_directive(self, expr, scope, src):
-        return self._sub_template([expr], scope, src)
 
     def e_traversal(self, expr: Traversal, scope, src) -> Value:
         """A name and the steps after it; resolved against the module by the subclass."""

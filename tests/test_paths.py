@@ -2,6 +2,7 @@
 paths given; a path written in an input that resolves outside it is Unknown, never read."""
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -117,3 +118,15 @@ def test_terraform_local_module_outside_the_project_is_not_read(tmp_path, monkey
         "files under the paths it was given"]
     monkeypatch.chdir(tmp_path)  # from the directory above, both are inside
     assert lint(["proj"], Config(select=["LL101"])).functions == 1
+
+
+def test_cdk_stack_template_outside_the_project_is_not_read(tmp_path, monkeypatch):
+    (tmp_path / "secret.yaml").write_text("Resources:\n  S:\n    Type: AWS::SQS::Queue\n")
+    project_dir = tmp_path / "app"
+    (project_dir / "cdk.out").mkdir(parents=True)
+    (project_dir / "cdk.out/manifest.json").write_text(json.dumps({"version": "36.0.0", "artifacts": {"S": {
+        "type": "aws:cloudformation:stack", "properties": {"templateFile": "../../secret.yaml"}}}}))
+    monkeypatch.chdir(project_dir)
+    report = lint(["."], Config())
+    assert [(f.rule, f.span.file, f.message) for f in report.findings] == [
+        ("LL001", "cdk.out/manifest.json", "stack template ../../secret.yaml not read (outside the project)")]

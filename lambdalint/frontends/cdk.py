@@ -77,9 +77,15 @@ def read_assembly(directory: str, found: Assembly | None = None, depth: int = 0)
             continue
         kind, props = artifact.get("type"), artifact["properties"]
         if kind == "aws:cloudformation:stack" and isinstance(props.get("templateFile"), str):
-            found.templates.append(os.path.normpath(os.path.join(directory, props["templateFile"])))
+            template = project().resolve(props["templateFile"], directory)
+            if template is None:  # never read outside the project
+                found.errors.append(ParseError(shown, f"stack template {props['templateFile']} not read "
+                                                      "(outside the project)"))
+            else:
+                found.templates.append(template)
         elif kind == "cdk:asset-manifest" and isinstance(props.get("file"), str):
-            _asset_manifest(os.path.join(directory, props["file"]), found)
+            if project().resolve(props["file"], directory) is not None:
+                _asset_manifest(os.path.join(directory, props["file"]), found)
         elif kind == "cdk:cloud-assembly" and isinstance(props.get("directoryName"), str):
             inner = os.path.normpath(os.path.join(directory, props["directoryName"]))
             if depth >= MAX_ASSEMBLY_DEPTH or project().resolve(props["directoryName"], directory) is None:

@@ -168,15 +168,25 @@ def _resource_name(entity):
     return getattr(entity, "name", None) if entity is not None else None
 
 
-def run_rules(model, chosen: list[LoadedRule], config) -> tuple[list[Finding], list[Undecided], dict]:
-    """Findings, the undecided checks' unknowns, and ``{rule: [decided, undecided]}``."""
+def run_rules(model, chosen: list[LoadedRule], config, settings: dict | None = None,
+              quiet: bool = False) -> tuple[list[Finding], list[Undecided], dict]:
+    """Findings, the undecided checks' unknowns, and ``{rule: [decided, undecided]}``.
+    ``settings`` keeps each rule's options and severity across calls (the streamed runner calls
+    this once per group); ``quiet``: no progress steps (the caller counts its own)."""
     findings, undecided, checks = [], [], {}
-    progress.expect(len(chosen))
+    if not quiet:
+        progress.expect(len(chosen))
     for loaded in chosen:
         meta = loaded.meta
-        progress.tick(f"checking {meta.id} {meta.name}")
-        options = config.rule_options(meta)
-        severity = config.rule_severity(meta)
+        if not quiet:
+            progress.tick(f"checking {meta.id} {meta.name}")
+        if settings is None or meta.id not in settings:
+            found = (config.rule_options(meta), config.rule_severity(meta))
+            if settings is not None:
+                settings[meta.id] = found
+        else:
+            found = settings[meta.id]
+        options, severity = found
         counts = checks.setdefault(meta.id, [0, 0])
         try:
             for _subject, items in rule_items(loaded, model, options, model.internal_errors):

@@ -7,6 +7,7 @@ LL001 finding and never stops the other files.
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 from . import progress
@@ -182,6 +183,16 @@ def lint(paths: list[str], config: Config, parameters: dict | None = None, show_
 def _lint(paths: list[str], config: Config, parameters: dict | None, show_unknowns: bool) -> Report:
     started = time.perf_counter()
     rules = load_rules()
+    if os.environ.get("LAMBDALINT_STREAM", "1") != "0":  # 0: one model for the whole run (tests compare)
+        from .stream import Restart, lint_streamed
+
+        try:
+            return lint_streamed(paths, config, parameters, rules, select_rules(rules, config.select, config.ignore),
+                                 show_unknowns, started)
+        except Restart as why:
+            if os.environ.get("LAMBDALINT_STREAM_DEBUG"):
+                print(f"lambdalint: streamed run restarted unstreamed: {why}", file=sys.stderr)
+            progress.expect(0)
     model, docs = build_model(paths, config, parameters)
     chosen = select_rules(rules, config.select, config.ignore)
     first = [r for r in chosen if r.meta.id != "LL002"]

@@ -409,7 +409,9 @@ def native_name(value: Value, fallback: str) -> str:
     source = getattr(value, "source", None)
     if source is None:
         return fallback
-    names = _property_names(source.doc, tuple(source.path))
+    names = getattr(source, "property_names", None)  # a source resolved ahead (the streamed runner)
+    if names is None:
+        names = _property_names(source.doc, tuple(source.path))
     return ".".join(names) if names else fallback
 
 

@@ -117,47 +117,65 @@ def _worst(value):
     return best, best_leaf, unknowns
 
 
+class Contribution:
+    """What one function brings to the pool: its reservation (largest branch), where it is
+    written, the notes the message adds, and the undecided checks of the values not known.
+    Plain data once the streamed runner has frozen its sources (the run's pool is added up after
+    each file's model is gone)."""
+
+    __slots__ = ("fn", "amount", "leaf_source", "notes", "unsures")
+
+    def __init__(self, fn, amount, leaf_source, notes, unsures):
+        self.fn, self.amount, self.leaf_source, self.notes, self.unsures = fn, amount, leaf_source, notes, unsures
+
+
+def contribution(fn) -> Contribution:
+    value = fn.reserved_concurrency
+    amount, leaf, unknowns = _worst(value)
+    unsures = [blocked(fn, unknown, "ReservedConcurrentExecutions") for unknown in unknowns]
+    notes = []
+    if isinstance(value, Either):
+        notes.append(f"largest branch of Fn::If {value.condition}")
+    if fn.condition:
+        notes.append(f"only if condition {fn.condition}")
+    if "ReservedConcurrentExecutions" in fn.inherited:
+        notes.append("from SAM Globals")
+    return Contribution(fn, amount, leaf.source if leaf is not None else None, notes, unsures)
+
+
 def check(model, run, options):
     account = options["account-concurrency"]
     floor = options["min-unreserved"]
     limit = account - floor
-    functions = model.functions()
+    records = getattr(model, "concurrency", None)
+    if records is None:
+        records = [contribution(fn) for fn in model.functions()]
     counts = {}
-    for fn in functions:
-        counts[fn.name] = counts.get(fn.name, 0) + 1
+    for record in records:
+        counts[record.fn.name] = counts.get(record.fn.name, 0) + 1
 
     def label(fn):
         if counts[fn.name] > 1 and fn.source is not None:
             return f"{fn.name} ({fn.source.doc.path})"
         return fn.name
 
-    contributors = []  # (fn, amount, leaf, notes)
+    contributors = []  # (fn, amount, leaf source, notes)
     uncounted = 0
     total, crossing = 0, None
-    for fn in functions:
-        value = fn.reserved_concurrency
-        amount, leaf, unknowns = _worst(value)
-        for unknown in unknowns:
-            yield blocked(fn, unknown, "ReservedConcurrentExecutions")
-        if unknowns:
+    for record in records:
+        yield from record.unsures
+        if record.unsures:
             uncounted += 1
             continue
-        if amount is None:
+        if record.amount is None:
             continue
-        notes = []
-        if isinstance(value, Either):
-            notes.append(f"largest branch of Fn::If {value.condition}")
-        if fn.condition:
-            notes.append(f"only if condition {fn.condition}")
-        if "ReservedConcurrentExecutions" in fn.inherited:
-            notes.append("from SAM Globals")
-        contributors.append((fn, amount, leaf, notes))
-        total += amount
+        contributors.append((record.fn, record.amount, record.leaf_source, record.notes))
+        total += record.amount
         if crossing is None and total > limit:
             crossing = contributors[-1]
     if crossing is None:
         return
-    fn, amount, leaf, notes = crossing
+    fn, amount, leaf_source, notes = crossing
     parts = []
     # the largest few by name (the related locations list every one)
     for other, other_amount, _leaf, other_notes in sorted(contributors, key=lambda c: -c[1])[:SHOWN]:
@@ -181,8 +199,8 @@ def check(model, run, options):
         f"'{ERROR.format(floor)}'. Reserve less, or set the account's real quota with --account-concurrency"
     )
     related = tuple(
-        Link(c_leaf.source or other.source, f"{other.name} reserves {other_amount}"
+        Link(c_source or other.source, f"{other.name} reserves {other_amount}"
              + (" (" + "; ".join(other_notes) + ")" if other_notes else ""), other.name)
-        for other, other_amount, c_leaf, other_notes in contributors
+        for other, other_amount, c_source, other_notes in contributors
     )
-    yield Issue(fn, message, leaf.source or fn.source, related=related)
+    yield Issue(fn, message, leaf_source or fn.source, related=related)

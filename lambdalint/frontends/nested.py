@@ -145,12 +145,16 @@ class Stacks:
         return loaded
 
 
-def reached_as_children(docs: list[Document], stacks: Stacks) -> set[str]:
+def reached_as_children(docs: list[Document], stacks: Stacks, order: list[str] | None = None,
+                        childless: set[str] = frozenset()) -> set[str]:
     """Real paths of the templates among ``docs`` (in run order) that some other template of
     the run nests, directly or deeper: they are linted as part of their parents, not again on
     their own ("one resource, counted once").  Templates that only nest each other (a cycle,
-    no parent outside it) are still linted, the first one found as a root."""
-    edges: dict[str, list[str]] = {}
+    no parent outside it) are still linted, the first one found as a root.
+
+    ``order`` (real paths in run order) and ``childless`` (real paths known to nest nothing, not
+    parsed) let a caller pass only the templates that may nest others (the streamed runner)."""
+    edges: dict[str, list[str]] = {real: [] for real in childless}
 
     def below(real: str) -> set[str]:
         seen, todo = set(), [real]
@@ -165,7 +169,8 @@ def reached_as_children(docs: list[Document], stacks: Stacks) -> set[str]:
                     todo.append(child)
         return seen
 
-    order = list(dict.fromkeys(os.path.realpath(doc.path) for doc in docs))
+    if order is None:
+        order = list(dict.fromkeys(os.path.realpath(doc.path) for doc in docs))
     for doc in docs:
         stacks.preload(doc)
     nested = set()

@@ -44,6 +44,7 @@ class Model:
         self._permission_index: dict | None = None  # see permissions_naming  # lambdalint's own failures: reported, exit code 2
         self._route_tables_of_subnet: dict[str, list] = {}
         self._memo: dict = {}
+        self.run_wide: dict | None = None  # see of_type
         self._routes_of_table: dict[str, list] = defaultdict(list)
 
     # -- building ---------------------------------------------------------------------------
@@ -295,7 +296,10 @@ class Model:
         return found
 
     def of_type(self, cls):
-        return self.by_class.get(cls, [])
+        # the streamed runner lists here the run's entities of a class whose facts other files'
+        # checks read (log groups, VPC endpoints, alarms), in run order, this model's own among them
+        run_wide = self.run_wide.get(cls) if self.run_wide else None
+        return run_wide if run_wide is not None else self.by_class.get(cls, [])
 
     def functions(self) -> list[Function]:
         return self.by_class.get(Function, [])

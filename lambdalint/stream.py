@@ -1,0 +1,670 @@
+"""The streamed run: memory bounded by the largest group of linked files, not by the run.
+
+A run is a sequence of *units* (a template file with the templates it nests, a Terraform module
+directory, a plan).  Most units share nothing with the others: each is parsed, modelled and
+checked on its own, its findings and undecided checks are kept as plain data (``Span``s), and its
+documents and model are dropped before the next unit is read.  Units that are linked are modelled
+together as one *group* (union-find over their link keys):
+
+* ``Fn::ImportValue`` of a name another unit ``Export``s (the import resolves to that unit's
+  value, so each side's checks read the other's resources);
+* with LL604 (opt-in), a log group declared with a literal name that a function of another unit
+  writes to (``/aws/lambda/<FunctionName>``, ``LoggingConfig.LogGroup``): LL604 checks the group
+  with every function that writes to it.  LL602 only reads the group from the function's side,
+  which the run-wide list below gives it.
+
+Facts that any unit's checks may read without a link are kept for the whole run and shown to
+every group in run order (``Model.run_wide``): log groups, VPC endpoints (LL202), CloudWatch
+alarms (LL603).  So that they are known before the first group is checked, the units that may
+hold them or import something are found by a text scan and modelled first (*pass 0*) and kept to
+the end; the rest are streamed in run order (*pass 1*).  The scan is checked against the model:
+a streamed unit that turns out to hold such a fact (or nests a template although its text names
+no stack type) makes the run start again unstreamed, so a miss costs time, never a finding.
+
+What truly spans the run is computed at the end from compact records: LL401 adds up the
+reservations of every function in run order, LL002 reports the suppressions nothing used.
+
+Runs with AWS CDK cloud assemblies are not streamed (their templates are registered across the
+assembly and the files listed beside it).  The findings, undecided checks and counts are those
+of the unstreamed run (``runner.build_model`` + one rules pass), byte for byte; tests compare
+both on every fixture directory and on the corpus.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import re
+import stat
+
+from . import progress
+from .discover import discover
+from .document import Document, ParseError
+from .engine import matches, run_rules
+from .frontends.cfn_intrinsics import IMPORTS
+from .model import Alarm, LogGroup, Model, Role, VpcEndpoint
+from .paths import display_path
+from .suppressions import apply_suppressions, collect_suppressions, resource_extents, selector_matches, unused_suppressions
+from .values import Either, Known, Unknown, Value, handled, known_str
+
+RUN_WIDE = (LogGroup, VpcEndpoint, Alarm)
+RUN_LEVEL = ("LL401", "LL002")  # rules whose one subject is the whole run
+_FIRST = re.compile(rb"ImportValue|AWS::Logs::LogGroup|AWS::EC2::VPCEndpoint|AWS::CloudWatch::Alarm"
+                    rb"|aws_cloudwatch_log_group|aws_vpc_endpoint|aws_cloudwatch_metric_alarm")
+_NESTS = re.compile(rb"AWS::CloudFormation::Stack|AWS::Serverless::Application")
+_SCAN_LIMIT = 1 << 30
+COLLECT_EVERY = 100_000  # container objects allocated since the last collection
+
+
+class Restart(Exception):
+    """The text scan missed a unit that holds a run-wide fact: lint the run unstreamed."""
+
+
+class Unit:
+    __slots__ = ("index", "kind", "item", "model", "docs", "files", "errors", "keys", "held", "wide", "frozen",
+                 "__weakref__")
+
+    def __init__(self, index, kind, item):
+        self.index, self.kind, self.item = index, kind, item
+        self.model = None
+        self.docs, self.files, self.errors, self.keys = [], [], [], set()
+        self.held = False
+        self.wide: dict = {}  # RUN_WIDE class -> this unit's entities of it (pass-0 units)
+        self.frozen: dict = {}  # the same, as copies whose sources keep no document alive
+
+
+class FrozenDoc:
+    __slots__ = ("path", "format")
+
+    def __init__(self, path, format):
+        self.path, self.format = path, format
+
+
+class FrozenSource:
+    """A Source whose location is resolved: it keeps no document alive."""
+
+    __slots__ = ("doc", "path", "_span", "_key", "property_names")
+
+    def __init__(self, source):
+        from .values import _property_names
+
+        self.doc = FrozenDoc(source.doc.path, source.doc.format)
+        self.path = tuple(source.path)
+        self._span, self._key = _attempt(lambda: source.span), _attempt(lambda: source.key)
+        self.property_names = _property_names(source.doc, self.path)  # values.native_name
+
+    @property
+    def span(self):  # a location that could not be worked out fails where the original would
+        if isinstance(self._span, Exception):
+            raise self._span
+        return self._span
+
+    @property
+    def key(self):
+        if isinstance(self._key, Exception):
+            raise self._key
+        return self._key
+
+
+def _attempt(compute):
+    try:
+        return compute()
+    except Exception as error:  # kept, raised when asked for (see FrozenSource.span)
+        return error
+
+
+class FrozenFunction:
+    __slots__ = ("name", "source", "construct_path")
+
+    def __init__(self, fn):
+        self.name = fn.name
+        self.source = _freeze(fn.source)
+        self.construct_path = getattr(fn, "construct_path", None)
+
+
+def _frozen_value(value, depth=0):
+    from dataclasses import replace
+
+    if not isinstance(value, Value) or depth > 50:
+        return value
+    changes = {}
+    if value.source is not None and not isinstance(value.source, FrozenSource):
+        changes["source"] = FrozenSource(value.source)
+    if isinstance(value, Known):
+        raw = value.value
+        if isinstance(raw, list):
+            changes["value"] = [_frozen_value(v, depth + 1) for v in raw]
+        elif isinstance(raw, dict):
+            changes["value"] = {k: _frozen_value(v, depth + 1) for k, v in raw.items()}
+    elif isinstance(value, Either):
+        changes["options"] = tuple(_frozen_value(v, depth + 1) for v in value.options)
+    return replace(value, **changes) if changes else value
+
+
+def _frozen_entity(entity):
+    """A copy of a run-wide entity that keeps no document alive: what other groups' checks read
+    of it (names, values, locations, property names) resolved ahead."""
+    import copy
+
+    frozen = copy.copy(entity)
+    for name in entity.__dataclass_fields__:
+        current = getattr(entity, name)
+        if isinstance(current, Value):
+            setattr(frozen, name, _frozen_value(current))
+    frozen.source = _freeze(entity.source)
+    return frozen
+
+
+def _freeze(source):
+    return FrozenSource(source) if source is not None and not isinstance(source, FrozenSource) else source
+
+
+class RunRecords:
+    """What the run-level rules read once every group is gone."""
+
+    def __init__(self):
+        self.concurrency: list = []  # LL401 Contribution per function, run order
+        self.unused_suppressions: list = []
+        self.internal_errors: list = []
+        self.files: list = []
+
+    def functions(self):
+        return [record.fn for record in self.concurrency]
+
+
+def _import_names(entity) -> set:
+    found = set()
+
+    def walk(value, depth=0):
+        if depth > 50:
+            return
+        if isinstance(value, Unknown):
+            if value.import_name is not None:
+                found.add(value.import_name)
+        elif isinstance(value, Known):
+            raw = value.value
+            if isinstance(raw, list):
+                for item in raw:
+                    walk(item, depth + 1)
+            elif isinstance(raw, dict):
+                for item in raw.values():
+                    walk(item, depth + 1)
+        elif isinstance(value, Either):
+            for option in value.options:
+                walk(option, depth + 1)
+
+    for name in entity.__dataclass_fields__:
+        current = getattr(entity, name)
+        if isinstance(current, Value):
+            walk(current)
+    if isinstance(entity, Role):
+        for _origin, document, _source in entity.inline_documents:
+            walk(document)
+        for arn in entity.managed_arns:
+            walk(arn)
+    return found
+
+
+def _log_names_written(fn) -> set:
+    """Literal log group names a function writes to (model.logs.function_logs, names only)."""
+    names = set()
+    if not fn.log_group.absent:
+        for leaf in fn.log_group.leaves():
+            if isinstance(leaf, Known) and isinstance(leaf.value, str):
+                names.add(leaf.value)
+    else:
+        for leaf in handled(fn.function_name).leaves():
+            text = known_str(leaf)
+            if text:
+                names.add("/aws/lambda/" + text)
+    return names
+
+
+def _log_names_declared(model) -> set:
+    names = set()
+    for group in model.by_class.get(LogGroup, ()):
+        for leaf in handled(group.log_group_name).leaves():
+            text = known_str(leaf)
+            if text is not None:
+                names.add(text)
+    return names
+
+
+def _scan(path) -> tuple[bool, bool]:
+    """(may hold a run-wide fact or an import, may nest templates) from the file's bytes."""
+    try:  # never blocks: a FIFO or device is opened without waiting and not read
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False, False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return False, False
+        if info.st_size > _SCAN_LIMIT:
+            return True, True
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read()
+    except OSError:
+        return False, False
+    finally:
+        os.close(fd)
+    return bool(_FIRST.search(raw)), bool(_NESTS.search(raw))
+
+
+class Streamed:
+    def __init__(self, paths, config, parameters, rules, chosen):
+        self.config, self.parameters = config, parameters or {}
+        self.rules, self.chosen = rules, chosen
+        self.group_rules = [r for r in chosen if r.meta.id not in RUN_LEVEL]
+        self.order_of = {r.meta.id: i for i, r in enumerate(rules.values())}
+        self.findings, self.undecided, self.checks = [], [], {}
+        self.rule_errors = []  # (rule order, unit index, message)
+        self.load_errors, self.map_errors = [], []  # (unit index, message)
+        self.suppressions, self.extents = [], {}
+        self.suppressed = self.without_reason = 0
+        self.shadow_ran: dict = {}
+        self.records = RunRecords()
+        self.functions = 0
+        self.current: Unit | None = None
+        self.concurrency: list = []  # (unit index, position, LL401 Contribution)
+        self.tf_files: set = set()
+        self.settings: dict = {}  # rule ID -> (options, severity), for run_rules
+        self.shared_wide = None  # (run-wide lists, log group index) shown to every streamed unit
+
+    # -- units ------------------------------------------------------------------------------
+    def run(self, paths):
+        from .frontends.nested import Stacks, reached_as_children
+        from .samconfig import SamConfigs
+
+        inputs = discover(paths, self.config.exclude)
+        if any(kind == "cdk" for kind, _ in inputs.order):
+            raise Restart("cdk")
+        head = Unit(-1, "head", None)
+        head.model = Model()
+        head.model.parse_errors = []
+        for error in inputs.errors:
+            head.model.parse_errors.append(error)
+            head.files.append(error.file)
+        self.modules = {}
+        self.tf_errors = []
+        if inputs.tf_dirs:
+            from .frontends.terraform.modules import evaluate_modules
+
+            errors, self.modules = evaluate_modules(inputs.tf_dirs, self.parameters, display_path, self.tf_errors)
+            for error in errors:
+                head.model.parse_errors.append(error)
+                head.files.append(error.file)
+        units = [Unit(i, kind, item) for i, (kind, item) in enumerate(inputs.order)]
+        first, parents, order, childless = [], [], [], set()
+        for unit in units:
+            if unit.kind == "tf":
+                first.append(unit)
+                continue
+            path = inputs.cfn_files[unit.item][0]
+            wide, nests = _scan(path)
+            real = os.path.realpath(path)
+            order.append(real)
+            if wide:
+                first.append(unit)
+            if nests:
+                parents.append((unit, path))
+            else:
+                childless.add(real)
+        self.sam_errors: list = []
+        self.stacks = Stacks(None, self.parameters, self._register)
+        self.samconfigs = SamConfigs(self.config.sam_config_env, self.sam_errors)
+        self.inputs = inputs
+        self.nests = {id(u) for u, _ in parents}
+        docs = []
+        self.preparsed = {}  # unit index -> its file, parsed to find nested templates, read once
+        for unit, path in parents:
+            loaded = self._load(unit, path, inputs.cfn_files[unit.item][1], record=False)
+            if loaded is not None:
+                self.preparsed[unit.index] = loaded
+            if isinstance(loaded, Document) and loaded.format.startswith("cfn"):
+                docs.append(loaded)
+        self.as_children = reached_as_children(docs, self.stacks, order, childless) if docs else set()
+        self.stacks.cache.clear()
+        del docs
+        progress.expect(len(units))
+        # pass 0: the units whose facts other units read
+        log_links = any(r.meta.id == "LL604" for r in self.chosen)  # see the module's docstring
+        imports, log_names = set(), set()
+        for unit in first:
+            self._map(unit)
+            unit.held = True
+            unit.wide = {cls: list(unit.model.by_class.get(cls, ())) for cls in RUN_WIDE}
+            unit.frozen = {cls: [_frozen_entity(e) for e in found] for cls, found in unit.wide.items()}
+            for entity in unit.model.entities.values():
+                names = _import_names(entity)
+                if names and isinstance(entity, RUN_WIDE):
+                    raise Restart(f"{type(entity).__name__} {entity.name} imports {sorted(names)[0]}")
+                imports |= names
+                unit.keys |= {("x", name) for name in names}
+            unit.keys |= {("x", name) for name in unit.model.exports}
+            if log_links:
+                declared = _log_names_declared(unit.model)
+                log_names |= declared
+                unit.keys |= {("l", name) for name in declared}
+                for fn in unit.model.functions():
+                    unit.keys |= {("l", name) for name in _log_names_written(fn)}
+        self.run_wide_units = list(first)
+        # a group of them that imports nothing (and, with LL604, declares no log group a streamed
+        # unit may write to) can take no streamed unit in: checked now, its documents dropped
+        held = []
+        for group in _groups(first):
+            if any(key[0] == "x" and key[1] in imports for u in group for key in u.keys) or (
+                    log_links and any(key[0] == "l" and key[1] in log_names for u in group for key in u.keys)):
+                held += group
+            else:
+                self._check(group)
+        gc.collect()
+        gc.freeze()  # what lives on to the end: the collections below need not scan it again
+        # pass 1: every other unit in run order, checked and dropped at once unless linked
+        for unit in units:
+            if unit.held:
+                continue
+            seen = IMPORTS[0]
+            self._map(unit)
+            model = unit.model
+            if IMPORTS[0] != seen:
+                raise Restart(f"{unit.files[:1]}: import not found by the text scan")
+            for cls in RUN_WIDE:
+                if model.by_class.get(cls):
+                    raise Restart(f"{unit.files[:1]}: {cls.__name__} not found by the text scan")
+            if id(unit) not in self.nests:
+                from .frontends.nested import child_paths
+
+                if any(child_paths(doc) for doc in unit.docs if doc.format.startswith("cfn")):
+                    raise Restart(f"{unit.files[:1]}: nested stack not found by the text scan")
+            exported = set(model.exports) & imports
+            linked = set()
+            if log_links:
+                for fn in model.functions():
+                    linked |= _log_names_written(fn) & log_names
+            if exported or linked:
+                unit.held = True
+                unit.keys |= {("x", name) for name in exported} | {("l", name) for name in linked}
+                held.append(unit)
+            else:
+                self._check([unit])
+        # the linked units, group by group
+        for group in _groups(sorted(held, key=lambda u: u.index)):
+            self._check(group)
+        return head, units
+
+    def _register(self, loaded) -> None:  # a template first read as a child
+        unit = self.current
+        if isinstance(loaded, ParseError):
+            unit.model.parse_errors.append(loaded)
+            unit.files.append(loaded.file)
+        elif loaded is not None:
+            unit.docs.append(loaded)
+            unit.files.append(loaded.path)
+
+    def _load(self, unit, path, explicit, record=True):
+        from . import runner  # the runner's loader (tests replace it there)
+
+        try:
+            return runner.load_cfn_file(path, explicit and not self.config.only_templates)
+        except RecursionError:
+            return ParseError(display_path(path), "nested too deeply to read")
+        except Exception as error:  # a lambdalint bug on this file: say so, lint the others
+            if record:
+                self.load_errors.append((unit.index, f"{display_path(path)}: {type(error).__name__}: {error}"))
+            return None
+
+    def _map(self, unit) -> None:
+        from .runner import _mark, _rollback
+
+        progress.tick()
+        self.current = unit
+        model = unit.model = Model()
+        model.parse_errors = []
+        self.stacks.model = model
+        try:
+            if unit.kind == "tf":
+                self._map_tf(unit)
+                return
+            path, explicit = self.inputs.cfn_files[unit.item]
+            loaded = self.preparsed.pop(unit.index, None) or self._load(unit, path, explicit)
+            if loaded is None:
+                return
+            if isinstance(loaded, Document) and loaded.format.startswith("cfn"):
+                real = os.path.realpath(loaded.path)
+                if real in self.as_children or real in self.stacks.registered:
+                    return  # linted through the template that nests it
+                self.stacks.preload(loaded, registered=True)
+            if isinstance(loaded, ParseError):
+                model.parse_errors.append(loaded)
+                unit.files.append(loaded.file)
+                return
+            unit.docs.append(loaded)
+            unit.files.append(loaded.path)
+            mark = _mark(model)
+            try:
+                if loaded.format == "tf-plan":
+                    from .frontends.terraform.mapping import add_plan
+
+                    add_plan(loaded, model)
+                else:
+                    from .frontends import template
+                    from .parameters import parameters_for
+
+                    values = parameters_for(self.parameters, loaded.path)
+                    values = {**self.samconfigs.overrides(loaded.path), **values}
+                    template.map_template(loaded, model, values, stacks=self.stacks)
+            except RecursionError:
+                _rollback(model, mark)
+                model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))
+            except Exception as error:  # a lambdalint bug on this file: say so, lint the others
+                _rollback(model, mark)
+                model.internal_errors.append(f"{loaded.path}: {type(error).__name__}: {error}")
+        finally:
+            self.map_errors += [(unit.index, message) for message in model.internal_errors]
+            model.internal_errors.clear()
+            model.parse_errors.extend(self.sam_errors)
+            self.sam_errors.clear()
+            self.stacks.cache.clear()
+            self.current = None
+
+    def _map_tf(self, unit) -> None:
+        from .frontends.terraform.mapping import add_resources
+        from .frontends.terraform.modules import add_module
+        from .runner import _mark, _rollback
+
+        if unit.item not in self.modules:
+            return
+        model = unit.model
+        mark = _mark(model)
+        try:
+            added = add_module(*self.modules.pop(unit.item), model, add_resources)
+        except Exception as error:  # a lambdalint bug on this module: say so, lint the others
+            _rollback(model, mark)
+            model.internal_errors.append(f"{display_path(unit.item)}: {type(error).__name__}: {error}")
+            return
+        for doc in added:
+            unit.docs.append(doc)
+            if doc.path not in self.tf_files:
+                self.tf_files.add(doc.path)
+                unit.files.append(doc.path)
+
+    # -- groups ----------------------------------------------------------------------------
+    def _check(self, group: list) -> None:
+        """Model one group, run its rules, keep its findings as plain data, drop the rest."""
+        if len(group) == 1:
+            model = group[0].model
+        else:
+            model = Model()
+            model.parse_errors = []
+            for unit in group:
+                part = unit.model
+                for entity in part.entities.values():
+                    model.add(entity)
+                model.exports.update(part.exports)
+                model.unresolved_refs += part.unresolved_refs
+                model.inputs += part.inputs
+                model.parse_errors += part.parse_errors
+        model.files = [f for unit in group for f in unit.files]
+        if len(group) == 1 and not group[0].held and self.run_wide_units:
+            # a streamed unit holds no run-wide fact itself: every one of them sees the same lists
+            if self.shared_wide is None:
+                lists = {cls: [e for u in self.run_wide_units for e in u.frozen.get(cls, ())] for cls in RUN_WIDE}
+                self.shared_wide = (lists, None)
+            model.run_wide, index = self.shared_wide
+            if index is not None:
+                model._log_group_index = index  # model.logs: the same log groups, the same index
+        else:
+            members = {id(u) for u in group}
+            if any(id(u) not in members for u in self.run_wide_units):
+                # this group's own entities, and the others' as resolved copies, in run order
+                every = sorted(set(self.run_wide_units) | set(group), key=lambda u: u.index)
+                model.run_wide = {cls: [e for u in every
+                                        for e in (u.wide if id(u) in members else u.frozen).get(cls, ())]
+                                  for cls in RUN_WIDE}
+        model.resolve_imports()
+        model.build()
+        docs = [doc for unit in group for doc in unit.docs]
+        first = group[0].index
+        findings, undecided, checks = run_rules(model, self.group_rules, self.config, self.settings, quiet=True)
+        self._errors(model.internal_errors, first)
+        for rule, (decided, unsure) in checks.items():
+            counts = self.checks.setdefault(rule, [0, 0])
+            counts[0] += decided
+            counts[1] += unsure
+        hits = collect_suppressions(docs)
+        starts = resource_extents(model, {h.file for h in hits}) if hits else {}
+        findings, suppressed, without_reason = apply_suppressions(findings, hits, self.config, starts)
+        self.suppressed += suppressed
+        self.without_reason += without_reason
+        if hits and any(r.meta.id == "LL002" for r in self.chosen):
+            shadow = [r for r in self.rules.values() if r not in self.chosen and not r.meta.opt_in
+                      and r.meta.id not in RUN_LEVEL
+                      and not any(matches(r.meta, s) for s in self.config.ignore or ())
+                      and any(not h.used and any(selector_matches(i, r.meta.id, r.meta.name) for i in h.ids) for h in hits)]
+            if shadow:
+                hidden, _, _ = run_rules(model, shadow, self.config, self.settings, quiet=True)
+                self._errors(model.internal_errors, first)
+                apply_suppressions(hidden, hits, self.config, starts)
+                for r in shadow:
+                    self.shadow_ran[r.meta.id] = r
+        if hits:
+            self.suppressions += hits
+            self.extents.update(starts)
+        self.findings += [(self.order_of.get(f.rule, 0), first, f) for f in findings]
+        self.undecided += undecided
+        self.functions += len(model.functions())
+        if "LL401" in self.rules:  # the pool over the run: this group's part, in run order
+            from dataclasses import replace
+
+            module = self.rules["LL401"].module
+            for unit in group:
+                functions = model.functions() if len(group) == 1 else unit.model.functions()
+                for seq, fn in enumerate(functions):
+                    record = module.contribution(fn)
+                    record.fn = FrozenFunction(fn)
+                    record.leaf_source = _freeze(record.leaf_source)
+                    record.unsures = [replace(u, resource=record.fn, source=_freeze(u.source)) for u in record.unsures]
+                    self.concurrency.append((unit.index, seq, record))
+        if model.run_wide is not None and self.shared_wide is not None and model.run_wide is self.shared_wide[0]:
+            if self.shared_wide[1] is None and getattr(model, "_log_group_index", None) is not None:
+                self.shared_wide = (self.shared_wide[0], model._log_group_index)
+        for unit in group:  # the group's documents and model go
+            unit.model = None
+            unit.docs = []
+            unit.wide = {}
+        del model, docs
+        if gc.get_count()[0] >= COLLECT_EVERY:
+            # a group's documents and model hold reference cycles (frontends, indexes, closures):
+            # freed here, on a heap that is small between groups, instead of by the collector's
+            # own schedule, which rescans the live group's young objects again and again
+            gc.collect()
+            gc.freeze()  # what lives on (records, kept units, loaded data) is not scanned again
+
+    def _errors(self, errors: list, first: int) -> None:
+        for message in errors:
+            rule = message.split(" ", 2)[1] if message.startswith("rule ") else ""
+            self.rule_errors.append((self.order_of.get(rule, len(self.order_of)), first, message))
+        errors.clear()
+
+
+def _groups(units: list) -> list[list]:
+    """Units linked by a shared key, each group in run order, groups by their first unit."""
+    parent = list(range(len(units)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict = {}
+    for i, unit in enumerate(units):
+        for key in unit.keys:
+            if key in owner:
+                a, b = find(owner[key]), find(i)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                owner[key] = i
+    groups: dict = {}
+    for i, unit in enumerate(units):
+        groups.setdefault(find(i), []).append(unit)
+    return [groups[k] for k in sorted(groups)]
+
+
+def lint_streamed(paths, config, parameters, rules, chosen, show_unknowns, started):
+    """The report of a streamed run (``Restart`` when the run must be linted unstreamed)."""
+    import time
+
+    from .findings import Report
+
+    run = Streamed(paths, config, parameters, rules, chosen)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        head, units = run.run(paths)
+    finally:
+        if collecting:
+            gc.enable()
+    run._check([head]) if head.model.parse_errors else None
+    records = run.records
+    records.concurrency = [record for _, _, record in sorted(run.concurrency, key=lambda c: c[:2])]
+    late = []
+    ll401 = [r for r in chosen if r.meta.id == "LL401"]
+    if ll401:
+        found, undecided, checks = run_rules(records, ll401, config)
+        run.undecided += undecided
+        found, suppressed, without_reason = apply_suppressions(found, run.suppressions, config, run.extents)
+        run.suppressed += suppressed
+        run.without_reason += without_reason
+        run.findings += [(run.order_of["LL401"], -1, f) for f in found]
+        run.checks.update(checks)
+    ll002 = [r for r in chosen if r.meta.id == "LL002"]
+    if ll002:
+        pool = rules.get("LL401")
+        if (pool is not None and pool not in chosen and not pool.meta.opt_in
+                and not any(matches(pool.meta, s) for s in config.ignore or ())
+                and any(not h.used and any(selector_matches(i, "LL401", pool.meta.name) for i in h.ids)
+                        for h in run.suppressions)):
+            hidden, _, _ = run_rules(records, [pool], config)
+            apply_suppressions(hidden, run.suppressions, config, run.extents)
+            run.shadow_ran["LL401"] = pool
+        shadow = [r for r in rules.values() if r.meta.id in run.shadow_ran]
+        records.unused_suppressions = unused_suppressions(run.suppressions, rules, chosen + shadow)
+        late, _, more_checks = run_rules(records, ll002, config)
+        run.checks.update(more_checks)
+    run._errors(records.internal_errors, len(units))
+    findings = [f for _, _, f in sorted(run.findings, key=lambda item: item[:2])] + late
+    findings.sort(key=lambda f: f.sort_key())
+    undecided = sorted(set(run.undecided), key=lambda u: u.sort_key())
+    files = head.files + [f for unit in units for f in unit.files]
+    internal = (run.tf_errors + [m for _, m in sorted(run.load_errors, key=lambda e: e[0])]
+                + [m for _, m in sorted(run.map_errors, key=lambda e: e[0])]
+                + [m for *_, m in sorted(run.rule_errors, key=lambda e: e[:2])])
+    checks = {r.meta.id: run.checks.get(r.meta.id, [0, 0]) for r in chosen if r.meta.id != "LL002"}
+    if ll002:
+        checks["LL002"] = run.checks.get("LL002", [0, 0])
+    return Report(findings=findings, unknowns=undecided, files=len(files), functions=run.functions,
+                  suppressed=run.suppressed, suppressed_without_reason=run.without_reason,
+                  show_unknowns=show_unknowns, internal_errors=internal, paths=tuple(dict.fromkeys(files)),
+                  fail_on=config.fail_on, elapsed=time.perf_counter() - started, checks=checks)

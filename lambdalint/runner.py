@@ -190,6 +190,9 @@ def _lint(paths: list[str], config: Config, parameters: dict | None, show_unknow
             return lint_streamed(paths, config, parameters, rules, select_rules(rules, config.select, config.ignore),
                                  show_unknowns, started)
         except Restart as why:
+            from . import stream
+
+            stream.LAST["restarted"] = str(why)
             if os.environ.get("LAMBDALINT_STREAM_DEBUG"):
                 print(f"lambdalint: streamed run restarted unstreamed: {why}", file=sys.stderr)
             progress.expect(0)

@@ -55,6 +55,9 @@ _SCAN_LIMIT = 1 << 30
 COLLECT_EVERY = 100_000  # container objects allocated since the last collection
 
 
+LAST: dict = {}  # the last streamed run: groups, largest group, run-wide files, restarted (why)
+
+
 class Restart(Exception):
     """The text scan missed a unit that holds a run-wide fact: lint the run unstreamed."""
 
@@ -277,7 +280,7 @@ class Streamed:
 
         inputs = discover(paths, self.config.exclude)
         if any(kind == "cdk" for kind, _ in inputs.order):
-            raise Restart("cdk")
+            raise Restart("AWS CDK cloud assembly in the run: not streamed")
         head = Unit(-1, "head", None)
         head.model = Model()
         head.model.parse_errors = []
@@ -348,6 +351,7 @@ class Streamed:
                 for fn in unit.model.functions():
                     unit.keys |= {("l", name) for name in _log_names_written(fn)}
         self.run_wide_units = list(first)
+        LAST["run-wide files"] = len(first)
         # a group of them that imports nothing (and, with LL604, declares no log group a streamed
         # unit may write to) can take no streamed unit in: checked now, its documents dropped
         held = []
@@ -525,6 +529,9 @@ class Streamed:
         model.build()
         docs = [doc for unit in group for doc in unit.docs]
         first = group[0].index
+        if first >= 0:
+            LAST["groups"] += 1
+            LAST["largest group"] = max(LAST["largest group"], len(group))
         findings, undecided, checks = run_rules(model, self.group_rules, self.config, self.settings, quiet=True)
         self._errors(model.internal_errors, first)
         for rule, (decided, unsure) in checks.items():
@@ -618,6 +625,8 @@ def lint_streamed(paths, config, parameters, rules, chosen, show_unknowns, start
 
     from .findings import Report
 
+    LAST.clear()
+    LAST.update({"groups": 0, "largest group": 0, "run-wide files": 0, "restarted": ""})
     run = Streamed(paths, config, parameters, rules, chosen)
     collecting = gc.isenabled()
     gc.disable()

@@ -29,8 +29,6 @@ def build_model(paths: list[str], config: Config, parameters: dict | None = None
 
 
 def _build_model(paths: list[str], config: Config, parameters: dict | None) -> tuple[Model, list[Document]]:
-    from .frontends import template
-
     parameters = parameters or {}
     model = Model()
     model.parse_errors = []
@@ -83,26 +81,7 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
     templates = [d for d in loaded_cfn.values() if isinstance(d, Document) and d.format.startswith("cfn")]
     as_children = reached_as_children(templates, stacks) if templates else set()
     def map_root(loaded: Document, samconfig: bool = True) -> None:
-        mark = _mark(model)
-        try:
-            if loaded.format == "tf-plan":
-                from .frontends.terraform.mapping import add_plan
-
-                add_plan(loaded, model)
-            else:
-                values = parameters_for(parameters, loaded.path)
-                if samconfig:  # what `sam deploy` passes; --parameters wins, name by name
-                    values = {**samconfigs.overrides(loaded.path), **values}
-                template.map_template(loaded, model, values, stacks=stacks)
-        except ParseError as error:  # a structure the format does not allow, found while mapping it
-            _rollback(model, mark)
-            model.parse_errors.append(error)
-        except RecursionError:
-            _rollback(model, mark)  # half a file's resources would mislead the rules
-            model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))
-        except Exception as error:  # a lambdalint bug on this file: say so, lint the others
-            _rollback(model, mark)
-            model.internal_errors.append(f"{loaded.path}: {type(error).__name__}: {error}")
+        map_file(loaded, model, parameters, samconfigs if samconfig else None, stacks)
 
     # files, Terraform module directories and CDK cloud assemblies in the order found (arguments
     # order, then walk order)
@@ -153,6 +132,34 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
     model.resolve_imports()
     model.build()
     return model, docs
+
+
+def map_file(loaded: Document, model: Model, parameters: dict, samconfigs, stacks) -> None:
+    """Map one root template or plan into ``model``; a file that fails half-way leaves nothing
+    of it (LL001 for a structure its format forbids, an internal error for a lambdalint bug).
+    ``samconfigs``: what `sam deploy` passes (None for templates the cdk CLI deploys)."""
+    from .frontends import template
+
+    mark = _mark(model)
+    try:
+        if loaded.format == "tf-plan":
+            from .frontends.terraform.mapping import add_plan
+
+            add_plan(loaded, model)
+        else:
+            values = parameters_for(parameters, loaded.path)
+            if samconfigs is not None:  # what `sam deploy` passes; --parameters wins, name by name
+                values = {**samconfigs.overrides(loaded.path), **values}
+            template.map_template(loaded, model, values, stacks=stacks)
+    except ParseError as error:  # a structure the format does not allow, found while mapping it
+        _rollback(model, mark)
+        model.parse_errors.append(error)
+    except RecursionError:
+        _rollback(model, mark)  # half a file's resources would mislead the rules
+        model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))
+    except Exception as error:  # a lambdalint bug on this file: say so, lint the others
+        _rollback(model, mark)
+        model.internal_errors.append(f"{loaded.path}: {type(error).__name__}: {error}")
 
 
 def _mark(model: Model) -> tuple:

@@ -33,25 +33,20 @@ from __future__ import annotations
 
 import gc
 import os
-import re
-import stat
 
 from . import progress
 from .discover import discover
 from .document import Document, ParseError
 from .engine import matches, run_rules
 from .frontends.cfn_intrinsics import IMPORTS
-from .model import Alarm, LogGroup, Model, Role, VpcEndpoint
+from .model import Alarm, LogGroup, Model, VpcEndpoint
 from .paths import display_path
 from .suppressions import apply_suppressions, collect_suppressions, resource_extents, selector_matches, unused_suppressions
-from .values import Either, Known, Unknown, Value, handled, known_str
+from .stream_records import (FrozenFunction, RunRecords, freeze, frozen_entity, groups, import_names,
+                             log_names_declared, log_names_written, scan)
 
 RUN_WIDE = (LogGroup, VpcEndpoint, Alarm)
 RUN_LEVEL = ("LL401", "LL002")  # rules whose one subject is the whole run
-_FIRST = re.compile(rb"ImportValue|AWS::Logs::LogGroup|AWS::EC2::VPCEndpoint|AWS::CloudWatch::Alarm"
-                    rb"|aws_cloudwatch_log_group|aws_vpc_endpoint|aws_cloudwatch_metric_alarm")
-_NESTS = re.compile(rb"AWS::CloudFormation::Stack|AWS::Serverless::Application")
-_SCAN_LIMIT = 1 << 30
 COLLECT_EVERY = 100_000  # container objects allocated since the last collection
 
 
@@ -73,184 +68,6 @@ class Unit:
         self.held = False
         self.wide: dict = {}  # RUN_WIDE class -> this unit's entities of it (pass-0 units)
         self.frozen: dict = {}  # the same, as copies whose sources keep no document alive
-
-
-class FrozenDoc:
-    __slots__ = ("path", "format")
-
-    def __init__(self, path, format):
-        self.path, self.format = path, format
-
-
-class FrozenSource:
-    """A Source whose location is resolved: it keeps no document alive."""
-
-    __slots__ = ("doc", "path", "_span", "_key", "property_names")
-
-    def __init__(self, source):
-        from .values import _property_names
-
-        self.doc = FrozenDoc(source.doc.path, source.doc.format)
-        self.path = tuple(source.path)
-        self._span, self._key = _attempt(lambda: source.span), _attempt(lambda: source.key)
-        self.property_names = _property_names(source.doc, self.path)  # values.native_name
-
-    @property
-    def span(self):  # a location that could not be worked out fails where the original would
-        if isinstance(self._span, Exception):
-            raise self._span
-        return self._span
-
-    @property
-    def key(self):
-        if isinstance(self._key, Exception):
-            raise self._key
-        return self._key
-
-
-def _attempt(compute):
-    try:
-        return compute()
-    except Exception as error:  # kept, raised when asked for (see FrozenSource.span)
-        return error
-
-
-class FrozenFunction:
-    __slots__ = ("name", "source", "construct_path")
-
-    def __init__(self, fn):
-        self.name = fn.name
-        self.source = _freeze(fn.source)
-        self.construct_path = getattr(fn, "construct_path", None)
-
-
-def _frozen_value(value, depth=0):
-    from dataclasses import replace
-
-    if not isinstance(value, Value) or depth > 50:
-        return value
-    changes = {}
-    if value.source is not None and not isinstance(value.source, FrozenSource):
-        changes["source"] = FrozenSource(value.source)
-    if isinstance(value, Known):
-        raw = value.value
-        if isinstance(raw, list):
-            changes["value"] = [_frozen_value(v, depth + 1) for v in raw]
-        elif isinstance(raw, dict):
-            changes["value"] = {k: _frozen_value(v, depth + 1) for k, v in raw.items()}
-    elif isinstance(value, Either):
-        changes["options"] = tuple(_frozen_value(v, depth + 1) for v in value.options)
-    return replace(value, **changes) if changes else value
-
-
-def _frozen_entity(entity):
-    """A copy of a run-wide entity that keeps no document alive: what other groups' checks read
-    of it (names, values, locations, property names) resolved ahead."""
-    import copy
-
-    frozen = copy.copy(entity)
-    for name in entity.__dataclass_fields__:
-        current = getattr(entity, name)
-        if isinstance(current, Value):
-            setattr(frozen, name, _frozen_value(current))
-    frozen.source = _freeze(entity.source)
-    return frozen
-
-
-def _freeze(source):
-    return FrozenSource(source) if source is not None and not isinstance(source, FrozenSource) else source
-
-
-class RunRecords:
-    """What the run-level rules read once every group is gone."""
-
-    def __init__(self):
-        self.concurrency: list = []  # LL401 Contribution per function, run order
-        self.unused_suppressions: list = []
-        self.internal_errors: list = []
-        self.files: list = []
-
-    def functions(self):
-        return [record.fn for record in self.concurrency]
-
-
-def _import_names(entity) -> set:
-    found = set()
-
-    def walk(value, depth=0):
-        if depth > 50:
-            return
-        if isinstance(value, Unknown):
-            if value.import_name is not None:
-                found.add(value.import_name)
-        elif isinstance(value, Known):
-            raw = value.value
-            if isinstance(raw, list):
-                for item in raw:
-                    walk(item, depth + 1)
-            elif isinstance(raw, dict):
-                for item in raw.values():
-                    walk(item, depth + 1)
-        elif isinstance(value, Either):
-            for option in value.options:
-                walk(option, depth + 1)
-
-    for name in entity.__dataclass_fields__:
-        current = getattr(entity, name)
-        if isinstance(current, Value):
-            walk(current)
-    if isinstance(entity, Role):
-        for _origin, document, _source in entity.inline_documents:
-            walk(document)
-        for arn in entity.managed_arns:
-            walk(arn)
-    return found
-
-
-def _log_names_written(fn) -> set:
-    """Literal log group names a function writes to (model.logs.function_logs, names only)."""
-    names = set()
-    if not fn.log_group.absent:
-        for leaf in fn.log_group.leaves():
-            if isinstance(leaf, Known) and isinstance(leaf.value, str):
-                names.add(leaf.value)
-    else:
-        for leaf in handled(fn.function_name).leaves():
-            text = known_str(leaf)
-            if text:
-                names.add("/aws/lambda/" + text)
-    return names
-
-
-def _log_names_declared(model) -> set:
-    names = set()
-    for group in model.by_class.get(LogGroup, ()):
-        for leaf in handled(group.log_group_name).leaves():
-            text = known_str(leaf)
-            if text is not None:
-                names.add(text)
-    return names
-
-
-def _scan(path) -> tuple[bool, bool]:
-    """(may hold a run-wide fact or an import, may nest templates) from the file's bytes."""
-    try:  # never blocks: a FIFO or device is opened without waiting and not read
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return False, False
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return False, False
-        if info.st_size > _SCAN_LIMIT:
-            return True, True
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read()
-    except OSError:
-        return False, False
-    finally:
-        os.close(fd)
-    return bool(_FIRST.search(raw)), bool(_NESTS.search(raw))
 
 
 class Streamed:
@@ -303,7 +120,7 @@ class Streamed:
                 first.append(unit)
                 continue
             path = inputs.cfn_files[unit.item][0]
-            wide, nests = _scan(path)
+            wide, nests = scan(path)
             real = os.path.realpath(path)
             order.append(real)
             if wide:
@@ -336,26 +153,26 @@ class Streamed:
             self._map(unit)
             unit.held = True
             unit.wide = {cls: list(unit.model.by_class.get(cls, ())) for cls in RUN_WIDE}
-            unit.frozen = {cls: [_frozen_entity(e) for e in found] for cls, found in unit.wide.items()}
+            unit.frozen = {cls: [frozen_entity(e) for e in found] for cls, found in unit.wide.items()}
             for entity in unit.model.entities.values():
-                names = _import_names(entity)
+                names = import_names(entity)
                 if names and isinstance(entity, RUN_WIDE):
                     raise Restart(f"{type(entity).__name__} {entity.name} imports {sorted(names)[0]}")
                 imports |= names
                 unit.keys |= {("x", name) for name in names}
             unit.keys |= {("x", name) for name in unit.model.exports}
             if log_links:
-                declared = _log_names_declared(unit.model)
+                declared = log_names_declared(unit.model)
                 log_names |= declared
                 unit.keys |= {("l", name) for name in declared}
                 for fn in unit.model.functions():
-                    unit.keys |= {("l", name) for name in _log_names_written(fn)}
+                    unit.keys |= {("l", name) for name in log_names_written(fn)}
         self.run_wide_units = list(first)
         LAST["run-wide files"] = len(first)
         # a group of them that imports nothing (and, with LL604, declares no log group a streamed
         # unit may write to) can take no streamed unit in: checked now, its documents dropped
         held = []
-        for group in _groups(first):
+        for group in groups(first):
             if any(key[0] == "x" and key[1] in imports for u in group for key in u.keys) or (
                     log_links and any(key[0] == "l" and key[1] in log_names for u in group for key in u.keys)):
                 held += group
@@ -384,7 +201,7 @@ class Streamed:
             linked = set()
             if log_links:
                 for fn in model.functions():
-                    linked |= _log_names_written(fn) & log_names
+                    linked |= log_names_written(fn) & log_names
             if exported or linked:
                 unit.held = True
                 unit.keys |= {("x", name) for name in exported} | {("l", name) for name in linked}
@@ -392,7 +209,7 @@ class Streamed:
             else:
                 self._check([unit])
         # the linked units, group by group
-        for group in _groups(sorted(held, key=lambda u: u.index)):
+        for group in groups(sorted(held, key=lambda u: u.index)):
             self._check(group)
         return head, units
 
@@ -418,7 +235,7 @@ class Streamed:
             return None
 
     def _map(self, unit) -> None:
-        from .runner import _mark, _rollback
+        from .runner import map_file
 
         progress.tick()
         self.current = unit
@@ -444,25 +261,7 @@ class Streamed:
                 return
             unit.docs.append(loaded)
             unit.files.append(loaded.path)
-            mark = _mark(model)
-            try:
-                if loaded.format == "tf-plan":
-                    from .frontends.terraform.mapping import add_plan
-
-                    add_plan(loaded, model)
-                else:
-                    from .frontends import template
-                    from .parameters import parameters_for
-
-                    values = parameters_for(self.parameters, loaded.path)
-                    values = {**self.samconfigs.overrides(loaded.path), **values}
-                    template.map_template(loaded, model, values, stacks=self.stacks)
-            except RecursionError:
-                _rollback(model, mark)
-                model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))
-            except Exception as error:  # a lambdalint bug on this file: say so, lint the others
-                _rollback(model, mark)
-                model.internal_errors.append(f"{loaded.path}: {type(error).__name__}: {error}")
+            map_file(loaded, model, self.parameters, self.samconfigs, self.stacks)
         finally:
             self.map_errors += [(unit.index, message) for message in model.internal_errors]
             model.internal_errors.clear()
@@ -569,8 +368,8 @@ class Streamed:
                 for seq, fn in enumerate(functions):
                     record = module.contribution(fn)
                     record.fn = FrozenFunction(fn)
-                    record.leaf_source = _freeze(record.leaf_source)
-                    record.unsures = [replace(u, resource=record.fn, source=_freeze(u.source)) for u in record.unsures]
+                    record.leaf_source = freeze(record.leaf_source)
+                    record.unsures = [replace(u, resource=record.fn, source=freeze(u.source)) for u in record.unsures]
                     self.concurrency.append((unit.index, seq, record))
         if model.run_wide is not None and self.shared_wide is not None and model.run_wide is self.shared_wide[0]:
             if self.shared_wide[1] is None and getattr(model, "_log_group_index", None) is not None:
@@ -592,31 +391,6 @@ class Streamed:
             rule = message.split(" ", 2)[1] if message.startswith("rule ") else ""
             self.rule_errors.append((self.order_of.get(rule, len(self.order_of)), first, message))
         errors.clear()
-
-
-def _groups(units: list) -> list[list]:
-    """Units linked by a shared key, each group in run order, groups by their first unit."""
-    parent = list(range(len(units)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict = {}
-    for i, unit in enumerate(units):
-        for key in unit.keys:
-            if key in owner:
-                a, b = find(owner[key]), find(i)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-            else:
-                owner[key] = i
-    groups: dict = {}
-    for i, unit in enumerate(units):
-        groups.setdefault(find(i), []).append(unit)
-    return [groups[k] for k in sorted(groups)]
 
 
 def lint_streamed(paths, config, parameters, rules, chosen, show_unknowns, started):

@@ -141,6 +141,7 @@ def code_asset(fe, logical_id: str, body: dict, code: Value) -> Value | None:
     name = fe.r.display(logical_id)
     base = os.path.dirname(fe.doc.path) or "."
     inside = project().resolve(written, base)
+    cause = "outside-project" if inside is None else "not-built"
     if inside is None:
         reason = (f"asset {written} is outside the project ({project().describe()}); lambdalint reads only "
                   "files under the paths it was given")
@@ -148,8 +149,8 @@ def code_asset(fe, logical_id: str, body: dict, code: Value) -> Value | None:
         reason = f"asset {written} is not in {base} (run `cdk synth` again)"
     else:
         reason = ""
-    fe.model.inputs.append(InputRef("CDK asset", name, written, source, not reason, reason))
-    return Known(written, source) if not reason else Unknown(f"CDK asset {written}: {reason}", source)
+    fe.model.inputs.append(InputRef("CDK asset", name, written, source, not reason, reason, cause))
+    return Known(written, source) if not reason else Unknown(f"CDK asset {written}: {reason}", source, cause=cause)
 
 
 def _published_asset(fe, code: Value) -> str | None:

@@ -148,7 +148,9 @@ class CfnResolver:
         declaration = declaration if isinstance(declaration, dict) else {}
         ptype = str(declaration.get("Type", "String"))
         if name in self.passed:
-            return self._passed(name, ptype, self.passed[name], source)
+            from .nested import passed_value
+
+            return passed_value(self, name, ptype, self.passed[name], source)
         if name in self.values:
             raw, origin = self.values[name], "--parameters"
         elif "Default" in declaration and not ptype.startswith("AWS::SSM::"):
@@ -163,26 +165,6 @@ class CfnResolver:
             items = raw if isinstance(raw, list) else [s.strip() for s in str(raw).split(",")] if str(raw) else []
             return Known([Known(item, value_source) for item in items], value_source)
         return Known(raw, value_source)
-
-    def _passed(self, name: str, ptype: str, value: Value, source: Source) -> Value:
-        """The value the parent stack passes for parameter ``name``, located where this template
-        uses it (findings point into the child).  A reference keeps its identity: the child's
-        subnet is the parent's subnet, with its route table."""
-        if isinstance(value, Unknown):
-            if value.reason.endswith("(pseudo parameter)"):  # stays a placeholder in !Sub
-                return value.moved(source)
-            return value.moved(source, f"!Ref {name} <- stack {self.passed_by} passes {value.reason}")
-        if isinstance(value, Either):
-            return Either(value.condition, tuple(self._passed(name, ptype, o, source) for o in value.options), source)
-        if not isinstance(value, Known):
-            return value
-        if ptype.startswith("List<") or ptype == "CommaDelimitedList":
-            if isinstance(value.value, list):
-                return Known([_relocated(item, source) for item in value.value], source)
-            text = _text(value)
-            if text is not None:
-                return Known([token_value(piece.strip(), source) for piece in text.split(",")] if text else [], source)
-        return Known(value.value, source)
 
     def condition_names(self) -> set:
         return set(self.conditions)
@@ -236,14 +218,6 @@ def token_value(text: str, source: Source) -> Known:
         node = match.group(1)
         return Known(ResourceRef(node, match.group(2), node.rsplit("#", 1)[-1]), source)
     return Known(text, source)
-
-
-def _relocated(value: Value, source: Source) -> Value:
-    if isinstance(value, Known):
-        return Known(value.value, source)
-    if isinstance(value, Unknown):
-        return value.moved(source)
-    return value
 
 
 def _h_ref(r: CfnResolver, arg, path, source, depth):

@@ -25,7 +25,8 @@ from ..document import Document, ParseError, Source
 from ..model.inputs import InputRef
 from ..paths import project
 from ..values import Either, Known, Unknown, Value, describe, known_str
-from .cfn_intrinsics import STACK_TYPES
+from .cfn_intrinsics import STACK_TYPES, token_value
+from .cfn_intrinsics import _text as text_of
 
 KIND = {"AWS::CloudFormation::Stack": ("nested stack", "TemplateURL"),
         "AWS::Serverless::Application": ("SAM application", "Location")}
@@ -246,6 +247,7 @@ class Nesting:
                     reason, doc = f"{written.text} could not be read ({doc.reason}; see LL001)", None
         if doc is None:
             ref.reason = reason or "not read"
+            ref.cause = "outside-project" if "outside the project" in ref.reason else "module"
             self.reasons[logical_id] = ref.reason
             return None
         ref.read = True
@@ -282,7 +284,7 @@ class Nesting:
         label = f"!GetAtt {logical_id}.Outputs.{name}"
         child = self.instantiate(logical_id)
         if child is None:
-            return Unknown(f"{label} ({self.reasons.get(logical_id, 'nested stack not read')})", source)
+            return Unknown(f"{label} ({self.reasons.get(logical_id, 'nested stack not read')})", source, cause="module")
         outputs = child.doc.data.get("Outputs") if isinstance(child.doc.data, dict) else None
         body = outputs.get(name) if isinstance(outputs, dict) else None
         if not isinstance(body, dict) or "Value" not in body:
@@ -295,9 +297,38 @@ def _located(value: Value, source: Source, label: str) -> Value:
     if isinstance(value, Known):
         return Known(value.value, source)
     if isinstance(value, Unknown):
-        return Unknown(f"{label} <- {value.reason}", source, import_name=value.import_name)
+        return value.moved(source, f"{label} <- {value.reason}")
     if isinstance(value, Either):
         return Either(value.condition, tuple(_located(o, source, label) for o in value.options), source)
+    return value
+
+
+def passed_value(r, name: str, ptype: str, value: Value, source: Source) -> Value:
+    """The value the parent stack passes for parameter ``name`` of resolver ``r``'s template,
+    located where the child uses it (findings point into the child).  A reference keeps its
+    identity: the child's subnet is the parent's subnet, with its route table."""
+    if isinstance(value, Unknown):
+        if value.reason.endswith("(pseudo parameter)"):  # stays a placeholder in !Sub
+            return value.moved(source)
+        return value.moved(source, f"!Ref {name} <- stack {r.passed_by} passes {value.reason}")
+    if isinstance(value, Either):
+        return Either(value.condition, tuple(passed_value(r, name, ptype, o, source) for o in value.options), source)
+    if not isinstance(value, Known):
+        return value
+    if ptype.startswith(_LIST_TYPES):
+        if isinstance(value.value, list):
+            return Known([_moved(item, source) for item in value.value], source)
+        text = text_of(value)
+        if text is not None:  # a comma-delimited string: references come back from their tokens
+            return Known([token_value(piece.strip(), source) for piece in text.split(",")] if text else [], source)
+    return Known(value.value, source)
+
+
+def _moved(value: Value, source: Source) -> Value:
+    if isinstance(value, Known):
+        return Known(value.value, source)
+    if isinstance(value, Unknown):
+        return value.moved(source)
     return value
 
 

@@ -167,7 +167,8 @@ class ModuleCalls:
         docs, reason, path = self.read_child(module, text, call_key, block.attrs.get("version"), scope, doc)
         self.inputs.append(InputRef("module call", f"{module.prefix}module.{call.name}",
                                     text if text is not None else getattr(source, "reason", "?"),
-                                    Source(doc, block.path + ("source",)), reason is None, reason or ""))
+                                    Source(doc, block.path + ("source",)), reason is None, reason or "",
+                                    "outside-project" if reason and "outside the project" in reason else "module"))
         keys, _extra = self.expansion(block, scope, doc)
         if reason is not None:
             call.unreadable = reason

@@ -452,3 +452,22 @@ def test_samconfig_applies_to_the_template_sam_deploys_not_to_its_children(tmp_p
     report = _run(["."], select=["LL101"])
     assert [f.resource for f in report.findings] == ["Own"]
     assert [u.reason for u in report.unknowns] == ["Timeout <- !Ref T (parameter without default; stack Child does not pass it)"]
+
+
+def test_local_module_calls_are_confined_to_the_project(tmp_path, monkeypatch):
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared/main.tf").write_text(SETTINGS)
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "main.tf").write_text('module "settings" {\n  source = "../shared"\n}\nmodule "gone" {\n'
+                                  '  source = "./gone"\n}\n' + TF_FUNCTION)
+    monkeypatch.chdir(root)
+    report = _run(["."], select=["LL101", "LL004"])
+    reasons = {u.resource: u.reason for u in report.unknowns if u.rule == "LL004"}
+    assert reasons["module.gone"] == "module call module.gone: source ./gone: no such directory"
+    assert "source ../shared is outside the project" in reasons["module.settings"]
+    assert report.findings == []
+    monkeypatch.chdir(tmp_path)  # the parent directory is the project now: ../shared is read
+    report = _run(["root"], select=["LL101", "LL004"])
+    assert [f.rule for f in report.findings] == ["LL101"]
+    assert [u.resource for u in report.unknowns if u.rule == "LL004"] == ["module.gone"]

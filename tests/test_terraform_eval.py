@@ -20,6 +20,15 @@ def write(tmp_path, files: dict):
         path.write_text(textwrap.dedent(text) if isinstance(text, str) else json.dumps(text), encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _project(tmp_path):
+    """Child modules are read only inside the project: here, the test's own folder."""
+    from lambdalint.paths import project_of
+
+    with project_of([str(tmp_path)]):
+        yield
+
+
 def run(tmp_path, files, variables=None, **kw):
     write(tmp_path, files)
     docs = load_module_dir(str(tmp_path))
@@ -421,7 +430,7 @@ def test_read_module_callback_is_used(tmp_path):
 
     resources = evaluate_module(load_module_dir(str(tmp_path)), "c", read_module=read_module)
     assert any(r.address == "module.fn.aws_lambda_function.this" for r in resources)
-    assert sorted(p.rsplit("/", 1)[-1] for p in asked) == ["does-not-exist", "fn"]  # each path read once
+    assert sorted(p.rsplit("/", 1)[-1] for p in asked) == ["fn"]  # each path read once (a missing one never)
 
 
 def test_module_that_includes_itself_does_not_loop(tmp_path):

@@ -197,18 +197,18 @@ class ModuleCalls:
         if source is None:
             return None, "module source is not a known string", None
         if module.depth + 1 > MAX_MODULE_DEPTH:
-            return None, f"module source '{source}' not read (modules nested more than {MAX_MODULE_DEPTH} deep: the budget)", None
+            return None, f"source {source} not read (modules nested more than {MAX_MODULE_DEPTH} deep: the budget)", None
         if _is_local(source):
             path = project().resolve(source, module.directory)
             if path is None:
-                return None, (f"module source '{source}' is outside the project ({project().describe()}); "
-                              "lambdalint reads only files under the paths it was given"), None
+                return None, (f"source {source} is outside the project ({project().describe()}); lambdalint reads "
+                              "only files under the paths it was given or the current directory"), None
         else:
             path, reason = self.installed_dir(source, key, version_expr, scope, doc)
             if path is None:
                 return None, reason, None
         if os.path.abspath(path) in module.ancestry:
-            return None, f"module source '{source}' not read (it includes itself)", None
+            return None, f"source {source} not read (it includes itself)", None
         cached = self.read_cache.get(path)
         if cached is None:
             cached = self.read_cache[path] = self._read_child(source, path)
@@ -236,14 +236,16 @@ class ModuleCalls:
         return os.path.normpath(where), None
 
     def _read_child(self, source, path):
+        if not os.path.isdir(path):
+            return None, f"source {source}: no such directory"
         try:
             docs = self.read_module(path) if self.read_module is not None else load_module_dir(path)
         except ParseError as exc:
-            return None, f"module source '{source}' not read ({exc.reason} in {exc.file}:{exc.line})"
-        except Exception as exc:  # missing directory, unreadable file, callback error
-            return None, f"module source '{source}' not read ({type(exc).__name__})"
+            return None, f"source {source} could not be read ({exc.reason} in {exc.file}:{exc.line}; see LL001)"
+        except Exception as exc:  # unreadable directory, callback error
+            return None, f"source {source} could not be read ({type(exc).__name__})"
         if not docs:
-            return None, f"module source '{source}' not read (no .tf files)"
+            return None, f"source {source}: the directory holds no .tf files"
         return docs, None
 
 

@@ -20,15 +20,6 @@ def write(tmp_path, files: dict):
         path.write_text(textwrap.dedent(text) if isinstance(text, str) else json.dumps(text), encoding="utf-8")
 
 
-@pytest.fixture(autouse=True)
-def _project(tmp_path):
-    """Child modules are read only inside the project: here, the test's own folder."""
-    from lambdalint.paths import project_of
-
-    with project_of([str(tmp_path)]):
-        yield
-
-
 def run(tmp_path, files, variables=None, **kw):
     write(tmp_path, files)
     docs = load_module_dir(str(tmp_path))

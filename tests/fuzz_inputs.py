@@ -113,7 +113,8 @@ def _slots(doc) -> list:
     return out
 
 
-OPERATIONS = ("replace", "delete", "add", "wrap", "retype", "duplicate", "type", "deepen")
+OPERATIONS = ("replace", "delete", "add", "wrap", "retype", "duplicate", "type", "deepen", "swap", "transplant",
+              "number")
 
 
 def mutate(draw, doc, vocab: Vocabulary, count: int):
@@ -149,6 +150,19 @@ def mutate(draw, doc, vocab: Vocabulary, count: int):
             container[draw(names(vocab))] = copy.deepcopy(current)
         elif operation == "type":
             container[key] = draw(st.sampled_from(vocab.types)) if isinstance(current, str) else current
+        elif operation == "swap":  # real values in the wrong places
+            other, other_key = draw(st.sampled_from(slots))
+            if other is not container or other_key != key:
+                container[key], other[other_key] = copy.deepcopy(other[other_key]), copy.deepcopy(current)
+        elif operation == "transplant":  # a value from another fixture
+            _, donor = draw(st.sampled_from(corpus()[1].cfn))
+            donor_slots = _slots(donor)
+            if donor_slots:
+                box, box_key = draw(st.sampled_from(donor_slots))
+                container[key] = copy.deepcopy(box[box_key])
+        elif operation == "number":
+            container[key] = draw(st.sampled_from((0, -1, 1, 2 ** 31, 2 ** 63 + 1, 10 ** 40, 0.5, -0.0, 1e308,
+                                                   float("inf"), float("nan"), "1e3", "0x1F", " 30 ", "30.0")))
         elif operation == "deepen":  # up to just past the nesting budget
             levels = draw(st.integers(min_value=1, max_value=210))
             for _ in range(levels):

@@ -87,6 +87,25 @@ def test_cloudformation_and_sam_mutations(data):
 
 
 @PROFILE
+@given(data=st.data())
+def test_several_templates_in_one_run(data):
+    """Cross-file facts: exports and imports, a nested stack whose child is another mutated
+    fixture, the concurrency pool over all of them."""
+    count = data.draw(st.integers(2, 3), label="templates")
+    files = {}
+    for i in range(count):
+        _, seed = data.draw(st.sampled_from(SEEDS.cfn), label=f"seed {i}")
+        doc = mutate(data.draw, seed, VOCAB, data.draw(st.integers(0, 4), label=f"mutations {i}"))
+        if i and data.draw(st.booleans(), label=f"nest {i}") and isinstance(files_doc := doc.get("Resources"), dict):
+            files_doc[f"Nested{i}"] = {"Type": data.draw(st.sampled_from(("AWS::CloudFormation::Stack",
+                                                                          "AWS::Serverless::Application"))),
+                                       "Properties": {"TemplateURL": f"t{i - 1}.yaml", "Location": f"t{i - 1}.yaml",
+                                                      "Parameters": data.draw(values(VOCAB, leaves=4))}}
+        files[f"t{i}.yaml"] = as_text(doc, data.draw(FORMATS, label=f"format {i}"))
+    run_files(files)
+
+
+@PROFILE
 @given(doc=templates(VOCAB), kind=FORMATS)
 def test_cloudformation_and_sam_from_scratch(doc, kind):
     run_files({f"template.{'json' if kind == 'json' else 'yaml'}": as_text(doc, kind)})

@@ -176,6 +176,7 @@ def load_cfn_file(path: Path, explicit: bool):
     except ParseError as error:
         # a scan skips what is not a template, but a template that fails to decode is LL001
         return error if explicit or looks_like_template(raw[:65536].decode("utf-8", "replace")) else None
+    del raw  # a plan's bytes (up to MAX_PLAN_BYTES) need not outlive its text while it is parsed
     return parse_cfn_text(text, shown, explicit, path.name.lower().endswith(YAML_SUFFIXES))
 
 

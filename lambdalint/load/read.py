@@ -64,16 +64,17 @@ def read_bytes(path, shown: str, limit: int = MAX_TEMPLATE_BYTES, head: int = 65
             raise ParseError(shown, f"not a regular file ({kind}): not read")
         if info.st_size > limit:
             raise TooLarge(shown, info.st_size, limit, os.read(fd, head))
-        chunks, total = [], 0
-        while True:  # read to the end, but never past the budget (the file may be growing)
+        first = os.read(fd, info.st_size + 1)  # one read, one buffer: no copy of a large plan
+        chunks, total = [first], len(first)
+        while first:  # to the end (the file may have grown since fstat), never past the budget
+            if total > limit:
+                raise TooLarge(shown, total, limit, b"".join(chunks)[:head])
             chunk = os.read(fd, min(1 << 20, limit + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
-            if total > limit:
-                raise TooLarge(shown, total, limit, b"".join(chunks)[:head])
-        return b"".join(chunks)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as error:
         raise ParseError(shown, f"cannot read file: {_strerror(error)}") from None
     finally:

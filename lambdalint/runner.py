@@ -79,7 +79,11 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
 
     samconfigs = SamConfigs(config.sam_config_env, model.parse_errors)
     templates = [d for d in loaded_cfn.values() if isinstance(d, Document) and d.format.startswith("cfn")]
-    as_children = reached_as_children(templates, stacks) if templates else set()
+    try:
+        as_children = reached_as_children(templates, stacks) if templates else set()
+    except Exception as error:  # a lambdalint bug: every template is then linted on its own
+        model.internal_errors.append(f"finding nested stacks: {type(error).__name__}: {error}")
+        as_children = set()
     def map_root(loaded: Document, samconfig: bool = True) -> None:
         map_file(loaded, model, parameters, samconfigs if samconfig else None, stacks)
 
@@ -90,7 +94,11 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
         if kind == "cdk":  # every stack of the app (nested stacks through their parents)
             from .frontends.cdk import read_assembly
 
-            assembly = read_assembly(item)
+            try:
+                assembly = read_assembly(item)
+            except Exception as error:  # a lambdalint bug on this assembly: say so, lint the others
+                model.internal_errors.append(f"{display_path(item)}: {type(error).__name__}: {error}")
+                continue
             stacks.assets.update(assembly.assets)
             for error in assembly.errors:
                 register(error)

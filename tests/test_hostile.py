@@ -664,3 +664,17 @@ def test_role_statement_budget(here, statements, undecided):
     report = lint(["."], Config(select=["LL602"]))
     budget = [r for r in reasons(report, "LL602") if f"more than the budget of {limits.MAX_ROLE_STATEMENTS:,}" in r]
     assert bool(budget) is undecided and report.findings == []
+
+
+def test_a_bug_finding_nested_stacks_costs_nothing_but_the_nesting(here, monkeypatch):
+    from lambdalint.frontends import nested
+
+    _two_templates(here)
+
+    def broken(docs, stacks):
+        raise AttributeError("simulated nesting bug")
+
+    monkeypatch.setattr(nested, "reached_as_children", broken)
+    report = lint(["."], Config())
+    assert findings(report) == {("a.yaml", 9), ("b.yaml", 9)}
+    assert report.internal_errors == ["finding nested stacks: AttributeError: simulated nesting bug"]

@@ -142,7 +142,11 @@ class Streamed:
                 self.preparsed[unit.index] = loaded
             if isinstance(loaded, Document) and loaded.format.startswith("cfn"):
                 docs.append(loaded)
-        self.as_children = reached_as_children(docs, self.stacks, order, childless) if docs else set()
+        try:
+            self.as_children = reached_as_children(docs, self.stacks, order, childless) if docs else set()
+        except Exception as error:  # a lambdalint bug: every template is then linted on its own
+            self.tf_errors.append(f"finding nested stacks: {type(error).__name__}: {error}")
+            self.as_children = set()
         self.stacks.cache.clear()
         del docs
         progress.expect(len(units))

@@ -161,7 +161,7 @@ def run(args, cwd: Path, stdin=None, **options) -> subprocess.CompletedProcess:
     command = LAMBDALINT + [str(a) for a in args]
     if os.geteuid() == 0 and shutil.which("setpriv"):
         command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] + command
-    env = dict(os.environ, NO_COLOR="1")
+    env = options.pop("env", None) or dict(os.environ, NO_COLOR="1")
     env.pop("GITHUB_WORKSPACE", None)
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT,
                           preexec_fn=_limits, env=env, stdin=stdin, **options)

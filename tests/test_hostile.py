@@ -54,9 +54,12 @@ def good(here: Path) -> None:
 # -- Part 1: everything at once -------------------------------------------------------------
 
 
-def test_all_hostile_inputs_in_one_run(here):
+@pytest.mark.parametrize("streamed", ["1", "0"])
+def test_all_hostile_inputs_in_one_run(here, streamed):
+    """Both runners: files in linked groups (the default) and one model for the whole run."""
     expect = hostile.build(here)
-    result = run(["check", ".", "--format", "json", "--show-unknowns"], here)
+    result = run(["check", ".", "--format", "json", "--show-unknowns"], here,
+                 env=dict(os.environ, NO_COLOR="1", LAMBDALINT_STREAM=streamed))
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
@@ -561,7 +564,9 @@ def _two_templates(here):
     write(here / "b.yaml", GOOD_CFN.replace("GoodYaml", "B"))
 
 
-def test_a_loader_bug_costs_only_its_file(here, monkeypatch):
+@pytest.mark.parametrize("streamed", ["1", "0"])
+def test_a_loader_bug_costs_only_its_file(here, monkeypatch, streamed):
+    monkeypatch.setenv("LAMBDALINT_STREAM", streamed)  # both runners: streamed groups and one model
     from lambdalint import runner
 
     _two_templates(here)
@@ -578,7 +583,9 @@ def test_a_loader_bug_costs_only_its_file(here, monkeypatch):
     assert report.internal_errors == ["b.yaml: KeyError: 'simulated loader bug'"]
 
 
-def test_a_frontend_bug_half_way_through_a_file_leaves_nothing_of_it(here, monkeypatch):
+@pytest.mark.parametrize("streamed", ["1", "0"])
+def test_a_frontend_bug_half_way_through_a_file_leaves_nothing_of_it(here, monkeypatch, streamed):
+    monkeypatch.setenv("LAMBDALINT_STREAM", streamed)  # both runners: streamed groups and one model
     from lambdalint.frontends import template
 
     _two_templates(here)
@@ -596,7 +603,9 @@ def test_a_frontend_bug_half_way_through_a_file_leaves_nothing_of_it(here, monke
     assert report.internal_errors == ["b.yaml: ValueError: simulated frontend bug"]
 
 
-def test_a_rule_bug_on_one_files_resource_costs_only_that_file(here, monkeypatch):
+@pytest.mark.parametrize("streamed", ["1", "0"])
+def test_a_rule_bug_on_one_files_resource_costs_only_that_file(here, monkeypatch, streamed):
+    monkeypatch.setenv("LAMBDALINT_STREAM", streamed)  # both runners: streamed groups and one model
     from lambdalint.engine import load_rules
 
     _two_templates(here)
@@ -666,15 +675,19 @@ def test_role_statement_budget(here, statements, undecided):
     assert bool(budget) is undecided and report.findings == []
 
 
-def test_a_bug_finding_nested_stacks_costs_nothing_but_the_nesting(here, monkeypatch):
+@pytest.mark.parametrize("streamed", ["1", "0"])
+def test_a_bug_finding_nested_stacks_costs_nothing_but_the_nesting(here, monkeypatch, streamed):
     from lambdalint.frontends import nested
 
+    monkeypatch.setenv("LAMBDALINT_STREAM", streamed)  # both runners: streamed groups and one model
     _two_templates(here)
+    write(here / "parent.yaml", "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n"
+                                "    Properties:\n      TemplateURL: a.yaml\n")
 
-    def broken(docs, stacks):
+    def broken(*args):
         raise AttributeError("simulated nesting bug")
 
-    monkeypatch.setattr(nested, "reached_as_children", broken)
+    monkeypatch.setattr(nested, "reached_as_children", broken)  # its signature differs per runner
     report = lint(["."], Config())
     assert findings(report) == {("a.yaml", 9), ("b.yaml", 9)}
     assert report.internal_errors == ["finding nested stacks: AttributeError: simulated nesting bug"]

@@ -119,6 +119,8 @@ def discover(paths: list[str], exclude: list[str]) -> Inputs:
             info = None
         if info is not None and stat.S_ISDIR(info.st_mode):
             scan(path)
+        elif info is not None and stat.S_ISREG(info.st_mode) and path.name == "manifest.json" and _assembly(path.parent):
+            found.order.append(("cdk", str(path.parent)))  # cdk.out/manifest.json named: the whole app
         elif info is not None and stat.S_ISREG(info.st_mode):
             consider(path, True, (info.st_dev, info.st_ino))
         elif path.name.endswith(TF_SUFFIXES) and info is not None:

@@ -135,6 +135,8 @@ def test_a_directory_scan_reads_each_assembly_once(in_root):
     assert sorted(f.rule for f in report.findings) == ["LL201"] * 4 + ["LL303"] * 2 + ["LL501"] * 2
     named_too = _run(CDK / "cdk.out", CDK / "cdk.out" / "Dispatch.template.json")
     assert named_too.files == 4 and len(named_too.findings) == 4
+    manifest = _run(CDK / "cdk.out" / "manifest.json")  # naming the manifest names the app
+    assert manifest.files == 4 and len(manifest.findings) == 4
 
 
 def test_a_stack_template_named_alone_reads_its_nested_stack(in_root):

@@ -162,7 +162,7 @@ def resource_matches(pattern: str, target: str, others: frozenset = frozenset())
     if pattern.startswith("${") and pattern.endswith("}") and pattern.count("${") == 1 and not unknown:
         # a bare reference to another resource, e.g. ${Other.arn}: different resource
         return target == pattern
-    p_parts, t_parts = arn_fields(pattern), arn_fields(target)
+    p_parts, t_parts = _pattern_fields(pattern), arn_fields(target)
     if p_parts is None or t_parts is None:
         if "${" in target and "*" not in pattern or unknown:
             return None
@@ -196,6 +196,21 @@ def resource_matches(pattern: str, target: str, others: frozenset = frozenset())
         if not _glob(PSEUDO.sub("*", p), index != 5).match(t):
             return False
     return None if undecided else True
+
+
+def _pattern_fields(pattern: str) -> list[str] | None:
+    """The six ARN fields of a resource pattern.  IAM lets a ``*`` that ends a segment "expand to
+    match beyond the colon boundaries" (IAM User Guide, *IAM JSON policy elements: Resource*), so
+    a pattern with fewer segments that ends in ``*`` (``arn:aws:logs:*``,
+    ``arn:aws:logs:us-east-1:*``) covers every later segment: its missing fields are ``*``.  The
+    service segment takes no wildcard, so a pattern must name it."""
+    fields = arn_fields(pattern)
+    if fields is not None or not pattern.endswith("*") or "${" in pattern:
+        return fields
+    parts = pattern.split(":")
+    if parts[0] != "arn" or len(parts) < 4 or "*" in parts[2] or "?" in parts[2]:
+        return None
+    return parts + ["*"] * (6 - len(parts))
 
 
 _ENTITY_TOKEN = re.compile(r"\$\{([^}?:]+)\.[A-Za-z0-9_.\[\]]+\}")

@@ -205,7 +205,7 @@ def _is_own_send(pattern: str, stmt, sends) -> bool:
 
 def _denied(role, pattern: str) -> bool:
     for stmt in role.statements:
-        if stmt.effect != "Deny" or stmt.has_condition or stmt.unknown or not stmt.actions:
+        if stmt.effect != "Deny" or stmt.has_condition or stmt.branch or stmt.unknown or not stmt.actions:
             continue
         if "*" in (stmt.resources or []) and any(iam.action_matches(p, pattern) for p in stmt.actions):
             return True

@@ -100,6 +100,9 @@ class Statement:
     has_condition: bool = False
     condition_keys: tuple = ()  # the keys its Condition tests (aws:SourceArn ...)
     unknown: str | None = None  # reason, when part of the statement could not be resolved
+    # the Fn::If / conditional-expression branches the statement sits in, outermost first:
+    # ((condition, index of the branch, number of branches), ...); () when it always applies
+    branch: tuple = ()
 
 
 @dataclass(eq=False)

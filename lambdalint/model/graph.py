@@ -206,10 +206,12 @@ class Model:
                     arns.append(other.policy_arn)
         managed = data.managed_policies()
         for arn_value in arns:
-            for leaf in arn_value.leaves():
+            for leaf, branch in iam.branches(arn_value):
+                if leaf.absent and branch:
+                    continue  # AWS::NoValue in one branch: no policy there
                 policy = self._policy_by_arn(leaf)
                 if policy is not None:
-                    more, why = iam.statements_from_document(policy.document, f"managed policy {policy.name}")
+                    more, why = iam.statements_from_document(policy.document, f"managed policy {policy.name}", branch)
                     statements += more
                     problems += why
                     continue
@@ -228,7 +230,7 @@ class Model:
                                            "unsupported" if aws_managed else "not-in-run"))
                     continue
                 for raw in entry["statements"]:
-                    statements.append(_managed_statement(raw, name, leaf))
+                    statements.append(_managed_statement(raw, name, leaf, branch))
         if self._function_names:
             for stmt in statements:
                 for attr in ("resources", "not_resources"):
@@ -469,7 +471,7 @@ def _stream_candidates(ref: ResourceRef, target) -> list[str] | None:
         f"{prefix}table/{name}/stream/{label}" for name in dict.fromkeys(names)]
 
 
-def _managed_statement(raw: dict, name: str, leaf: Value):
+def _managed_statement(raw: dict, name: str, leaf: Value, branch: tuple = ()):
     from .entities import Statement
 
     def as_list(key):
@@ -484,7 +486,7 @@ def _managed_statement(raw: dict, name: str, leaf: Value):
         effect=raw.get("Effect", "Allow"), actions=as_list("Action"), not_actions=as_list("NotAction"),
         resources=resources if resources is not None or not_resources is not None else ["*"],
         not_resources=not_resources, source=leaf.source, origin=f"managed policy {name}",
-        has_condition="Condition" in raw, condition_keys=iam.condition_keys(raw.get("Condition")),
+        has_condition="Condition" in raw, condition_keys=iam.condition_keys(raw.get("Condition")), branch=branch,
     )
 
 

@@ -8,6 +8,11 @@ data for, a parameter in a statement, a resource pattern that cannot be compared
 no unconditional statement allows the action, the answer is undecided naming the condition's keys
 (``aws:ViaAWSService``).  A ``Deny`` with a condition is assumed not to apply, which keeps the
 answer on the side of no finding.
+
+A statement inside one branch of an ``Fn::If`` (or of a Terraform conditional) applies only when
+the template's condition picks that branch (``Statement.branch``).  Such a ``Deny`` or ``Allow``
+decides only when the answer is the same either way: an ``Allow`` present in every branch of the
+same condition allows; otherwise the answer is undecided, naming the condition.
 """
 from __future__ import annotations
 
@@ -53,13 +58,24 @@ def _flatten_patterns(value: Value, unknown: list) -> list[str]:
     return out
 
 
-def statements_from_document(document: Value, origin: str) -> tuple[list[Statement], list[str]]:
-    """Statements of a policy document Value tree; second item lists what could not be read."""
+def branches(value: Value, branch: tuple = ()):
+    """(leaf, branch) for each leaf of ``value``: the branch is the path of ``Either`` choices
+    that leads to it, ``((condition, index, number of options), ...)``."""
+    if isinstance(value, Either):
+        for index, option in enumerate(value.options):
+            yield from branches(option, branch + ((value.condition, index, len(value.options)),))
+    else:
+        yield value, branch
+
+
+def statements_from_document(document: Value, origin: str, branch: tuple = ()) -> tuple[list[Statement], list[str]]:
+    """Statements of a policy document Value tree; second item lists what could not be read.
+    ``branch``: the conditional branch the whole document sits in (see :func:`branches`)."""
     problems: list[str] = []
     if isinstance(document, Either):
         stmts: list[Statement] = []
-        for option in document.options:
-            more, why = statements_from_document(option, origin)
+        for option, path in branches(document, branch):
+            more, why = statements_from_document(option, origin, path)
             stmts += more
             problems += why
         return stmts, problems
@@ -73,7 +89,7 @@ def statements_from_document(document: Value, origin: str) -> tuple[list[Stateme
     raw_statements = document.value.get("Statement")
     if raw_statements is None:
         return [], problems
-    if isinstance(raw_statements, Known) and isinstance(raw_statements.value, dict):
+    if isinstance(raw_statements, Either) or isinstance(raw_statements, Known) and isinstance(raw_statements.value, dict):
         entries = [raw_statements]
     elif isinstance(raw_statements, Known) and isinstance(raw_statements.value, list):
         entries = raw_statements.value
@@ -82,7 +98,9 @@ def statements_from_document(document: Value, origin: str) -> tuple[list[Stateme
         return [], problems
     result = []
     for entry in entries:
-        for leaf in entry.leaves():
+        for leaf, path in branches(entry, branch):
+            if leaf.absent and path:
+                continue  # AWS::NoValue in one branch: no statement there
             if not isinstance(leaf, Known) or not isinstance(leaf.value, dict):
                 problems.append(Reason(f"{origin}: statement {describe(leaf)}", cause_of(leaf)))
                 continue
@@ -105,6 +123,7 @@ def statements_from_document(document: Value, origin: str) -> tuple[list[Stateme
                 origin=origin,
                 has_condition="Condition" in body,
                 condition_keys=condition_keys(body.get("Condition")),
+                branch=path,
             )
             if not isinstance(effect_value, Known) and effect_value is not None:
                 unknown.append(Reason(describe(effect_value), cause_of(effect_value)))
@@ -254,16 +273,44 @@ def _statement_covers(stmt: Statement, action: str, targets: list[str], others: 
     return None if any(r is None for r in results) else False
 
 
+def _when(branch: tuple) -> str:
+    """Which branch a statement sits in, as the user wrote it: ``when condition IsProd is true``."""
+    parts = []
+    for condition, index, count in branch:
+        if count == 2 and re.fullmatch(r"[A-Za-z0-9]+", str(condition)):
+            parts.append(f"condition {condition} is {'true' if index == 0 else 'false'}")
+        else:
+            parts.append(f"branch {index + 1} of {condition} is taken")
+    return "when " + " and ".join(parts)
+
+
+def _every_branch(stmts: list[Statement]) -> bool:
+    """Whether the branched statements cover every branch of one condition (the same answer
+    whichever branch the template takes)."""
+    seen: dict = {}
+    for stmt in stmts:
+        if len(stmt.branch) == 1:
+            condition, index, count = stmt.branch[0]
+            seen.setdefault((condition, count), set()).add(index)
+    return any(len(indexes) == count for (_condition, count), indexes in seen.items())
+
+
 def allows(role: Role, action: str, targets: list[str] | None = None, others: frozenset = frozenset()) -> Decision:
     """Whether ``role`` allows ``action`` on any of ``targets`` (ARN strings; default ``*``);
     ``others``: see :func:`resource_matches`."""
     targets = targets or ["*"]
     undecided = list(role.unresolved)
     conditional: list[Statement] = []
+    branch_denies: list[Statement] = []
     for stmt in role.statements:
         if stmt.effect == "Deny" and not stmt.has_condition:
             if _statement_covers(stmt, action, targets, others) is True and stmt.unknown is None:
+                if stmt.branch:
+                    branch_denies.append(stmt)
+                    continue
                 return Decision(False, stmt, f"denied by {stmt.origin}")
+    branch_allows: list[Statement] = []
+    allowed = None
     for stmt in role.statements:
         if stmt.effect != "Allow":
             continue
@@ -272,14 +319,28 @@ def allows(role: Role, action: str, targets: list[str] | None = None, others: fr
             if stmt.has_condition:  # allowed only when the condition holds at request time
                 conditional.append(stmt)
                 continue
-            return Decision(True, stmt, f"allowed by {stmt.origin}")
+            if stmt.branch:
+                branch_allows.append(stmt)
+                continue
+            allowed = stmt
+            break
         if covered is None or (covered is True and stmt.unknown):
             undecided.append(stmt.unknown or Reason(f"{stmt.origin}: resource pattern cannot be compared", "after-apply"))
+    if allowed is None and branch_allows and _every_branch(branch_allows):
+        allowed = branch_allows[0]
+    if allowed is not None:
+        if branch_denies:
+            deny = branch_denies[0]
+            return Decision(None, deny, Reason(f"{deny.origin} denies it only {_when(deny.branch)}", "condition"))
+        return Decision(True, allowed, f"allowed by {allowed.origin}")
     if conditional:
         stmt = conditional[0]
         keys = ", ".join(stmt.condition_keys) or "its condition"
         return Decision(None, stmt, Reason(f"{stmt.origin} allows it only if its condition on {keys} holds "
                                            f"(evaluated when the request is made)", "condition"))
+    if branch_allows:
+        stmt = branch_allows[0]
+        return Decision(None, stmt, Reason(f"{stmt.origin} allows it only {_when(stmt.branch)}", "condition"))
     if undecided:
         return Decision(None, None, undecided[0])
     return Decision(False, None, "no statement allows it")

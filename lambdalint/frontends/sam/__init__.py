@@ -47,7 +47,12 @@ def declare_generated(fe: CfnFrontend) -> None:
     # SAM names what it generates after the SAM resource (FunctionRole, Api.Stage, FnEventPermission)
     fe.r.generated_prefixes = ("ServerlessRestApi", "ServerlessHttpApi") + tuple(
         lid for lid, body in fe.r.resources.items()
-        if isinstance(body, dict) and str(body.get("Type", "")).startswith("AWS::Serverless::"))
+        if isinstance(body, dict) and str(body.get("Type", "")).startswith("AWS::Serverless::")) + tuple(
+        # an embedded connector is the resource <Source><Connector> (and SAM names what it
+        # generates after it: <Source><Connector>Policy ...), which DependsOn may name
+        f"{lid}{name}" for lid, body in fe.r.resources.items()
+        if isinstance(body, dict) and isinstance(body.get("Connectors"), dict)
+        for name in body["Connectors"] if isinstance(name, str))
     fe.extra_types.update(implicit_apis(fe))
     for lid, body in fe.r.resources.items():
         if isinstance(body, dict) and body.get("Type") == "AWS::Serverless::Function":

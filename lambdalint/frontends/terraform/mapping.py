@@ -15,7 +15,7 @@ from ...model.principals import esm_kind
 from .mapping_iam import _POLICY_DOCUMENTS, IAM_BUILDERS
 from .mapping_triggers import TRIGGER_BUILDERS
 from .resources import TfResource
-from .tfmap import _Attrs, _entity, _kind, _unconfigured
+from .tfmap import _Attrs, _dynamic, _entity, _kind, _unconfigured
 
 def _written_empty(block: Value, name: str, value: Value) -> Value:
     """``name = []`` in ``block`` (null in a plan) as ``Known([])`` at that line; else ``value``."""
@@ -37,11 +37,14 @@ def _function(r: TfResource, a: _Attrs):
         reserved = Absent(reserved.source)  # -1 means unreserved in Terraform
     code = a("filename")
     log_group = a.sub(a.block("logging_config"), "log_group")
-    if isinstance(log_group, Unknown) and _unconfigured(r, "logging_config", "log_group"):
+    if isinstance(log_group, Unknown) and _unconfigured(r, "logging_config", "log_group") and not _dynamic(a, "logging_config"):
         log_group = Absent(a.header)  # plan: the provider computes /aws/lambda/<function_name>
     storage = a.sub(a.block("ephemeral_storage"), "size")
-    if isinstance(storage, Unknown) and _unconfigured(r, "ephemeral_storage", "size"):
+    if isinstance(storage, Unknown) and _unconfigured(r, "ephemeral_storage", "size") and not _dynamic(a, "ephemeral_storage"):
         storage = Absent(a.header)  # plan: not configured, the provider computes AWS's default 512 MB
+    tracing = a.sub(a.block("tracing_config"), "mode")
+    if isinstance(tracing, Unknown) and _unconfigured(r, "tracing_config") and not _dynamic(a, "tracing_config"):
+        tracing = Absent(a.header)  # plan: not configured, the provider computes AWS's default PassThrough
     return [_entity(
         m.Function, r, function_name=a("function_name"), runtime=a("runtime"), handler=a("handler"),
         package_type=a("package_type", "Zip"), image_uri=a("image_uri"), code_path=code,
@@ -50,7 +53,7 @@ def _function(r: TfResource, a: _Attrs):
         environment=a.sub(a.block("environment"), "variables"), layers=a("layers"), role=a("role"),
         vpc_config=vpc, subnets=subnets, security_groups=groups,
         dead_letter_target=a.sub(a.block("dead_letter_config"), "target_arn"),
-        tracing=a.sub(a.block("tracing_config"), "mode"), reserved_concurrency=reserved,
+        tracing=tracing, reserved_concurrency=reserved,
         capacity_provider=a.block("capacity_provider_config"),
         log_group=log_group)]
 

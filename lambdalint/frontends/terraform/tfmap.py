@@ -94,5 +94,13 @@ def _unconfigured(r: TfResource, *path: str) -> bool:
     return False
 
 
+def _dynamic(a: _Attrs, block: str) -> bool:
+    """Plan only: the block exists but its content is known only after apply.  A ``dynamic``
+    block is missing from the plan's configuration yet present in its values (``[{"mode": <known
+    after apply>}]``), while a block nobody wrote is unknown as a whole."""
+    value = a.r.values.get(block)
+    return isinstance(value, Known) and isinstance(value.value, list) and bool(value.value)
+
+
 def _entity(cls, r: TfResource, kind: str | None = None, **fields):
     return cls(r.node, r.address, kind or _kind(r.type), r.source, native_type=r.type, **fields)

@@ -1,11 +1,14 @@
 """
 ## What it does
 Finds push sources declared in the linted templates that invoke a function (S3 bucket
-notifications, SNS subscriptions, EventBridge rule targets, API Gateway integrations) and checks
-that a Lambda permission (`AWS::Lambda::Permission`, `aws_lambda_permission`) lets that
-service's principal (`s3.amazonaws.com`, `sns.amazonaws.com`, `events.amazonaws.com`,
-`apigateway.amazonaws.com`) invoke the function. SAM events create that permission themselves:
-no finding for them.
+notifications, SNS subscriptions, EventBridge rule targets, API Gateway integrations and Lambda
+authorizers, also those written in an API's OpenAPI body) and checks that a Lambda permission
+(`AWS::Lambda::Permission`, `aws_lambda_permission`) lets that service's principal
+(`s3.amazonaws.com`, `sns.amazonaws.com`, `events.amazonaws.com`, `apigateway.amazonaws.com`)
+invoke the function. SAM events create that permission themselves: no finding for them, nor for
+the function's other callers of the same service. An API Gateway integration or authorizer with
+credentials (`Credentials`, `credentials`, `AuthorizerCredentials`, SAM `FunctionInvokeRole`)
+invokes with that role instead: no permission is needed.
 
 ## Why is this bad?
 A push source calls the function with the function's resource-based policy, not with a role.
@@ -109,9 +112,11 @@ def _grants(permission, kind: str):
 
 
 def _pushed(model, fn):
-    """The function's push triggers that need a Lambda permission of their own."""
+    """The function's push triggers that need a Lambda permission of their own (not one that
+    invokes with a role of its own: API Gateway credentials)."""
     return [trigger for trigger in model.triggers(fn)
-            if not (trigger.from_permission or trigger.permission_generated or trigger.source_kind not in PRINCIPALS)]
+            if not (trigger.from_permission or trigger.permission_generated or trigger.source_kind not in PRINCIPALS
+                    or not trigger.invoke_role.absent)]
 
 
 def subjects(model, options):
@@ -120,11 +125,16 @@ def subjects(model, options):
 
 def check(model, fn, options):
     permissions = model.permissions_naming(fn)
-    # a SAM S3 event's permission has no SourceArn (SourceAccount only): it admits every bucket
-    sam_s3 = any(t.permission_generated and t.source_kind == "s3" for t in model.triggers(fn))
+    # a SAM event comes with the Lambda permission SAM writes for its service (an Api event on an
+    # API whose definition holds the integration, an S3 event: SourceAccount only, every bucket)
+    generated = {t.source_kind for t in model.triggers(fn) if t.permission_generated}
+    reported = set()
     for trigger in _pushed(model, fn):
         kind = trigger.source_kind
-        found, undecided = kind == "s3" and sam_s3, None
+        if kind in reported:
+            continue  # one answer per service: the same permission serves all of them
+        reported.add(kind)
+        found, undecided = kind in generated, None
         for permission in permissions:
             answer = _grants(permission, kind)
             if answer is True:
@@ -146,11 +156,14 @@ def check(model, fn, options):
                           permission.source)
             continue
         principal = PRINCIPALS[kind]
+        same = [t.name for t in _pushed(model, fn) if t.source_kind == kind and t is not trigger]
+        also = f" (and {', '.join(dict.fromkeys(same))})" if same else ""
         others = ", ".join(f"{p.name} ({describe(p.principal)})" for p in permissions)
         besides = f"; its permissions ({others}) are for other principals" if permissions else ""
+        what = "API Gateway Lambda authorizer" if trigger.authorizer else WHAT[kind]
         yield Issue(
             fn,
-            f"{WHAT[kind]} {trigger.name} invokes function {fn.name}, but no Lambda permission lets "
+            f"{what} {trigger.name}{also} invokes function {fn.name}, but no Lambda permission lets "
             f"{principal} invoke it{besides}: the invocations are denied. Add a Lambda permission for "
             f"{principal} with the source's ARN as SourceArn.",
             at,

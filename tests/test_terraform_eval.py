@@ -173,6 +173,28 @@ def test_conditional_on_unknown_is_either_with_absent(tmp_path):
     assert isinstance(values["memory_size"].options[1], Absent)
 
 
+def test_conditional_branch_terraform_rejects_is_dropped(tmp_path):
+    # cloudposse's modules: partition = enabled ? data.aws_partition.this[0].partition : null, then
+    # "arn:${local.partition}:iam::aws:policy/...": the null branch fails the plan when taken
+    res, _ = run(tmp_path, {"main.tf": """
+        variable "enabled" {}
+        variable "partition" { default = "aws" }
+        locals { partition = var.enabled ? var.partition : null }
+        resource "aws_iam_role_policy_attachment" "a" {
+          policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+        }
+        resource "aws_lambda_function" "f" {
+          handler = var.enabled ? "app.handler" : "${null}.handler"
+          runtime = var.enabled ? "python3.12" : null
+        }
+    """})
+    arn = res["aws_iam_role_policy_attachment.a"].values["policy_arn"]
+    assert arn.value == "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+    values = res["aws_lambda_function.f"].values
+    assert values["handler"].value == "app.handler"
+    assert isinstance(values["runtime"], Either)  # null is a value Terraform plans (not set)
+
+
 # -- functions ----------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """CloudFormation push sources onto model triggers: every resource type that names a function it
 invokes (S3 bucket notifications, SNS subscriptions, inline or separate, EventBridge rules and
-Scheduler schedules, CloudWatch Logs subscription filters, API Gateway integrations).
+Scheduler schedules, CloudWatch Logs subscription filters; API Gateway's integrations and
+authorizers are in ``cfn_apigateway.py``).
 
 A function may be named by reference (``!GetAtt Fn.Arn``, ``!Ref FnAlias``), inside a string
 built with ``Fn::Sub``/``Fn::Join`` (an integration URI), or by a literal Lambda ARN; the model
@@ -44,7 +45,7 @@ def function_refs(fe, value: Value) -> list[Value]:
     return found
 
 
-def _triggers(fe, lid, functions: list, kind: str, invocation: str, source: Value, start: int = 0) -> list:
+def push_triggers(fe, lid, functions: list, kind: str, invocation: str, source: Value, start: int = 0) -> list:
     return [m.Trigger(f"{fe.r.node(lid)}/trigger/{start + index}", lid, "lambda:trigger", fe.header(lid), function=fn,
                       source_kind=kind, invocation=invocation, event_source=source)
             for index, fn in enumerate(functions)]
@@ -84,7 +85,7 @@ def _bucket(fe, lid, props, path):
     functions = []
     for item in _each(fe.sub(notifications, "LambdaConfigurations")):
         functions.extend(function_refs(fe, fe.sub(item, "Function")))
-    return [m.Resource(fe.r.node(lid), lid, "s3:bucket", fe.header(lid))] + _triggers(
+    return [m.Resource(fe.r.node(lid), lid, "s3:bucket", fe.header(lid))] + push_triggers(
         fe, lid, functions, "s3", "async", _self(fe, lid))
 
 
@@ -92,7 +93,7 @@ def _events_rule(fe, lid, props, path):
     functions = []
     for item in _each(fe.get(props, "Targets", path, lid)):
         functions.extend(function_refs(fe, fe.sub(item, "Arn")))
-    return [m.Resource(fe.r.node(lid), lid, "events:rule", fe.header(lid))] + _triggers(
+    return [m.Resource(fe.r.node(lid), lid, "events:rule", fe.header(lid))] + push_triggers(
         fe, lid, functions, "events", "async", _self(fe, lid))
 
 
@@ -100,34 +101,15 @@ def _schedule(fe, lid, props, path):
     """``AWS::Scheduler::Schedule`` ``Target.Arn``: EventBridge Scheduler invokes the function
     with its execution role (no Lambda permission needed, unlike an EventBridge rule)."""
     functions = function_refs(fe, fe.sub(fe.get(props, "Target", path, lid), "Arn"))
-    return [m.Resource(fe.r.node(lid), lid, "scheduler:schedule", fe.header(lid))] + _triggers(
+    return [m.Resource(fe.r.node(lid), lid, "scheduler:schedule", fe.header(lid))] + push_triggers(
         fe, lid, functions, "scheduler", "async", _self(fe, lid))
 
 
 def _log_subscription_filter(fe, lid, props, path):
     """``AWS::Logs::SubscriptionFilter`` ``DestinationArn``: CloudWatch Logs pushes log events."""
     functions = function_refs(fe, fe.get(props, "DestinationArn", path, lid))
-    return [m.Resource(fe.r.node(lid), lid, "logs:subscription-filter", fe.header(lid))] + _triggers(
+    return [m.Resource(fe.r.node(lid), lid, "logs:subscription-filter", fe.header(lid))] + push_triggers(
         fe, lid, functions, "logs", "async", fe.get(props, "LogGroupName", path, lid))
-
-
-def _api_method(fe, lid, props, path):
-    integration = fe.get(props, "Integration", path, lid)
-    functions = function_refs(fe, fe.sub(integration, "Uri"))
-    # a non-proxy integration may ask for an asynchronous invoke (X-Amz-Invocation-Type: 'Event')
-    parameters = fe.sub(integration, "RequestParameters")
-    invocation_type = known_str(fe.sub(parameters, "integration.request.header.X-Amz-Invocation-Type")) or ""
-    invocation = "async" if invocation_type.strip("'\"") == "Event" else "sync"
-    return [m.Resource(fe.r.node(lid), lid, "apigateway:method", fe.header(lid))] + _triggers(
-        fe, lid, functions, "apigateway", invocation, fe.get(props, "RestApiId", path, lid))
-
-
-def _api_v2_integration(fe, lid, props, path):
-    functions = function_refs(fe, fe.get(props, "IntegrationUri", path, lid))
-    triggers = _triggers(fe, lid, functions, "apigateway", "sync", fe.get(props, "ApiId", path, lid))
-    for trigger in triggers:
-        trigger.http_api = True
-    return [m.Resource(fe.r.node(lid), lid, "apigateway:integration", fe.header(lid))] + triggers
 
 
 PUSH_BUILDERS = {
@@ -136,6 +118,4 @@ PUSH_BUILDERS = {
     "AWS::Events::Rule": _events_rule,
     "AWS::Scheduler::Schedule": _schedule,
     "AWS::Logs::SubscriptionFilter": _log_subscription_filter,
-    "AWS::ApiGateway::Method": _api_method,
-    "AWS::ApiGatewayV2::Integration": _api_v2_integration,
 }

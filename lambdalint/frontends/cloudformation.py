@@ -10,7 +10,8 @@ from ..model import entities as m
 from ..model.principals import INVOCATION_OF_PRINCIPAL, esm_kind, principal_service
 from ..values import Absent, Known, Reason, Unknown, Value, known_str
 from .cfn_base import function_entity, ref_kind, with_default
-from .cfn_triggers import PUSH_BUILDERS, refs as _refs, topic_subscriptions
+from .cfn_apigateway import BUILDERS as API_BUILDERS, permission_trigger
+from .cfn_triggers import PUSH_BUILDERS, topic_subscriptions
 
 
 def _function(fe, lid, props, path):
@@ -194,25 +195,8 @@ def _permission(fe, lid, props, path):
     found = [permission]
     service = principal_service(permission.principal)
     if service in INVOCATION_OF_PRINCIPAL:
-        found.append(m.Trigger(fe.r.node(lid) + "/trigger", lid, "lambda:trigger", fe.header(lid),
-                               function=permission.function, source_kind=service,
-                               invocation=INVOCATION_OF_PRINCIPAL[service], event_source=permission.source_arn,
-                               from_permission=True, http_api=_names_http_api(fe, permission.source_arn)))
+        found.append(permission_trigger(fe, lid, permission, service))
     return found
-
-
-def _names_http_api(fe, source_arn: Value) -> bool:
-    """Whether a permission's SourceArn is an execute-api ARN of an HTTP API of this template
-    (``AWS::ApiGatewayV2::Api`` that is not a WebSocket API), as SAM writes for HttpApi events."""
-    apis = [ref.value.name for ref in _refs(source_arn)
-            if fe.r.resource_type(ref.value.name) in ("AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi")]
-    for name in apis:
-        body = fe.r.resources.get(name)
-        props = body.get("Properties") if isinstance(body, dict) else None
-        protocol = props.get("ProtocolType") if isinstance(props, dict) else None
-        if protocol != "WEBSOCKET":
-            return True
-    return False
 
 
 def _named_resource(key: str, kind: str):
@@ -269,4 +253,5 @@ BUILDERS = {
     "AWS::DynamoDB::Table": _named_resource("TableName", "dynamodb:table"),
     "AWS::Kinesis::Stream": _named_resource("Name", "kinesis:stream"),
     **PUSH_BUILDERS,
+    **API_BUILDERS,
 }

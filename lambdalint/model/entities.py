@@ -281,6 +281,15 @@ class Trigger(Entity):
     permission_generated: bool = False  # SAM events create their own Lambda permission
     from_permission: bool = False  # derived from a Lambda permission itself (not a source needing one)
     http_api: bool = False  # an API Gateway v2 (HTTP API) integration: 30 s integration timeout, not 29
+    # API Gateway only: a WebSocket API's integration; a Lambda authorizer rather than an
+    # integration; the integration timeout written (milliseconds, Absent: the API's default);
+    # a response streamed back (REST ``responseTransferMode: STREAM``); the role API Gateway
+    # assumes to invoke (integration/authorizer credentials: no Lambda permission needed)
+    websocket: bool = False
+    authorizer: bool = False
+    timeout_ms: Value = field(default_factory=_absent)
+    streaming: bool = False
+    invoke_role: Value = field(default_factory=_absent)
 
     def links(self):
         yield "triggers", self.function

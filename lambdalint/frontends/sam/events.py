@@ -6,6 +6,8 @@ from ...model import entities as m
 from ...model.principals import esm_source_kind
 from ...values import Absent, Known, Value, known_str
 from ..cfn_base import ref_kind
+from ..cfn_triggers import refs
+from ..openapi import streams
 from .refs import ref, ref_entity
 
 PULL_KINDS = {"SQS": "sqs", "Kinesis": "kinesis", "DynamoDB": "dynamodb", "MSK": "kafka", "MQ": "mq",
@@ -51,9 +53,38 @@ def event(fe, lid: str, fn: m.Function, name: str, event: Value, pull_types: lis
     if etype == "SNS" and _truthy(subscription):
         return _sqs_subscription(fe, lid, name, node, display, event, subscription, function_ref, pull_types)
     source_key = PUSH_SOURCE.get(etype)
-    return [m.Trigger(node, display, "lambda:trigger", event.source, function=function_ref, source_kind=kind,
-                      invocation=invocation, event_source=fe.sub(props, source_key) if source_key else Absent(event.source),
-                      permission_generated=True, native_type=f"SAM {etype} event", http_api=etype == "HttpApi")]
+    trigger = m.Trigger(node, display, "lambda:trigger", event.source, function=function_ref, source_kind=kind,
+                        invocation=invocation, event_source=fe.sub(props, source_key) if source_key else Absent(event.source),
+                        permission_generated=True, native_type=f"SAM {etype} event", http_api=etype == "HttpApi")
+    if etype in ("Api", "HttpApi"):
+        _api_integration(fe, trigger, props)
+    return [trigger]
+
+
+def _api_integration(fe, trigger: m.Trigger, props: Value) -> None:
+    """SAM writes an Api/HttpApi event's integration into the API's definition, with the event's
+    ``TimeoutInMillis`` and ``ResponseTransferMode``, only when it manages that definition: an
+    implicit API, an API without ``DefinitionBody``/``DefinitionUri``, or ``MergeDefinitions``.
+    Otherwise the integration is the one the definition declares (a trigger of the API itself)
+    and the event only adds the Lambda permission."""
+    api = _explicit_api(fe, fe.sub(props, PUSH_SOURCE["HttpApi" if trigger.http_api else "Api"]))
+    managed = api is None or api.get("MergeDefinitions") is True or not (
+        "DefinitionBody" in api or "DefinitionUri" in api)
+    if not managed:
+        trigger.from_permission = True
+        return
+    trigger.timeout_ms = fe.sub(props, "TimeoutInMillis")
+    trigger.streaming = streams(fe.sub(props, "ResponseTransferMode"), Absent(trigger.source))
+
+
+def _explicit_api(fe, api: Value) -> dict | None:
+    """The raw properties of the SAM API an event names (``RestApiId``/``ApiId``), if declared here."""
+    for found in refs(api):
+        body = fe.r.resources.get(found.value.name)
+        if isinstance(body, dict) and body.get("Type") in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi"):
+            props = body.get("Properties")
+            return props if isinstance(props, dict) else {}
+    return None
 
 
 def _sqs_subscription(fe, lid, name, node, display, event, subscription, function_ref, pull_types) -> list:

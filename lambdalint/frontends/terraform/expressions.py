@@ -157,6 +157,8 @@ class ExpressionEvaluator(TemplateEvaluator):
                 return located(self.eval(expr.then if flag else expr.else_, scope, src.child(1 if flag else 2)), src)
         then = self.eval(expr.then, scope, src.child(1))
         else_ = self.eval(expr.else_, scope, src.child(2))
+        if len(_deployable((then, else_))) == 1:
+            return located(_deployable((then, else_))[0], src)
         if _same(then, else_):  # the condition does not matter
             return located(then, src)
         if _alternatives(then) + _alternatives(else_) > MAX_ALTERNATIVES:  # chained conditionals
@@ -292,7 +294,7 @@ class ExpressionEvaluator(TemplateEvaluator):
             if isinstance(a, Either):
                 if len(a.options) > MAX_EITHER:
                     return Unknown(a.condition, src)
-                options = tuple(self.lift(fn, args[:i] + [opt] + args[i + 1:], src) for opt in a.options)
+                options = _deployable(tuple(self.lift(fn, args[:i] + [opt] + args[i + 1:], src) for opt in a.options))
                 if all(_same(options[0], o) for o in options[1:]):
                     return options[0]
                 return Either(a.condition, options, src)
@@ -316,6 +318,14 @@ def _alternatives(value: Value) -> int:
         else:
             count += 1
     return count + len(stack)
+
+
+def _deployable(options: tuple) -> tuple:
+    """The branches of a conditional that Terraform can plan: a branch Terraform would reject
+    (``Invalid``: a null in a string template, a wrong type) fails the plan when it is taken, so
+    no deployment has it; all of them when every branch is rejected."""
+    valid = tuple(option for option in options if not isinstance(option, Invalid))
+    return valid if valid else options
 
 
 def _same(a: Value, b: Value) -> bool:

@@ -13,6 +13,7 @@ from ...model import entities as m
 from ...values import Absent, Known, ResourceRef, Unknown, Value, known_int, known_str, ref_of
 from ...model.principals import esm_kind
 from .mapping_iam import _POLICY_DOCUMENTS, IAM_BUILDERS
+from . import apigateway
 from .mapping_triggers import TRIGGER_BUILDERS
 from .resources import TfResource
 from .tfmap import _Attrs, _dynamic, _entity, _kind, _unconfigured
@@ -266,6 +267,7 @@ def add_resources(resources: list[TfResource], model) -> None:
         if r.type == "aws_vpc_endpoint_route_table_association" and isinstance(endpoint, m.VpcEndpoint):
             tables = endpoint.route_tables.value if isinstance(endpoint.route_tables, Known) and isinstance(endpoint.route_tables.value, list) else []
             endpoint.route_tables = Known(tables + [a("route_table_id")], a.header)
+    apigateway.websocket_apis(by_node, model)
     for config in model.of_type(m.Alias):
         # a provisioned concurrency config on an alias runs on the version the alias points to
         alias = model.entity(config.qualifier) if config.kind == "lambda:provisioned-concurrency-config" else None

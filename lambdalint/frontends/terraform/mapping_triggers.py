@@ -1,14 +1,13 @@
 """Terraform push sources and Lambda permissions onto model triggers: S3 bucket notifications,
 SNS subscriptions, EventBridge targets, EventBridge Scheduler schedules, CloudWatch Logs
-subscription filters, API Gateway integrations, and the trigger a permission for a service
-principal implies.  ``docs/relations.md`` lists every form with its fixture."""
+subscription filters, and the trigger a permission for a service principal implies (API Gateway's
+integrations and authorizers: ``apigateway.py``).  ``docs/relations.md`` lists every form with its fixture."""
 from __future__ import annotations
-
-import re
 
 from ...model import entities as m
 from ...model.principals import INVOCATION_OF_PRINCIPAL, principal_service
 from ...values import Known, ResourceRef, Value, known_str
+from . import apigateway
 from .tfmap import _entity
 
 def _permission(r, a):
@@ -22,6 +21,8 @@ def _permission(r, a):
                             invocation=INVOCATION_OF_PRINCIPAL[service], event_source=permission.source_arn)
         if hasattr(trigger, "from_permission"):
             trigger.from_permission = True
+        if service == "apigateway":
+            apigateway.permission_kind(trigger, permission.source_arn)
         found.append(trigger)
     return found
 
@@ -46,42 +47,6 @@ def _event_target(r, a):
     return [_trigger(r, a, a("arn"), "events", "async", a("rule"))]
 
 
-_EMBEDDED_REF = re.compile(r"\$\{([^}]*#[^}]*)\}")
-_FUNCTION_TYPES = ("aws_lambda_function", "aws_lambda_alias")
-
-
-def _integration_uri(value: Value) -> list[Value]:
-    """The function(s) an integration URI names: ``aws_lambda_function.f.invoke_arn`` itself, or
-    references inside the long form ``"arn:aws:apigateway:${region}:lambda:path/2015-03-31/
-    functions/${aws_lambda_function.f.arn}/invocations"`` (kept as ``${node.attr}`` tokens)."""
-    if not (isinstance(value, Known) and isinstance(value.value, str)):
-        return [value]
-    found = []
-    for token in _EMBEDDED_REF.findall(value.value):
-        node, _, attr = token.rpartition(".")
-        address = node.rsplit("#", 1)[-1]
-        parts = re.sub(r"\[[^\]]*\]", "", address).split(".")
-        if len(parts) >= 2 and parts[-2] in _FUNCTION_TYPES:
-            found.append(Known(ResourceRef(node, attr, address), value.source))
-    return found or [value]
-
-
-def _api_integration(r, a):
-    if r.type != "aws_api_gateway_integration":
-        triggers = [_trigger(r, a, uri, "apigateway", "sync", a("api_id"), f"/uri[{i}]" if i else "")
-                    for i, uri in enumerate(_integration_uri(a("integration_uri")))]
-        for trigger in triggers:
-            trigger.http_api = True  # API Gateway v2 (HTTP API): 30 s integration timeout
-        return triggers
-    # a non-proxy integration may ask for an asynchronous invoke (X-Amz-Invocation-Type: 'Event')
-    parameters = a("request_parameters")
-    header = parameters.value.get("integration.request.header.X-Amz-Invocation-Type") if isinstance(
-        parameters, Known) and isinstance(parameters.value, dict) else None
-    invocation = "async" if (known_str(header) or "").strip("'\"") == "Event" else "sync"
-    return [_trigger(r, a, uri, "apigateway", invocation, a("rest_api_id"), f"/uri[{i}]" if i else "")
-            for i, uri in enumerate(_integration_uri(a("uri")))]
-
-
 def _schedule(r, a):
     """``aws_scheduler_schedule`` ``target { arn }``: EventBridge Scheduler invokes the function
     with its own execution role (no Lambda permission needed)."""
@@ -100,6 +65,5 @@ TRIGGER_BUILDERS = {
     "aws_cloudwatch_event_target": _event_target,
     "aws_scheduler_schedule": _schedule,
     "aws_cloudwatch_log_subscription_filter": _log_subscription_filter,
-    "aws_api_gateway_integration": _api_integration,
-    "aws_apigatewayv2_integration": _api_integration,
+    **apigateway.BUILDERS,
 }

@@ -116,7 +116,7 @@ def body_triggers(fe, lid, body: Value, api: Value, http: bool) -> list:
     for integration in openapi.integrations(body):
         for trigger in push_triggers(fe, lid, function_refs(fe, integration.uri), "apigateway", "sync", api):
             trigger.node += f"/{integration.method} {integration.path}"
-            trigger.name = f"{trigger.name} {_method(integration.method)} {integration.path}"
+            trigger.name = f"{trigger.name}.paths.{integration.path}.{integration.method}"
             trigger.source = integration.source or trigger.source
             trigger.http_api = http
             trigger.timeout_ms = integration.timeout
@@ -126,17 +126,13 @@ def body_triggers(fe, lid, body: Value, api: Value, http: bool) -> list:
     for authorizer in openapi.authorizers(body):
         for trigger in push_triggers(fe, lid, function_refs(fe, authorizer.uri), "apigateway", "sync", api):
             trigger.node += f"/authorizer {authorizer.name}"
-            trigger.name = f"{trigger.name} authorizer {authorizer.name}"
+            trigger.name = f"{trigger.name}.authorizers.{authorizer.name}"
             trigger.source = authorizer.source or trigger.source
             trigger.http_api = http
             trigger.authorizer = True
             trigger.invoke_role = authorizer.credentials
             triggers.append(trigger)
     return triggers
-
-
-def _method(method: str) -> str:
-    return "ANY" if method == "x-amazon-apigateway-any-method" else method.upper()
 
 
 def _rest_api(fe, lid, props, path):

@@ -96,8 +96,7 @@ def rest_api(r, a):
             if not isinstance(uri.value if isinstance(uri, Known) else None, ResourceRef):
                 continue
             trigger = _trigger(r, uri, "sync", api, f"/{integration.method} {integration.path}/{j}")
-            method = "ANY" if integration.method == "x-amazon-apigateway-any-method" else integration.method.upper()
-            trigger.name = f"{r.address} {method} {integration.path}"
+            trigger.name = f"{r.address}.paths.{integration.path}.{integration.method}"
             trigger.source = integration.source or trigger.source
             trigger.http_api = http
             trigger.timeout_ms = integration.timeout
@@ -109,7 +108,7 @@ def rest_api(r, a):
             if not isinstance(uri.value if isinstance(uri, Known) else None, ResourceRef):
                 continue
             trigger = _trigger(r, uri, "sync", api, f"/authorizer {found.name}/{j}")
-            trigger.name = f"{r.address} authorizer {found.name}"
+            trigger.name = f"{r.address}.authorizers.{found.name}"
             trigger.source = found.source or trigger.source
             trigger.http_api = http
             trigger.authorizer = True

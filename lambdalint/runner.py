@@ -131,8 +131,9 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
                 continue  # linted through the template that nests it
             stacks.preload(loaded, registered=True)
         if isinstance(loaded, ParseError):
-            model.parse_errors.append(loaded)
-            model.files.append(loaded.file)
+            if _reported_once(loaded, stacks):  # a child that a parent in the run also reads
+                model.parse_errors.append(loaded)
+                model.files.append(loaded.file)
             continue
         docs.append(loaded)
         model.files.append(loaded.path)
@@ -168,6 +169,16 @@ def map_file(loaded: Document, model: Model, parameters: dict, samconfigs, stack
     except Exception as error:  # a lambdalint bug on this file: say so, lint the others
         _rollback(model, mark)
         model.internal_errors.append(f"{loaded.path}: {type(error).__name__}: {error}")
+
+
+def _reported_once(error: ParseError, stacks) -> bool:
+    """Whether a template that cannot be parsed is reported here: not when a parent already
+    read it as a child (its LL001 came with the parent), and then never again."""
+    real = os.path.realpath(error.file)
+    if real in stacks.registered:
+        return False
+    stacks.registered.add(real)
+    return True
 
 
 def _mark(model: Model) -> tuple:

@@ -260,8 +260,11 @@ class Streamed:
                     return  # linted through the template that nests it
                 self.stacks.preload(loaded, registered=True)
             if isinstance(loaded, ParseError):
-                model.parse_errors.append(loaded)
-                unit.files.append(loaded.file)
+                from .runner import _reported_once
+
+                if _reported_once(loaded, self.stacks):  # not again when a parent read it as a child
+                    model.parse_errors.append(loaded)
+                    unit.files.append(loaded.file)
                 return
             unit.docs.append(loaded)
             unit.files.append(loaded.path)

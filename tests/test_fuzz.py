@@ -45,12 +45,22 @@ ALL = Config(select=sorted(RULES))  # opt-in rules too
 
 
 def check_lint(root: Path, paths: list[str]) -> None:
-    """Lint ``paths`` with every rule: no internal error; every report format renders."""
-    report = lint(paths, ALL, show_unknowns=True)
-    assert report.internal_errors == [], report.internal_errors
-    for finding in report.findings:
-        assert finding.message and finding.span.line >= 1
+    """Lint ``paths`` with every rule, in both runners (files in linked groups, the default,
+    and one model for the whole run): no internal error, the same report from both, and every
+    report format renders."""
     metas = {k: v.meta for k, v in RULES.items()}
+    reports = {}
+    for streamed in ("1", "0"):
+        os.environ["LAMBDALINT_STREAM"] = streamed
+        try:
+            report = lint(paths, ALL, show_unknowns=True)
+        finally:
+            os.environ.pop("LAMBDALINT_STREAM", None)
+        assert report.internal_errors == [], report.internal_errors
+        for finding in report.findings:
+            assert finding.message and finding.span.line >= 1
+        reports[streamed] = render("json", report, metas)
+    assert reports["1"] == reports["0"], "the streamed runner and the one-model runner disagree"
     for fmt in REPORTERS:
         text = render(fmt, report, metas)
         if fmt in ("json", "sarif"):

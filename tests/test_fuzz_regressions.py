@@ -49,3 +49,18 @@ def test_plan_resource_with_a_field_of_the_wrong_type(here, field, value, reason
     report = _lint(here, "plan.json", json.dumps(plan, indent=1))
     assert [(f.rule, f.message) for f in report.findings if f.rule == "LL001"] == [
         ("LL001", f"not a valid Terraform plan: {reason}")]
+
+
+@pytest.mark.parametrize("streamed", ["1", "0"])
+@pytest.mark.parametrize("child", ["child.yaml", "a_child.yaml"])  # after and before its parent
+def test_nested_child_that_cannot_be_parsed_is_ll001_once(here, monkeypatch, streamed, child):
+    """Campaign 3 (both runners compared): a nested stack's child that fails to parse was LL001
+    twice, once through its parent and once on its own, and the two runners counted the checks
+    differently."""
+    monkeypatch.setenv("LAMBDALINT_STREAM", streamed)
+    write(here / child, "Resources:\n  X: [\n")
+    write(here / "parent.yaml", "Resources:\n  N:\n    Type: AWS::CloudFormation::Stack\n"
+                                f"    Properties:\n      TemplateURL: {child}\n")
+    report = lint(["."], ALL)
+    assert [(f.rule, f.span.file) for f in report.findings] == [("LL001", child)]
+    assert report.checks["LL001"] == [2, 0]  # one check per file: the parent passes, the child fails

@@ -691,3 +691,13 @@ def test_a_bug_finding_nested_stacks_costs_nothing_but_the_nesting(here, monkeyp
     report = lint(["."], Config())
     assert findings(report) == {("a.yaml", 9), ("b.yaml", 9)}
     assert report.internal_errors == ["finding nested stacks: AttributeError: simulated nesting bug"]
+
+
+def test_hcl_file_past_its_size_budget_is_ll001(here):
+    write(here / "main.tf", function_tf(timeout="5000"))
+    with open(here / "big.tf", "wb") as handle:  # sparse: refused by its size
+        handle.write(b'locals {\n  a = 1\n}\n')
+        handle.truncate(limits.MAX_HCL_BYTES + 1)
+    report = lint(["."], Config())
+    assert ll001(report) == {"big.tf": f"file too large ({limits.MAX_HCL_BYTES + 1:,} bytes, limit 4 MB): not parsed"}
+    assert findings(report) == {("main.tf", 9)}  # the module's other file is still linted

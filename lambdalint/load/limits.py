@@ -15,7 +15,9 @@ MAX_INT_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
 # -- one input file ------------------------------------------------------------------------
 # CloudFormation accepts templates of at most 1 MB (S3) and SAM/CDK output must fit it too;
 # Terraform configuration files are hand-written or generated per module.
-MAX_TEMPLATE_BYTES = 16 * MB  # CloudFormation/SAM YAML or JSON, .tf and .tf.json
+MAX_TEMPLATE_BYTES = 16 * MB  # CloudFormation/SAM YAML or JSON, .tf.json, config
+# HCL keeps its syntax tree for spans: about 150 MB of memory per MB of .tf (measured)
+MAX_HCL_BYTES = 4 * MB  # one .tf or .tfvars file
 # `terraform show -json` of a large state: the one input that is legitimately big.
 MAX_PLAN_BYTES = 512 * MB
 MAX_NODES = 2_000_000  # parse nodes of one file, YAML aliases expanded (an alias bomb stops here)

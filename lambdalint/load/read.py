@@ -13,7 +13,7 @@ import os
 import stat
 
 from ..document import ParseError
-from .limits import MAX_TEMPLATE_BYTES, MB
+from .limits import MAX_HCL_BYTES, MAX_TEMPLATE_BYTES, MB
 
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -27,7 +27,9 @@ class TooLarge(ParseError):
     """The file is past the size budget (its head is kept to tell what it is)."""
 
     def __init__(self, file: str, size: int, limit: int, head: bytes):
-        super().__init__(file, f"file too large ({_mb(size)}, limit {_mb(limit)}): not parsed")
+        shown_limit = f"{limit // MB} MB" if limit % MB == 0 else _mb(limit)
+        shown_size = _mb(size) if _mb(size) not in (shown_limit, _mb(limit)) else f"{size:,} bytes"
+        super().__init__(file, f"file too large ({shown_size}, limit {shown_limit}): not parsed")
         self.size, self.head = size, head
 
 
@@ -101,5 +103,10 @@ def decode(raw: bytes, shown: str) -> str:
         raise ParseError(shown, f"not {label} text ({error.reason} at byte {error.start})", line, column) from None
 
 
-def read_text(path, shown: str, limit: int = MAX_TEMPLATE_BYTES) -> str:
+def read_text(path, shown: str, limit: int | None = None) -> str:
+    """Decoded text of a regular file, within the size budget of its kind (HCL: MAX_HCL_BYTES,
+    anything else: MAX_TEMPLATE_BYTES) unless ``limit`` says otherwise."""
+    if limit is None:
+        name = str(path)
+        limit = MAX_HCL_BYTES if name.endswith((".tf", ".tfvars", ".hcl")) else MAX_TEMPLATE_BYTES
     return decode(read_bytes(path, shown, limit), shown)

@@ -142,3 +142,14 @@ def test_a_directory_scan_reads_each_assembly_once(in_root):
 def test_a_stack_template_named_alone_reads_its_nested_stack(in_root):
     report = _run(CDK / "cdk.out" / "Dispatch.template.json", select=["LL303"])
     assert [f.construct_path for f in report.findings] == ["Dispatch/Dispatcher/Resource"]
+
+
+def test_sarif_with_construct_paths_is_valid(in_root, shared_dir):
+    import jsonschema
+
+    from lambdalint.engine import load_rules
+    from lambdalint.report import sarif
+
+    rules = {r.meta.id: r.meta for r in load_rules().values()}
+    schema = json.loads((shared_dir / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(json.loads(sarif.render(_run(CDK / "cdk.out"), rules)), schema)

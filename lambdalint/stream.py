@@ -382,9 +382,15 @@ class Streamed:
             if self.shared_wide[1] is None and getattr(model, "_log_group_index", None) is not None:
                 self.shared_wide = (self.shared_wide[0], model._log_group_index)
         for unit in group:  # the group's documents and model go
+            if unit.model is not None and unit.model is not model:
+                unit.model.__dict__.clear()
             unit.model = None
             unit.docs = []
             unit.wide = {}
+        model.__dict__.clear()  # the model's cycles (indexes, frontends) end here: freed at once
+        for doc in docs:
+            if hasattr(doc, "__dict__"):
+                doc.__dict__.clear()  # and the documents' (span closures, resolvers)
         del model, docs
         if gc.get_count()[0] >= COLLECT_EVERY:
             # a group's documents and model hold reference cycles (frontends, indexes, closures):

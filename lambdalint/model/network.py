@@ -141,4 +141,5 @@ def placements(model, fn) -> list[Placement]:
                                                    f"table is not known)", "not-in-run"))
 
     walk(fn.subnets)
+    del walk  # the closure refers to itself: a cycle only the collector would free
     return found

@@ -43,9 +43,11 @@ from .model import Alarm, LogGroup, Model, VpcEndpoint
 from .paths import display_path
 from .suppressions import apply_suppressions, collect_suppressions, resource_extents, selector_matches, unused_suppressions
 from .stream_records import (FrozenFunction, RunRecords, freeze, frozen_entity, groups, import_names,
-                             log_names_declared, log_names_written, scan)
+                             calls_modules, log_names_declared, log_names_written, scan,
+                             scan_directory)
 
 RUN_WIDE = (LogGroup, VpcEndpoint, Alarm)
+RUN_WIDE_TF = ("aws_cloudwatch_log_group", "aws_vpc_endpoint", "aws_cloudwatch_metric_alarm")
 RUN_LEVEL = ("LL401", "LL002")  # rules whose one subject is the whole run
 COLLECT_EVERY = 100_000  # container objects allocated since the last collection
 
@@ -104,20 +106,25 @@ class Streamed:
         for error in inputs.errors:
             head.model.parse_errors.append(error)
             head.files.append(error.file)
-        self.modules = {}
-        self.tf_errors = []
-        if inputs.tf_dirs:
-            from .frontends.terraform.modules import evaluate_modules
+        self.modules = None
+        if inputs.tf_dirs:  # directories that call no module are evaluated when they are linted
+            from .frontends.terraform.modules import ModulePlan
 
-            errors, self.modules = evaluate_modules(inputs.tf_dirs, self.parameters, display_path, self.tf_errors)
-            for error in errors:
-                head.model.parse_errors.append(error)
-                head.files.append(error.file)
+            self.modules = ModulePlan(inputs.tf_dirs, self.parameters, display_path,
+                                      defer=lambda directory: not calls_modules(directory))
         units = [Unit(i, kind, item) for i, (kind, item) in enumerate(inputs.order)]
         first, parents, order, childless = [], [], [], set()
         for unit in units:
             if unit.kind == "tf":
-                first.append(unit)
+                plan = self.modules
+                if unit.item in plan.deferred:  # calls no module: its own files tell
+                    wide = scan_directory(unit.item)
+                else:  # evaluated already: its resources (child modules' too) tell
+                    docs_evaluation = plan.results.get(unit.item)
+                    wide = docs_evaluation is not None and any(
+                        r.type in RUN_WIDE_TF for r in docs_evaluation[1].resources)
+                if wide:
+                    first.append(unit)
                 continue
             path = inputs.cfn_files[unit.item][0]
             wide, nests = scan(path)
@@ -282,12 +289,20 @@ class Streamed:
         from .frontends.terraform.modules import add_module
         from .runner import _mark, _rollback
 
-        if unit.item not in self.modules:
+        from .frontends.terraform.modules import ReadsChild
+
+        plan = self.modules
+        if unit.item in plan.deferred:
+            try:
+                plan.evaluate(unit.item)
+            except ReadsChild:
+                raise Restart(f"{unit.item}: module call not found by the text scan") from None
+        if unit.item not in plan.results or unit.item not in plan.kept:
             return
         model = unit.model
         mark = _mark(model)
         try:
-            added = add_module(*self.modules.pop(unit.item), model, add_resources)
+            added = add_module(*plan.results.pop(unit.item), model, add_resources)
         except Exception as error:  # a lambdalint bug on this module: say so, lint the others
             _rollback(model, mark)
             model.internal_errors.append(f"{display_path(unit.item)}: {type(error).__name__}: {error}")
@@ -422,6 +437,12 @@ def lint_streamed(paths, config, parameters, rules, chosen, show_unknowns, start
     finally:
         if collecting:
             gc.enable()
+    tf_dirs = run.inputs.tf_dirs
+    if tf_dirs:  # each module directory's ParseErrors and failures where the one-model run has them
+        for error in (error for directory in tf_dirs for error in run.modules.errors[directory]):
+            head.model.parse_errors.append(error)
+            head.files.append(error.file)
+    tf_errors = [message for directory in tf_dirs for message in run.modules.internal[directory]]
     run._check([head]) if head.model.parse_errors else None
     records = run.records
     records.concurrency = [record for _, _, record in sorted(run.concurrency, key=lambda c: c[:2])]
@@ -454,7 +475,7 @@ def lint_streamed(paths, config, parameters, rules, chosen, show_unknowns, start
     findings.sort(key=lambda f: f.sort_key())
     undecided = sorted(set(run.undecided), key=lambda u: u.sort_key())
     files = head.files + [f for unit in units for f in unit.files]
-    internal = (run.tf_errors + [m for _, m in sorted(run.load_errors, key=lambda e: e[0])]
+    internal = (tf_errors + [m for _, m in sorted(run.load_errors, key=lambda e: e[0])]
                 + [m for _, m in sorted(run.map_errors, key=lambda e: e[0])]
                 + [m for *_, m in sorted(run.rule_errors, key=lambda e: e[:2])])
     checks = {r.meta.id: run.checks.get(r.meta.id, [0, 0]) for r in chosen if r.meta.id != "LL002"}

@@ -21,6 +21,7 @@ from .values import Either, Known, Unknown, Value, handled, known_str
 _FIRST = re.compile(rb"ImportValue|AWS::Logs::LogGroup|AWS::EC2::VPCEndpoint|AWS::CloudWatch::Alarm"
                     rb"|aws_cloudwatch_log_group|aws_vpc_endpoint|aws_cloudwatch_metric_alarm")
 _NESTS = re.compile(rb"AWS::CloudFormation::Stack|AWS::Serverless::Application")
+_CALLS = re.compile(rb"\bmodule\b")  # Terraform module calls: a child's resources may hold anything
 _SCAN_LIMIT = 1 << 30
 
 
@@ -225,3 +226,37 @@ def groups(units: list) -> list[list]:
     for i, unit in enumerate(units):
         groups.setdefault(find(i), []).append(unit)
     return [groups[k] for k in sorted(groups)]
+
+
+def scan_directory(directory) -> bool:
+    """May the files of the Terraform module in ``directory`` hold a run-wide fact?"""
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return True
+    return any(scan(os.path.join(directory, name))[0] for name in names if name.endswith((".tf", ".tf.json")))
+
+
+def calls_modules(directory) -> bool:
+    """May the Terraform module in ``directory`` call a module (the word ``module`` anywhere)?"""
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return True
+    return any(_has(os.path.join(directory, name), _CALLS) for name in names if name.endswith((".tf", ".tf.json")))
+
+
+def _has(path, pattern) -> bool:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return bool(pattern.search(handle.read(_SCAN_LIMIT)))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)

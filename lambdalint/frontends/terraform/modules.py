@@ -77,33 +77,70 @@ def evaluate_modules(directories, parameters: dict, display_path, internal_error
     """Evaluate the module directories of one run together (a directory another one uses as a
     child module is not linted on its own).  Returns (ParseErrors, {directory: (docs, evaluation)})
     for the directories to add to the model, which the caller adds in its own order."""
-    from ...parameters import parameters_for
-    from .evaluate import evaluate_module_ex
+    plan = ModulePlan(directories, parameters, display_path, internal_errors is None)
+    errors = [error for directory in directories for error in plan.errors[directory]]
+    if internal_errors is not None:
+        internal_errors += [message for directory in directories for message in plan.internal[directory]]
+    return errors, {d: plan.results[d] for d in directories if d in plan.results and d in plan.kept}
 
-    loader = _Loader(lambda p: display_path(Path(p)))
-    errors, results = [], []
-    for directory in directories:
+
+class ReadsChild(Exception):
+    """A directory evaluated late (see ModulePlan) called a local module after all."""
+
+
+class ModulePlan:
+    """The module directories of one run, evaluated in order; those ``defer`` names (directories
+    that call no module, so they are nobody's caller) only when :meth:`evaluate` asks, so that a
+    caller that lints one directory at a time keeps one directory's documents at a time.  Per
+    directory: its ParseErrors, lambdalint's own failures, its (docs, evaluation)."""
+
+    def __init__(self, directories, parameters: dict, display_path, raise_bugs: bool = False, defer=None):
+        self.loader = _Loader(lambda p: display_path(Path(p)))
+        self.parameters = parameters
+        self.raise_bugs = raise_bugs
+        self.errors: dict = {d: [] for d in directories}
+        self.internal: dict = {d: [] for d in directories}
+        self.results: dict = {}
+        self.deferred = {d for d in directories if defer is not None and defer(d)}
+        for directory in directories:
+            if directory not in self.deferred:
+                self._evaluate(directory)
+        up_front = [os.path.abspath(d) for d in directories if d in self.results]
+        roots = _linted_on_their_own(up_front, self.loader.reads)
+        read = {child for children in self.loader.reads.values() for child in children}
+        self.kept = {d for d in directories
+                     if (d in self.deferred and os.path.abspath(d) not in read) or os.path.abspath(d) in roots}
+
+    def evaluate(self, directory: str) -> None:
+        """Evaluate a deferred directory now (results, errors and internal errors filled in)."""
+        self._evaluate(directory)
+        self.loader.cache.pop(os.path.abspath(directory), None)  # linted once: not kept
+        if self.loader.reads.get(os.path.abspath(directory)):
+            raise ReadsChild(directory)
+
+    def _evaluate(self, directory: str) -> None:
+        from ...parameters import parameters_for
+        from .evaluate import evaluate_module_ex
+
+        loader = self.loader
         docs, failed = loader.load(directory)
-        errors.extend(failed)
+        self.errors[directory].extend(failed)
         if not docs:
-            continue
+            return
         shown = loader.display_path(directory)
-        variables = parameters_for(parameters, shown) if parameters else {}
+        variables = parameters_for(self.parameters, shown) if self.parameters else {}
         loader.reader = os.path.abspath(directory)
         try:
             evaluation = evaluate_module_ex(docs, shown, variables, read_module=loader.read_child)
         except RecursionError:
-            errors.append(ParseError(shown, "module nested too deeply to evaluate"))
-            continue
+            self.errors[directory].append(ParseError(shown, "module nested too deeply to evaluate"))
+            return
         except Exception as error:  # a lambdalint bug on this module: say so, lint the others
-            if internal_errors is None:
+            if self.raise_bugs:
                 raise
-            internal_errors.append(f"{shown}: {type(error).__name__}: {error}")
-            continue
-        results.append((directory, docs, evaluation))
-    kept = _linted_on_their_own([os.path.abspath(d) for d, _, _ in results], loader.reads)
-    return errors, {directory: (docs, evaluation) for directory, docs, evaluation in results
-                    if os.path.abspath(directory) in kept}  # children: linted through their caller
+            self.internal[directory].append(f"{shown}: {type(error).__name__}: {error}")
+            return
+        self.results[directory] = (docs, evaluation)
 
 
 def _linted_on_their_own(directories: list[str], reads: dict[str, set]) -> set[str]:

@@ -388,7 +388,11 @@ class Streamed:
             for unit in group:
                 functions = model.functions() if len(group) == 1 else unit.model.functions()
                 for seq, fn in enumerate(functions):
+                    names = self.records.function_names
+                    names[fn.name] = names.get(fn.name, 0) + 1
                     record = module.contribution(fn)
+                    if record.amount is None and not record.unsures:
+                        continue  # adds nothing to the pool: its name (above) is all LL401 needs
                     record.fn = FrozenFunction(fn)
                     record.leaf_source = freeze(record.leaf_source)
                     record.unsures = [replace(u, resource=record.fn, source=freeze(u.source)) for u in record.unsures]

@@ -115,7 +115,8 @@ class RunRecords:
     """What the run-level rules read once every group is gone."""
 
     def __init__(self):
-        self.concurrency: list = []  # LL401 Contribution per function, run order
+        self.concurrency: list = []  # LL401 Contribution per function that reserves (or may), run order
+        self.function_names: dict = {}  # every function's name -> how many functions have it
         self.unused_suppressions: list = []
         self.internal_errors: list = []
         self.files: list = []

@@ -150,9 +150,11 @@ def check(model, run, options):
     records = getattr(model, "concurrency", None)
     if records is None:
         records = [contribution(fn) for fn in model.functions()]
-    counts = {}
-    for record in records:
-        counts[record.fn.name] = counts.get(record.fn.name, 0) + 1
+        counts = {}
+        for record in records:
+            counts[record.fn.name] = counts.get(record.fn.name, 0) + 1
+    else:  # the streamed run keeps records only of the functions that reserve (or may), and every name
+        counts = model.function_names
 
     def label(fn):
         if counts[fn.name] > 1 and fn.source is not None:

@@ -79,11 +79,10 @@ def _parser() -> argparse.ArgumentParser:
                          help="the account's concurrent executions limit (default 1000)")
     account.add_argument("--min-unreserved", type=int, metavar="N",
                          help="concurrency that must stay unreserved (default 100)")
-    # Accepted for the cli.md contract.  Files are parsed in this process: measured on the
-    # 2,400-file corpus, parsing is ~3 s of libyaml/C-json work, and shipping parsed documents
-    # back from worker processes (pickling every node's span) costs about what it saves.
+    # Accepted for the cli.md contract.  A run is linted in this process, one group of linked
+    # files at a time (stream.py); see the README's Performance section for why not in workers.
     check.add_argument("--jobs", type=int, default=None, metavar="N",
-                       help="accepted for compatibility; parsing runs in one process (see README)")
+                       help="accepted for compatibility; the run is linted in one process (see README)")
 
     rules = sub.add_parser("rules", help="list all rules")
     rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")

@@ -1,8 +1,10 @@
-"""One lint run: discover files, load them, map them onto one model, run the rules.
+"""One lint run: discover files, load them, map them onto a model, run the rules.
 
-All files of a run form one model, so cross-template facts (the account concurrency pool,
-``Export``/``ImportValue``) are resolved across them.  A file that cannot be parsed becomes an
-LL001 finding and never stops the other files.
+A run is linted as if all its files formed one model, so cross-template facts (the account
+concurrency pool, ``Export``/``ImportValue``) are resolved across them.  By default it is
+*streamed* (:mod:`lambdalint.stream`): one group of linked files at a time, with the same report;
+``build_model`` below is the one-model run (``LAMBDALINT_STREAM=0``, ``lambdalint graph``).  A file
+that cannot be parsed becomes an LL001 finding and never stops the other files.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from .engine import load_rules, matches, run_rules, select_rules
 from .findings import Report
 from .model import Model
 from .parameters import load_parameters, parameters_for
-from .paths import display_path, project_of
+from .paths import display_path, project_of, real as real_path
 from .suppressions import (apply_suppressions, collect_suppressions, resource_extents, selector_matches,
                            unused_suppressions)
 
@@ -103,7 +105,7 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
             for error in assembly.errors:
                 register(error)
             for path in assembly.templates:
-                if os.path.realpath(path) not in stacks.registered:
+                if real_path(path) not in stacks.registered:
                     loaded = stacks.load(path)
                     if isinstance(loaded, Document):
                         map_root(loaded, samconfig=False)  # deployed by the cdk CLI
@@ -126,7 +128,7 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
         if loaded is None:
             continue
         if isinstance(loaded, Document) and loaded.format.startswith("cfn"):
-            real = os.path.realpath(loaded.path)
+            real = real_path(loaded.path)
             if real in as_children or real in stacks.registered:
                 continue  # linted through the template that nests it
             stacks.preload(loaded, registered=True)

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from .document import ParseError
-from .paths import display_path
+from .paths import display_path, real as real_path
 
 NAMES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")  # the SAM CLI's order of preference
 DEFAULT_ENV = "default"
@@ -39,7 +39,7 @@ class SamConfigs:
 
     def overrides(self, template_path: str) -> dict:
         directory = os.path.dirname(template_path) or "."
-        key = os.path.realpath(directory)
+        key = real_path(directory)
         if key not in self.cache:
             self.cache[key] = self._read(directory)
         return self.cache[key]

@@ -32,7 +32,6 @@ both on every fixture directory and on the corpus.
 from __future__ import annotations
 
 import gc
-import os
 
 from . import progress
 from .discover import discover
@@ -40,7 +39,7 @@ from .document import Document, ParseError
 from .engine import matches, run_rules
 from .frontends.cfn_intrinsics import IMPORTS
 from .model import Alarm, LogGroup, Model, VpcEndpoint
-from .paths import display_path
+from .paths import display_path, real as real_path
 from .suppressions import apply_suppressions, collect_suppressions, resource_extents, selector_matches, unused_suppressions
 from .stream_records import (FrozenFunction, RunRecords, freeze, frozen_entity, groups, import_names,
                              calls_modules, log_names_declared, log_names_written, scan,
@@ -128,7 +127,7 @@ class Streamed:
                 continue
             path = inputs.cfn_files[unit.item][0]
             wide, nests = scan(path)
-            real = os.path.realpath(path)
+            real = real_path(path)
             order.append(real)
             if wide:
                 first.append(unit)
@@ -262,7 +261,7 @@ class Streamed:
             if loaded is None:
                 return
             if isinstance(loaded, Document) and loaded.format.startswith("cfn"):
-                real = os.path.realpath(loaded.path)
+                real = real_path(loaded.path)
                 if real in self.as_children or real in self.stacks.registered:
                     return  # linted through the template that nests it
                 self.stacks.preload(loaded, registered=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..document import Document, ParseError, Source
 from ..model.inputs import InputRef
-from ..paths import project
+from ..paths import project, real as real_path
 from ..values import Either, Known, Unknown, Value, describe, known_str
 from .cfn_intrinsics import STACK_TYPES, token_value
 from .cfn_intrinsics import _text as text_of
@@ -105,7 +105,7 @@ def child_paths(doc: Document) -> list[str]:
         if written is not None and written.local is not None:
             path, _ = local_path(doc, written)
             if path is not None:
-                found.append(os.path.realpath(path))
+                found.append(real_path(path))
     return found
 
 
@@ -123,7 +123,7 @@ class Stacks:
 
     def preload(self, doc: Document, registered: bool = False) -> None:
         """A template the run found itself (``registered``: and lints as a root)."""
-        real = os.path.realpath(doc.path)
+        real = real_path(doc.path)
         self.cache.setdefault(real, doc)
         if registered:
             self.registered.add(real)
@@ -131,14 +131,14 @@ class Stacks:
     def peek(self, path: str) -> Document | ParseError:
         from ..discover import load_cfn_file
 
-        real = os.path.realpath(path)
+        real = real_path(path)
         loaded = self.cache.get(real)
         if loaded is None:
             loaded = self.cache[real] = load_cfn_file(Path(path), True)
         return loaded
 
     def load(self, path: str) -> Document | ParseError:
-        real = os.path.realpath(path)
+        real = real_path(path)
         loaded = self.peek(path)
         if real not in self.registered:
             self.registered.add(real)
@@ -171,7 +171,7 @@ def reached_as_children(docs: list[Document], stacks: Stacks, order: list[str] |
         return seen
 
     if order is None:
-        order = list(dict.fromkeys(os.path.realpath(doc.path) for doc in docs))
+        order = list(dict.fromkeys(real_path(doc.path) for doc in docs))
     for doc in docs:
         stacks.preload(doc)
     nested = set()
@@ -238,7 +238,7 @@ class Nesting:
         path, reason = (None, written.reason) if written.local is None else local_path(fe.doc, written)
         doc = None
         if path is not None:
-            real = os.path.realpath(path)
+            real = real_path(path)
             if real in self.ancestry:
                 reason = f"{written.text} includes a template that includes it"
             else:
@@ -336,7 +336,7 @@ def attach(fe, stacks: Stacks, parent: Parent | None) -> None:
     """Make ``fe`` (a template being mapped) read its nested stacks; as a child, give it its
     own nodes and names and the parameters its parent passes."""
     if parent is None:
-        fe.r.nested = Nesting(stacks, fe, (os.path.realpath(fe.doc.path),))
+        fe.r.nested = Nesting(stacks, fe, (real_path(fe.doc.path),))
         return
     fe.r.node_prefix = parent.fe.r.node(parent.logical_id) + "/"
     fe.r.name_prefix = parent.fe.r.display(parent.logical_id) + "/"

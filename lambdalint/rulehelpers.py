@@ -8,6 +8,12 @@ from .rulekit import Link, Unsure
 from .values import Absent, Unknown, describe, known_int, native_name
 
 
+def with_article(words: str) -> str:
+    """``a Kinesis``, ``an Amazon MSK``: the indefinite article taken from the first letter (the
+    names rules put here are read as words: Kinesis, DynamoDB Streams, Amazon MSK)."""
+    return f"{'an' if words[:1].upper() in 'AEIOU' else 'a'} {words}"
+
+
 def execution_roles(model, fn, owner=None):
     """``(role, reference)`` for each branch of the function's role that names a role of the
     model, and an ``Unsure`` (about ``owner``, the function by default) for each branch whose role

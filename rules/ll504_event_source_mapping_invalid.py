@@ -80,7 +80,7 @@ Resources:
 """
 from lambdalint.model import Queue
 from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure, blocked
-from lambdalint.rulehelpers import numbers
+from lambdalint.rulehelpers import numbers, with_article
 from lambdalint.values import Absent, Known, Unknown, cause_of, describe, known_bool, known_str, native_name
 
 RULE = Rule(
@@ -201,7 +201,7 @@ def check(model, esm, options):
         yield Sure(esm, "only whether a Kafka mapping names an event source matters here")
     if kind in NEEDS_POSITION and not (kind == "kafka" and esm.event_source.absent):
         if position.absent or any(isinstance(leaf, Absent) for leaf in position.leaves()):
-            yield Issue(esm, f"{where()} reads a {NEEDS_POSITION[kind]} source but sets no {position_name} "
+            yield Issue(esm, f"{where()} reads {with_article(NEEDS_POSITION[kind])} source but sets no {position_name} "
                              f"(TRIM_HORIZON, LATEST{', AT_TIMESTAMP' if kind == 'kinesis' else ''}), which it "
                              f"requires.", esm.source)
     if kind == "sqs" and not position.absent:

@@ -1,10 +1,16 @@
 """
 ## What it does
 Flags a function that has a dead-letter queue while every trigger found in the linted templates
-invokes it synchronously (API Gateway, load balancer, Cognito ...) or by polling (SQS, Kinesis,
-DynamoDB Streams, Kafka event source mappings). Silent when any trigger is asynchronous (S3, SNS,
-EventBridge, schedules ...), when no trigger is found, or when a Lambda permission lets some
-other principal (an account, an unlisted service) invoke the function.
+invokes it synchronously (API Gateway, load balancer, Cognito, its function URL ...) or by polling
+(SQS, Kinesis, DynamoDB Streams, Kafka event source mappings). Silent when any trigger is
+asynchronous (S3, SNS, EventBridge, schedules ...), when no trigger is found, or when a Lambda
+permission lets some other principal (an account, an unlisted service) invoke the function.
+
+A permission that admits only calls through the function URL (`Action: lambda:InvokeFunctionUrl`,
+or `lambda:InvokeFunction` with `InvokedViaFunctionUrl: true`, as SAM writes for `AuthType:
+NONE`) is not such a principal, even with `Principal: "*"`: a function URL call is an HTTP request
+answered with the function's result, Lambda's `Invoke` (or `InvokeWithResponseStream`) on the
+caller's behalf, never an asynchronous invocation, so it never reaches the dead-letter queue.
 
 ## Why is this bad?
 Lambda uses a function's dead-letter queue only for failed *asynchronous* invocations. A
@@ -68,6 +74,11 @@ Resources:
   queue itself and not on the Lambda function."
 - [AWS SAM, *AWS::Serverless::Function* `DeadLetterQueue`](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html)
   (the same note)
+- [AWS Lambda Developer Guide, *Invoking a response streaming enabled function using Lambda function URLs*](https://docs.aws.amazon.com/lambda/latest/dg/config-rs-invoke-furls.html):
+  "The invoke mode determines which API operation Lambda uses to invoke your function":
+  `BUFFERED` ("Lambda invokes your function using the Invoke API operation. Invocation results are
+  available when the payload is complete") or `RESPONSE_STREAM` (`InvokeWithResponseStream`); the
+  URL's caller receives the result
 """
 from lambdalint.model.principals import INVOCATION_OF_PRINCIPAL, principal_service
 from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure
@@ -88,6 +99,8 @@ def _open_permission(model, fn, entities):
     classify)."""
     for entity in entities:
         for permission in model.permissions(entity):
+            if permission.via_function_url:
+                continue  # only function URL calls: synchronous
             for leaf in permission.principal.leaves():
                 text = known_str(leaf)
                 if text is None:

@@ -1,6 +1,6 @@
 """CloudFormation push sources onto model triggers: every resource type that names a function it
 invokes (S3 bucket notifications, SNS subscriptions, inline or separate, EventBridge rules and
-Scheduler schedules, CloudWatch Logs subscription filters; API Gateway's integrations and
+Scheduler schedules, CloudWatch Logs subscription filters, function URLs; API Gateway's integrations and
 authorizers are in ``cfn_apigateway.py``).
 
 A function may be named by reference (``!GetAtt Fn.Arn``, ``!Ref FnAlias``), inside a string
@@ -112,10 +112,20 @@ def _log_subscription_filter(fe, lid, props, path):
         fe, lid, functions, "logs", "async", fe.get(props, "LogGroupName", path, lid))
 
 
+def _function_url(fe, lid, props, path):
+    """``AWS::Lambda::Url`` ``TargetFunctionArn``: HTTP clients call the function through its URL
+    and wait for the answer (synchronous)."""
+    functions = function_refs(fe, fe.get(props, "TargetFunctionArn", path, lid)) or [
+        fe.get(props, "TargetFunctionArn", path, lid)]
+    return [m.Resource(fe.r.node(lid), lid, "lambda:url", fe.header(lid))] + push_triggers(
+        fe, lid, functions, "function-url", "sync", _self(fe, lid, "url"))
+
+
 PUSH_BUILDERS = {
     "AWS::SNS::Subscription": _subscription,
     "AWS::S3::Bucket": _bucket,
     "AWS::Events::Rule": _events_rule,
     "AWS::Scheduler::Schedule": _schedule,
     "AWS::Logs::SubscriptionFilter": _log_subscription_filter,
+    "AWS::Lambda::Url": _function_url,
 }

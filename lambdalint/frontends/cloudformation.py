@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from ..document import Source
 from ..model import entities as m
-from ..model.principals import INVOCATION_OF_PRINCIPAL, esm_kind, principal_service
-from ..values import Absent, Known, Reason, Unknown, Value, known_str
+from ..model.principals import INVOCATION_OF_PRINCIPAL, URL_ACTION, esm_kind, principal_service
+from ..values import Absent, Known, Reason, Unknown, Value, known_bool, known_str
 from .cfn_base import function_entity, ref_kind, with_default
 from .cfn_apigateway import BUILDERS as API_BUILDERS, permission_trigger
 from .cfn_triggers import PUSH_BUILDERS, topic_subscriptions
@@ -192,6 +192,8 @@ def _permission(fe, lid, props, path):
     permission = m.Permission(fe.r.node(lid), lid, "lambda:permission", fe.header(lid), function=get("FunctionName"),
                               action=get("Action"), principal=get("Principal"), source_arn=get("SourceArn"),
                               source_account=get("SourceAccount"))
+    permission.via_function_url = (known_str(permission.action) == URL_ACTION
+                                   or known_bool(get("InvokedViaFunctionUrl")) is True)
     found = [permission]
     service = principal_service(permission.principal)
     if service in INVOCATION_OF_PRINCIPAL:

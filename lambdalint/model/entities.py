@@ -341,6 +341,9 @@ class Permission(Entity):
     source_arn: Value = field(default_factory=_absent)
     source_account: Value = field(default_factory=_absent)
     generated_by: str | None = None
+    # admits only calls through the function URL (Action lambda:InvokeFunctionUrl, or
+    # lambda:InvokeFunction restricted to InvokedViaFunctionUrl): synchronous HTTP calls
+    via_function_url: bool = False
 
     def links(self):
         yield "allows-invoke", self.function

@@ -17,6 +17,10 @@ INVOCATION_OF_PRINCIPAL = {
 }
 
 
+# the action of a Lambda permission that admits only calls through the function URL
+URL_ACTION = "lambda:InvokeFunctionUrl"
+
+
 def principal_service(principal: Value) -> str | None:
     text = known_str(principal)
     if not text or "." not in text:

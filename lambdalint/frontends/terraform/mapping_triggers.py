@@ -1,18 +1,20 @@
 """Terraform push sources and Lambda permissions onto model triggers: S3 bucket notifications,
 SNS subscriptions, EventBridge targets, EventBridge Scheduler schedules, CloudWatch Logs
-subscription filters, and the trigger a permission for a service principal implies (API Gateway's
+subscription filters, function URLs, and the trigger a permission for a service principal implies (API Gateway's
 integrations and authorizers: ``apigateway.py``).  ``docs/relations.md`` lists every form with its fixture."""
 from __future__ import annotations
 
 from ...model import entities as m
-from ...model.principals import INVOCATION_OF_PRINCIPAL, principal_service
-from ...values import Known, ResourceRef, Value, known_str
+from ...model.principals import INVOCATION_OF_PRINCIPAL, URL_ACTION, principal_service
+from ...values import Known, ResourceRef, Value, known_bool, known_str
 from . import apigateway
 from .tfmap import _entity
 
 def _permission(r, a):
     permission = _entity(m.Permission, r, "lambda:permission", function=a("function_name"), action=a("action"),
                          principal=a("principal"), source_arn=a("source_arn"), source_account=a("source_account"))
+    permission.via_function_url = (known_str(permission.action) == URL_ACTION
+                                   or known_bool(a("invoked_via_function_url")) is True)
     found = [permission]
     service = principal_service(permission.principal)
     if service in INVOCATION_OF_PRINCIPAL:
@@ -58,6 +60,13 @@ def _log_subscription_filter(r, a):
     return [_trigger(r, a, a("destination_arn"), "logs", "async", a("log_group_name"))]
 
 
+def _function_url(r, a):
+    """``aws_lambda_function_url``: HTTP clients call the function through its URL and wait for
+    the answer (synchronous)."""
+    return [_entity(m.Resource, r, "lambda:url"),
+            _trigger(r, a, a("function_name"), "function-url", "sync", Known(ResourceRef(r.node, "function_url", r.address), r.source), "/trigger")]
+
+
 TRIGGER_BUILDERS = {
     "aws_lambda_permission": _permission,
     "aws_s3_bucket_notification": _bucket_notification,
@@ -65,5 +74,6 @@ TRIGGER_BUILDERS = {
     "aws_cloudwatch_event_target": _event_target,
     "aws_scheduler_schedule": _schedule,
     "aws_cloudwatch_log_subscription_filter": _log_subscription_filter,
+    "aws_lambda_function_url": _function_url,
     **apigateway.BUILDERS,
 }

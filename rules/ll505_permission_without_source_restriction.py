@@ -69,6 +69,7 @@ Resources:
 - cfn-lint W3663 (`SourceAccount` for S3); tfsec/trivy "restrict source ARN"
   ([aquasecurity/tfsec#570](https://github.com/aquasecurity/tfsec/issues/570))
 """
+from lambdalint.model.principals import service_principal
 from lambdalint.rulekit import Issue, Link, Rule, Sure, blocked
 from lambdalint.values import Absent, Known, Unknown, describe, native_name
 
@@ -97,8 +98,8 @@ def check(model, permission, options):
         if isinstance(leaf, Known) and isinstance(leaf.value, str):
             if leaf.value.endswith(".amazonaws.com") and leaf.value not in services:
                 services.append(leaf.value)
-        elif isinstance(leaf, Unknown):
-            yield blocked(permission, leaf, "Principal")
+        elif isinstance(leaf, Unknown) and service_principal(leaf) is not False:
+            yield blocked(permission, leaf, "Principal")  # an account or role ARN known in part is not a service
     functions = model.targets(permission.function)
     target = ", ".join(f.name for f in functions) or describe(permission.function)
     related = tuple(Link(f.source, f"function {f.name}", f.name) for f in functions)

@@ -21,6 +21,23 @@ INVOCATION_OF_PRINCIPAL = {
 URL_ACTION = "lambda:InvokeFunctionUrl"
 
 
+def service_principal(leaf: Value) -> bool | None:
+    """Whether a principal is an AWS service (``sns.amazonaws.com``): True, False, or None when
+    it is known only at deploy time.  A principal known in part decides when its literal text
+    does: an ARN (``arn:aws:iam::${AccountId}:role/${RoleName}``) is an account or role, never a
+    service; ``${Service}.amazonaws.com`` is a service."""
+    text = known_str(leaf)
+    if text is None and isinstance(leaf, Unknown) and leaf.partial:
+        if leaf.partial.endswith(".amazonaws.com"):
+            return True
+        if leaf.partial.startswith("arn:") or not leaf.partial.endswith("}"):
+            return False
+        return None
+    if text is None:
+        return None
+    return text.endswith(".amazonaws.com")
+
+
 def principal_service(principal: Value) -> str | None:
     text = known_str(principal)
     if not text or "." not in text:

@@ -12,7 +12,7 @@ import re
 from ...model import entities as m
 from ...values import Absent, Known, ResourceRef, Unknown, Value, known_int, known_str, ref_of
 from ...model.principals import esm_kind
-from .mapping_iam import _POLICY_DOCUMENTS, IAM_BUILDERS
+from .mapping_iam import _POLICY_DOCUMENTS, IAM_BUILDERS, data_policy
 from . import apigateway
 from .mapping_triggers import TRIGGER_BUILDERS
 from .resources import TfResource
@@ -242,7 +242,8 @@ def add_resources(resources: list[TfResource], model) -> None:
     for r in resources:
         a = _Attrs(r)
         if r.mode == "data":
-            model.add(_entity(m.Resource, r, "data:" + r.type))
+            for entity in data_policy(r, a) if r.type == "aws_iam_policy" else [_entity(m.Resource, r, "data:" + r.type)]:
+                model.add(entity)
             continue
         if r.type == "aws_lambda_event_source_mapping":
             entities = _esm(r, a, kinds)

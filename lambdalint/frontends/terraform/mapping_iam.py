@@ -128,3 +128,21 @@ IAM_BUILDERS = {
     "aws_iam_policy_attachment": _policy_attachment,
     "aws_iam_role_policy_attachments_exclusive": _exclusive_attachments,
 }
+
+
+def data_policy(r: TfResource, a) -> list:
+    """``data "aws_iam_policy"`` found by the ``name`` (or ``arn``) of an AWS managed policy that
+    lambdalint knows: the policy itself, so roles that attach its ``arn`` are read (the data
+    source fails when the name matches more than one policy, so a name that resolves is that
+    policy).  Other policies stay a data source known only when Terraform reads it."""
+    from ... import data
+    from .tfvalues import from_plain
+
+    name, arn = known_str(a("name")), known_str(a("arn"))
+    if arn is not None:
+        name = arn.rsplit("/", 1)[-1] if ":aws:policy/" in arn else None
+    entry = data.managed_policies().get(name) if name else None
+    if entry is None or not isinstance(entry, dict):
+        return [_entity(m.Resource, r, "data:" + r.type)]
+    document = from_plain({"Version": "2012-10-17", "Statement": entry["statements"]}, r.source)
+    return [_entity(m.Policy, r, "data:" + r.type, document=document, policy_arn_managed=True)]

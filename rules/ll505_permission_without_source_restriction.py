@@ -98,8 +98,12 @@ def check(model, permission, options):
         if isinstance(leaf, Known) and isinstance(leaf.value, str):
             if leaf.value.endswith(".amazonaws.com") and leaf.value not in services:
                 services.append(leaf.value)
-        elif isinstance(leaf, Unknown) and service_principal(leaf) is not False:
-            yield blocked(permission, leaf, "Principal")  # an account or role ARN known in part is not a service
+        elif isinstance(leaf, Unknown):
+            if service_principal(leaf) is False:
+                yield Sure(permission, f"the principal {leaf.partial} is an account or role, not a service, "
+                                       f"whatever its deploy-time parts are")
+            else:
+                yield blocked(permission, leaf, "Principal")
     functions = model.targets(permission.function)
     target = ", ".join(f.name for f in functions) or describe(permission.function)
     related = tuple(Link(f.source, f"function {f.name}", f.name) for f in functions)

@@ -80,6 +80,7 @@ class Streamed:
         self.findings, self.undecided, self.checks = [], [], {}
         self.rule_errors = []  # (rule order, unit index, message)
         self.load_errors, self.map_errors = [], []  # (unit index, message)
+        self.nesting_errors: list = []  # after every file is loaded, before any is mapped (as runner.py)
         self.suppressions, self.extents = [], {}
         self.suppressed = self.without_reason = 0
         self.shadow_ran: dict = {}
@@ -151,7 +152,7 @@ class Streamed:
         try:
             self.as_children = reached_as_children(docs, self.stacks, order, childless) if docs else set()
         except Exception as error:  # a lambdalint bug: every template is then linted on its own
-            self.tf_errors.append(f"finding nested stacks: {type(error).__name__}: {error}")
+            self.nesting_errors.append(f"finding nested stacks: {type(error).__name__}: {error}")
             self.as_children = set()
         self.stacks.cache.clear()
         del docs
@@ -479,7 +480,7 @@ def lint_streamed(paths, config, parameters, rules, chosen, show_unknowns, start
     undecided = sorted(set(run.undecided), key=lambda u: u.sort_key())
     files = head.files + [f for unit in units for f in unit.files]
     internal = (tf_errors + [m for _, m in sorted(run.load_errors, key=lambda e: e[0])]
-                + [m for _, m in sorted(run.map_errors, key=lambda e: e[0])]
+                + run.nesting_errors + [m for _, m in sorted(run.map_errors, key=lambda e: e[0])]
                 + [m for *_, m in sorted(run.rule_errors, key=lambda e: e[:2])])
     checks = {r.meta.id: run.checks.get(r.meta.id, [0, 0]) for r in chosen if r.meta.id != "LL002"}
     if ll002:

@@ -90,6 +90,7 @@ class Streamed:
         self.concurrency: list = []  # (unit index, position, LL401 Contribution)
         self.tf_files: set = set()
         self.settings: dict = {}  # rule ID -> (options, severity), for run_rules
+        self.shared_memo: dict = {}  # Model.run_memo across groups (LL108's package walks)
         self.shared_wide = None  # (run-wide lists, log group index) shown to every streamed unit
 
     # -- units ------------------------------------------------------------------------------
@@ -330,6 +331,7 @@ class Streamed:
                 model.inputs += part.inputs
                 model.parse_errors += part.parse_errors
         model.files = [f for unit in group for f in unit.files]
+        model.shared_memo = self.shared_memo
         if len(group) == 1 and not group[0].held and self.run_wide_units:
             # a streamed unit holds no run-wide fact itself: every one of them sees the same lists
             if self.shared_wide is None:

@@ -103,7 +103,7 @@ def subjects(model, options):
 
 def check(model, fn, options):
     # one walk per package directory and run: functions of a project often share one
-    walked = model.memo("LL108 walked", dict)
+    walked = model.run_memo("LL108 walked", dict)
     packaging = _packaging(fn)
     if isinstance(packaging, Unsure):
         yield packaging

@@ -45,6 +45,7 @@ class Model:
         self._route_tables_of_subnet: dict[str, list] = {}
         self._memo: dict = {}
         self.run_wide: dict | None = None  # see of_type
+        self.shared_memo: dict | None = None  # see run_memo
         self._routes_of_table: dict[str, list] = defaultdict(list)
 
     # -- building ---------------------------------------------------------------------------
@@ -246,6 +247,14 @@ class Model:
         role.unresolved = list(dict.fromkeys(problems))
 
     # -- generic lookups ---------------------------------------------------------------------
+    def run_memo(self, key, compute):
+        """:meth:`memo` for what depends on no linted file (the files under a package directory):
+        shared by every group of a streamed run (``shared_memo``), so it is computed once per run."""
+        store = self.shared_memo if self.shared_memo is not None else self._memo
+        if key not in store:
+            store[key] = compute()
+        return store[key]
+
     def memo(self, key, compute):
         """``compute()`` once per model: what a rule checking one subject at a time needs about
         the whole run (an index, a total) without a quadratic rescan."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..model import entities as m
 from ..values import Known, Value, known_str
 from . import openapi
-from .cfn_triggers import function_refs, push_triggers, refs
+from .cfn_triggers import function_targets, push_triggers, refs
 
 # an AWS::Lambda::Permission's SourceArn for an authorizer: arn:...:execute-api:...:api-id/authorizers/id
 AUTHORIZER_ARN = "/authorizers/"
@@ -73,7 +73,7 @@ def _invocation(service: str) -> str:
 def _api_method(fe, lid, props, path):
     integration = fe.get(props, "Integration", path, lid)
     uri = fe.sub(integration, "Uri")
-    functions = function_refs(fe, uri)
+    functions = function_targets(fe, uri)
     # a non-proxy integration may ask for an asynchronous invoke (X-Amz-Invocation-Type: 'Event')
     parameters = fe.sub(integration, "RequestParameters")
     invocation_type = known_str(fe.sub(parameters, "integration.request.header.X-Amz-Invocation-Type")) or ""
@@ -88,7 +88,7 @@ def _api_method(fe, lid, props, path):
 
 def _api_v2_integration(fe, lid, props, path):
     api = fe.get(props, "ApiId", path, lid)
-    functions = function_refs(fe, fe.get(props, "IntegrationUri", path, lid))
+    functions = function_targets(fe, fe.get(props, "IntegrationUri", path, lid))
     triggers = _v2_kind(push_triggers(fe, lid, functions, "apigateway", "sync", api), api_protocol(fe, api))
     for trigger in triggers:
         trigger.timeout_ms = fe.get(props, "TimeoutInMillis", path, lid)
@@ -100,7 +100,7 @@ def _authorizer(fe, lid, props, path):
     """``AWS::ApiGateway::Authorizer`` (REST) and ``AWS::ApiGatewayV2::Authorizer``."""
     v2 = "ApiId" in props
     api = fe.get(props, "ApiId" if v2 else "RestApiId", path, lid)
-    functions = function_refs(fe, fe.get(props, "AuthorizerUri", path, lid))
+    functions = function_targets(fe, fe.get(props, "AuthorizerUri", path, lid))
     triggers = push_triggers(fe, lid, functions, "apigateway", "sync", api)
     if v2:
         _v2_kind(triggers, api_protocol(fe, api))
@@ -114,7 +114,7 @@ def body_triggers(fe, lid, body: Value, api: Value, http: bool) -> list:
     """The integrations and Lambda authorizers an OpenAPI body declares, as triggers."""
     triggers = []
     for integration in openapi.integrations(body):
-        for trigger in push_triggers(fe, lid, function_refs(fe, integration.uri), "apigateway", "sync", api):
+        for trigger in push_triggers(fe, lid, function_targets(fe, integration.uri), "apigateway", "sync", api):
             trigger.node += f"/{integration.method} {integration.path}"
             trigger.name = f"{trigger.name}.paths.{integration.path}.{integration.method}"
             trigger.source = integration.source or trigger.source
@@ -124,7 +124,7 @@ def body_triggers(fe, lid, body: Value, api: Value, http: bool) -> list:
             trigger.invoke_role = integration.credentials
             triggers.append(trigger)
     for authorizer in openapi.authorizers(body):
-        for trigger in push_triggers(fe, lid, function_refs(fe, authorizer.uri), "apigateway", "sync", api):
+        for trigger in push_triggers(fe, lid, function_targets(fe, authorizer.uri), "apigateway", "sync", api):
             trigger.node += f"/authorizer {authorizer.name}"
             trigger.name = f"{trigger.name}.authorizers.{authorizer.name}"
             trigger.source = authorizer.source or trigger.source

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from ..model import entities as m
-from ..model.invoked import literal_function_name
-from ..values import Known, ResourceRef, Value, known_str
+from ..model.invoked import literal_function_name, written_after
+from ..values import Absent, Known, ResourceRef, Unknown, Value, known_str
 
 LAMBDA_TARGET_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version")
 _TOKEN = re.compile(r"\$\{([^}]*#[^}]*)\}")
@@ -23,32 +23,54 @@ _TOKEN = re.compile(r"\$\{([^}]*#[^}]*)\}")
 def refs(value: Value) -> list[Value]:
     """The resource references in a value: a ResourceRef, or the tokens ``${<node>.<attr>}``
     inside a string built with Sub/Join (an integration URI, an execute-api ARN)."""
+    return [leaf for leaf, _ in _refs(value)]
+
+
+def _refs(value: Value, partial: bool = False) -> list[tuple[Value, Value]]:
+    """(reference, the qualifier written right after it: ``${Fn.Arn}:live``, or Absent) for each
+    reference in ``value``; with ``partial``, also those in a string known only in part
+    (``!Sub ${Fn.Arn}:${AliasParam}``)."""
     found = []
     for leaf in value.leaves():
         if isinstance(leaf, Known) and isinstance(leaf.value, ResourceRef):
-            found.append(leaf)
-        elif isinstance(leaf, Known) and isinstance(leaf.value, str):
-            for token in _TOKEN.findall(leaf.value):
-                node, _, attr = token.rpartition(".")
-                found.append(Known(ResourceRef(node, attr, node.rsplit("#", 1)[-1]), leaf.source))
+            found.append((leaf, Absent(leaf.source)))
+            continue
+        text = leaf.value if isinstance(leaf, Known) and isinstance(leaf.value, str) else (
+            leaf.partial if partial and isinstance(leaf, Unknown) else None)
+        if text is None:
+            continue
+        for match in _TOKEN.finditer(text):
+            node, _, attr = match.group(1).rpartition(".")
+            after = written_after(text, match.end(), leaf.source)
+            if isinstance(leaf, Unknown) and isinstance(after, Known) and "${?" in after.value:
+                after = leaf  # the qualifier is the part known only at deploy time
+            found.append((Known(ResourceRef(node, attr, node.rsplit("#", 1)[-1]), leaf.source), after))
     return found
 
 
-def function_refs(fe, value: Value) -> list[Value]:
+def function_targets(fe, value: Value) -> list[tuple[Value, Value]]:
     """What a push source's target names as its function: references to a function (or its
-    alias/version), and literal Lambda function ARNs (the model matches their names)."""
-    found = [ref for ref in refs(value) if fe.r.resource_type(ref.value.name) in LAMBDA_TARGET_TYPES]
+    alias/version), and literal Lambda function ARNs (the model matches their names); each with
+    the qualifier written after a reference inside a string (Absent when none: the reference or
+    the literal ARN says it, see model/invoked.qualifiers)."""
+    found = [(ref, after) for ref, after in _refs(value, partial=True)
+             if fe.r.resource_type(ref.value.name) in LAMBDA_TARGET_TYPES]
     for leaf in value.leaves():
         text = known_str(leaf)
         if text and "${" not in text and ":function:" in text and literal_function_name(text):
-            found.append(leaf)
+            found.append((leaf, Absent(leaf.source)))
     return found
 
 
 def push_triggers(fe, lid, functions: list, kind: str, invocation: str, source: Value, start: int = 0) -> list:
-    return [m.Trigger(f"{fe.r.node(lid)}/trigger/{start + index}", lid, "lambda:trigger", fe.header(lid), function=fn,
-                      source_kind=kind, invocation=invocation, event_source=source)
-            for index, fn in enumerate(functions)]
+    """A trigger per function named (a Value, or a (Value, qualifier) pair of :func:`function_targets`)."""
+    found = []
+    for index, fn in enumerate(functions):
+        fn, qualifier = fn if isinstance(fn, tuple) else (fn, Absent(None))
+        found.append(m.Trigger(f"{fe.r.node(lid)}/trigger/{start + index}", lid, "lambda:trigger", fe.header(lid),
+                               function=fn, source_kind=kind, invocation=invocation, event_source=source,
+                               qualifier=qualifier))
+    return found
 
 
 def _self(fe, lid, attr="arn") -> Known:
@@ -84,7 +106,7 @@ def _bucket(fe, lid, props, path):
     notifications = fe.get(props, "NotificationConfiguration", path, lid)
     functions = []
     for item in _each(fe.sub(notifications, "LambdaConfigurations")):
-        functions.extend(function_refs(fe, fe.sub(item, "Function")))
+        functions.extend(function_targets(fe, fe.sub(item, "Function")))
     return [m.Resource(fe.r.node(lid), lid, "s3:bucket", fe.header(lid))] + push_triggers(
         fe, lid, functions, "s3", "async", _self(fe, lid))
 
@@ -92,7 +114,7 @@ def _bucket(fe, lid, props, path):
 def _events_rule(fe, lid, props, path):
     functions = []
     for item in _each(fe.get(props, "Targets", path, lid)):
-        functions.extend(function_refs(fe, fe.sub(item, "Arn")))
+        functions.extend(function_targets(fe, fe.sub(item, "Arn")))
     return [m.Resource(fe.r.node(lid), lid, "events:rule", fe.header(lid))] + push_triggers(
         fe, lid, functions, "events", "async", _self(fe, lid))
 
@@ -100,14 +122,14 @@ def _events_rule(fe, lid, props, path):
 def _schedule(fe, lid, props, path):
     """``AWS::Scheduler::Schedule`` ``Target.Arn``: EventBridge Scheduler invokes the function
     with its execution role (no Lambda permission needed, unlike an EventBridge rule)."""
-    functions = function_refs(fe, fe.sub(fe.get(props, "Target", path, lid), "Arn"))
+    functions = function_targets(fe, fe.sub(fe.get(props, "Target", path, lid), "Arn"))
     return [m.Resource(fe.r.node(lid), lid, "scheduler:schedule", fe.header(lid))] + push_triggers(
         fe, lid, functions, "scheduler", "async", _self(fe, lid))
 
 
 def _log_subscription_filter(fe, lid, props, path):
     """``AWS::Logs::SubscriptionFilter`` ``DestinationArn``: CloudWatch Logs pushes log events."""
-    functions = function_refs(fe, fe.get(props, "DestinationArn", path, lid))
+    functions = function_targets(fe, fe.get(props, "DestinationArn", path, lid))
     return [m.Resource(fe.r.node(lid), lid, "logs:subscription-filter", fe.header(lid))] + push_triggers(
         fe, lid, functions, "logs", "async", fe.get(props, "LogGroupName", path, lid))
 
@@ -115,7 +137,7 @@ def _log_subscription_filter(fe, lid, props, path):
 def _function_url(fe, lid, props, path):
     """``AWS::Lambda::Url`` ``TargetFunctionArn``: HTTP clients call the function through its URL
     and wait for the answer (synchronous)."""
-    functions = function_refs(fe, fe.get(props, "TargetFunctionArn", path, lid)) or [
+    functions = function_targets(fe, fe.get(props, "TargetFunctionArn", path, lid)) or [
         fe.get(props, "TargetFunctionArn", path, lid)]
     return [m.Resource(fe.r.node(lid), lid, "lambda:url", fe.header(lid))] + push_triggers(
         fe, lid, functions, "function-url", "sync", _self(fe, lid, "url"))

@@ -290,6 +290,9 @@ class Trigger(Entity):
     timeout_ms: Value = field(default_factory=_absent)
     streaming: bool = False
     invoke_role: Value = field(default_factory=_absent)
+    # the alias/version invoked when it is written apart from ``function`` (the ``:live`` after a
+    # reference inside an integration URI or ARN string); model/invoked.qualifiers reads both
+    qualifier: Value = field(default_factory=_absent)
 
     def links(self):
         yield "triggers", self.function
@@ -340,6 +343,9 @@ class Permission(Entity):
     principal: Value = field(default_factory=_absent)
     source_arn: Value = field(default_factory=_absent)
     source_account: Value = field(default_factory=_absent)
+    # the alias/version the permission is on when written apart from ``function`` (Terraform
+    # ``qualifier``); a qualified FunctionName (``!Ref Alias``, ``...:function:f:live``) says it too
+    qualifier: Value = field(default_factory=_absent)
     generated_by: str | None = None
     # admits only calls through the function URL (Action lambda:InvokeFunctionUrl, or
     # lambda:InvokeFunction restricted to InvokedViaFunctionUrl): synchronous HTTP calls

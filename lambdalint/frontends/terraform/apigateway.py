@@ -12,6 +12,7 @@ import re
 from ...model import entities as m
 from ...values import Absent, Known, ResourceRef, Unknown, Value, known_str
 from .. import openapi
+from ...model.invoked import written_after
 
 _EMBEDDED_REF = re.compile(r"\$\{([^}]*#[^}]*)\}")
 _FUNCTION_TYPES = ("aws_lambda_function", "aws_lambda_alias")
@@ -22,16 +23,27 @@ def integration_uri(value: Value) -> list[Value]:
     """The function(s) an integration URI names: ``aws_lambda_function.f.invoke_arn`` itself, or
     references inside the long form ``"arn:aws:apigateway:${region}:lambda:path/2015-03-31/
     functions/${aws_lambda_function.f.arn}/invocations"`` (kept as ``${node.attr}`` tokens)."""
-    if not (isinstance(value, Known) and isinstance(value.value, str)):
-        return [value]
+    return [uri for uri, _ in integration_targets(value)]
+
+
+def integration_targets(value: Value) -> list[tuple[Value, Value]]:
+    """:func:`integration_uri` with the qualifier written after each reference in the long form
+    (``.../functions/${aws_lambda_function.f.arn}:live/invocations``; Absent when none)."""
+    text = value.value if isinstance(value, Known) and isinstance(value.value, str) else (
+        value.partial if isinstance(value, Unknown) else None)
+    if text is None:
+        return [(value, Absent(value.source))]
     found = []
-    for token in _EMBEDDED_REF.findall(value.value):
-        node, _, attr = token.rpartition(".")
+    for match in _EMBEDDED_REF.finditer(text):
+        node, _, attr = match.group(1).rpartition(".")
         address = node.rsplit("#", 1)[-1]
         parts = re.sub(r"\[[^\]]*\]", "", address).split(".")
         if len(parts) >= 2 and parts[-2] in _FUNCTION_TYPES:
-            found.append(Known(ResourceRef(node, attr, address), value.source))
-    return found or [value]
+            after = written_after(text, match.end(), value.source)
+            if isinstance(value, Unknown) and isinstance(after, Known) and "${?" in after.value:
+                after = value
+            found.append((Known(ResourceRef(node, attr, address), value.source), after))
+    return found or [(value, Absent(value.source))]
 
 
 def _timeout(r, a) -> Value:
@@ -45,15 +57,17 @@ def _timeout(r, a) -> Value:
     return value
 
 
-def _trigger(r, function: Value, invocation: str, source: Value, suffix="") -> m.Trigger:
+def _trigger(r, function, invocation: str, source: Value, suffix="") -> m.Trigger:
+    """``function``: a Value, or (Value, qualifier) from :func:`integration_targets`."""
+    function, qualifier = function if isinstance(function, tuple) else (function, Absent(None))
     return m.Trigger(r.node + suffix, r.address, "lambda:trigger", r.source, native_type=r.type, function=function,
-                     source_kind="apigateway", invocation=invocation, event_source=source)
+                     source_kind="apigateway", invocation=invocation, event_source=source, qualifier=qualifier)
 
 
 def api_integration(r, a):
     if r.type != "aws_api_gateway_integration":
         triggers = [_trigger(r, uri, "sync", a("api_id"), f"/uri[{i}]" if i else "")
-                    for i, uri in enumerate(integration_uri(a("integration_uri")))]
+                    for i, uri in enumerate(integration_targets(a("integration_uri")))]
         for trigger in triggers:
             trigger.http_api = True  # API Gateway v2 (HTTP API): 30 s; websocket_apis() corrects WebSocket APIs
             trigger.timeout_ms = _timeout(r, a)
@@ -65,7 +79,7 @@ def api_integration(r, a):
         parameters, Known) and isinstance(parameters.value, dict) else None
     invocation = "async" if (known_str(header) or "").strip("'\"") == "Event" else "sync"
     triggers = [_trigger(r, uri, invocation, a("rest_api_id"), f"/uri[{i}]" if i else "")
-                for i, uri in enumerate(integration_uri(a("uri")))]
+                for i, uri in enumerate(integration_targets(a("uri")))]
     for trigger in triggers:
         trigger.timeout_ms = _timeout(r, a)
         trigger.streaming = openapi.streams(a("response_transfer_mode"), a("uri"))
@@ -76,8 +90,8 @@ def api_integration(r, a):
 def authorizer(r, a):
     v2 = r.type == "aws_apigatewayv2_authorizer"
     triggers = [_trigger(r, uri, "sync", a("api_id" if v2 else "rest_api_id"), f"/uri[{i}]" if i else "")
-                for i, uri in enumerate(integration_uri(a("authorizer_uri")))
-                if not uri.absent]
+                for i, uri in enumerate(integration_targets(a("authorizer_uri")))
+                if not uri[0].absent]
     for trigger in triggers:
         trigger.authorizer = True
         trigger.http_api = v2
@@ -92,8 +106,8 @@ def rest_api(r, a):
     triggers = []
     body = a("body")
     for i, integration in enumerate(openapi.integrations(body)):
-        for j, uri in enumerate(integration_uri(integration.uri)):
-            if not isinstance(uri.value if isinstance(uri, Known) else None, ResourceRef):
+        for j, uri in enumerate(integration_targets(integration.uri)):
+            if not isinstance(uri[0].value if isinstance(uri[0], Known) else None, ResourceRef):
                 continue
             trigger = _trigger(r, uri, "sync", api, f"/{integration.method} {integration.path}/{j}")
             trigger.name = f"{r.address}.paths.{integration.path}.{integration.method}"
@@ -104,8 +118,8 @@ def rest_api(r, a):
             trigger.invoke_role = integration.credentials
             triggers.append(trigger)
     for found in openapi.authorizers(body):
-        for j, uri in enumerate(integration_uri(found.uri)):
-            if not isinstance(uri.value if isinstance(uri, Known) else None, ResourceRef):
+        for j, uri in enumerate(integration_targets(found.uri)):
+            if not isinstance(uri[0].value if isinstance(uri[0], Known) else None, ResourceRef):
                 continue
             trigger = _trigger(r, uri, "sync", api, f"/authorizer {found.name}/{j}")
             trigger.name = f"{r.address}.authorizers.{found.name}"

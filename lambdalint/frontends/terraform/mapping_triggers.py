@@ -12,7 +12,8 @@ from .tfmap import _entity
 
 def _permission(r, a):
     permission = _entity(m.Permission, r, "lambda:permission", function=a("function_name"), action=a("action"),
-                         principal=a("principal"), source_arn=a("source_arn"), source_account=a("source_account"))
+                         principal=a("principal"), source_arn=a("source_arn"), source_account=a("source_account"),
+                         qualifier=a("qualifier"))
     permission.via_function_url = (known_str(permission.action) == URL_ACTION
                                    or known_bool(a("invoked_via_function_url")) is True)
     found = [permission]

@@ -45,6 +45,7 @@ REF_RETURNS = {
 }
 
 STACK_TYPES = ("AWS::CloudFormation::Stack", "AWS::Serverless::Application")
+_LIST_TYPES = ("List<", "CommaDelimitedList")  # parameter types whose value is a list
 _WHOLE_TOKEN = re.compile(r"\$\{([^}]*#[^}]*)\.([A-Za-z0-9_]+)\}")
 
 GETATT_ALIASES = {"Arn": "arn", "QueueUrl": "url", "QueueName": "name", "TopicName": "name", "TopicArn": "arn"}
@@ -148,8 +149,6 @@ class CfnResolver:
         declaration = declaration if isinstance(declaration, dict) else {}
         ptype = str(declaration.get("Type", "String"))
         if name in self.passed:
-            from .nested import passed_value
-
             return passed_value(self, name, ptype, self.passed[name], source)
         if name in self.values:
             raw, origin = self.values[name], "--parameters"
@@ -208,6 +207,35 @@ class CfnResolver:
             for index, item in enumerate(raw):
                 if isinstance(item, (dict, list)):
                     self.scan_references(item, path + (index,), depth + 1)
+
+
+def passed_value(r, name: str, ptype: str, value: Value, source: Source) -> Value:
+    """The value the parent stack passes for parameter ``name`` of resolver ``r``'s template,
+    located where the child uses it (findings point into the child).  A reference keeps its
+    identity: the child's subnet is the parent's subnet, with its route table."""
+    if isinstance(value, Unknown):
+        if value.reason.endswith("(pseudo parameter)"):  # stays a placeholder in !Sub
+            return value.moved(source)
+        return value.moved(source, f"!Ref {name} <- stack {r.passed_by} passes {value.reason}")
+    if isinstance(value, Either):
+        return Either(value.condition, tuple(passed_value(r, name, ptype, o, source) for o in value.options), source)
+    if not isinstance(value, Known):
+        return value
+    if ptype.startswith(_LIST_TYPES):
+        if isinstance(value.value, list):
+            return Known([_moved(item, source) for item in value.value], source)
+        text = _text(value)
+        if text is not None:  # a comma-delimited string: references come back from their tokens
+            return Known([token_value(piece.strip(), source) for piece in text.split(",")] if text else [], source)
+    return Known(value.value, source)
+
+
+def _moved(value: Value, source: Source) -> Value:
+    if isinstance(value, Known):
+        return Known(value.value, source)
+    if isinstance(value, Unknown):
+        return value.moved(source)
+    return value
 
 
 def token_value(text: str, source: Source) -> Known:

@@ -25,12 +25,10 @@ from ..document import Document, ParseError, Source
 from ..model.inputs import InputRef
 from ..paths import project, real as real_path
 from ..values import Either, Known, Unknown, Value, describe, known_str
-from .cfn_intrinsics import STACK_TYPES, token_value
-from .cfn_intrinsics import _text as text_of
+from .cfn_intrinsics import _LIST_TYPES, STACK_TYPES
 
 KIND = {"AWS::CloudFormation::Stack": ("nested stack", "TemplateURL"),
         "AWS::Serverless::Application": ("SAM application", "Location")}
-_LIST_TYPES = ("List<", "CommaDelimitedList")
 
 
 @dataclass(frozen=True)
@@ -203,10 +201,11 @@ class Parent:
 class Nesting:
     """The nested stacks of one template instantiation (``fe.r.nested``)."""
 
-    def __init__(self, stacks: Stacks, fe, ancestry: tuple):
+    def __init__(self, stacks: Stacks, fe, ancestry: tuple, map_template):
         self.stacks = stacks
         self.fe = fe
         self.ancestry = ancestry
+        self.map_template = map_template  # template.map_template: maps a child onto the model
         self.children: dict[str, object] = {}  # logical id -> child CfnFrontend, or None
         self.reasons: dict[str, str] = {}
         self.active: set[str] = set()
@@ -252,12 +251,11 @@ class Nesting:
             return None
         ref.read = True
         from ..parameters import parameters_for
-        from .template import map_template
 
         props = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}
         condition = body.get("Condition") if isinstance(body.get("Condition"), str) else None
         parent = Parent(fe, logical_id, self._parameters(logical_id, props, doc), self.ancestry + (real,), condition)
-        return map_template(doc, fe.model, parameters_for(self.stacks.parameters, doc.path), stacks=self.stacks,
+        return self.map_template(doc, fe.model, parameters_for(self.stacks.parameters, doc.path), stacks=self.stacks,
                             parent=parent)
 
     def _parameters(self, logical_id: str, props: dict, child: Document) -> dict[str, Value]:
@@ -303,46 +301,18 @@ def _located(value: Value, source: Source, label: str) -> Value:
     return value
 
 
-def passed_value(r, name: str, ptype: str, value: Value, source: Source) -> Value:
-    """The value the parent stack passes for parameter ``name`` of resolver ``r``'s template,
-    located where the child uses it (findings point into the child).  A reference keeps its
-    identity: the child's subnet is the parent's subnet, with its route table."""
-    if isinstance(value, Unknown):
-        if value.reason.endswith("(pseudo parameter)"):  # stays a placeholder in !Sub
-            return value.moved(source)
-        return value.moved(source, f"!Ref {name} <- stack {r.passed_by} passes {value.reason}")
-    if isinstance(value, Either):
-        return Either(value.condition, tuple(passed_value(r, name, ptype, o, source) for o in value.options), source)
-    if not isinstance(value, Known):
-        return value
-    if ptype.startswith(_LIST_TYPES):
-        if isinstance(value.value, list):
-            return Known([_moved(item, source) for item in value.value], source)
-        text = text_of(value)
-        if text is not None:  # a comma-delimited string: references come back from their tokens
-            return Known([token_value(piece.strip(), source) for piece in text.split(",")] if text else [], source)
-    return Known(value.value, source)
-
-
-def _moved(value: Value, source: Source) -> Value:
-    if isinstance(value, Known):
-        return Known(value.value, source)
-    if isinstance(value, Unknown):
-        return value.moved(source)
-    return value
-
-
-def attach(fe, stacks: Stacks, parent: Parent | None) -> None:
-    """Make ``fe`` (a template being mapped) read its nested stacks; as a child, give it its
-    own nodes and names and the parameters its parent passes."""
+def attach(fe, stacks: Stacks, parent: Parent | None, map_template) -> None:
+    """Make ``fe`` (a template being mapped) read its nested stacks, each mapped with
+    ``map_template`` (template.py's, passed down so this module never imports its caller); as a
+    child, give it its own nodes and names and the parameters its parent passes."""
     if parent is None:
-        fe.r.nested = Nesting(stacks, fe, (real_path(fe.doc.path),))
+        fe.r.nested = Nesting(stacks, fe, (real_path(fe.doc.path),), map_template)
         return
     fe.r.node_prefix = parent.fe.r.node(parent.logical_id) + "/"
     fe.r.name_prefix = parent.fe.r.display(parent.logical_id) + "/"
     fe.r.passed = parent.passed
     fe.r.passed_by = parent.fe.r.display(parent.logical_id)
-    fe.r.nested = Nesting(stacks, fe, parent.ancestry)
+    fe.r.nested = Nesting(stacks, fe, parent.ancestry, map_template)
     fe.inherited_condition = parent.condition or getattr(parent.fe, "inherited_condition", None)
 
 

@@ -14,6 +14,7 @@ from .cdk import construct_path
 from .cfn_base import KIND_OF_TYPE, CfnFrontend, kind_from_type
 from .cfn_intrinsics import STACK_TYPES
 from .cloudformation import BUILDERS
+from .nested import attach
 
 
 def map_template(doc: Document, model, parameters: dict | None = None, *, stacks=None, parent=None) -> CfnFrontend:
@@ -24,9 +25,7 @@ def map_template(doc: Document, model, parameters: dict | None = None, *, stacks
     a child (``nested.Parent``)."""
     fe = CfnFrontend(doc, model, parameters)
     if stacks is not None:
-        from .nested import attach
-
-        attach(fe, stacks, parent)
+        attach(fe, stacks, parent, map_template)
     inherited = getattr(fe, "inherited_condition", None)
     resources = fe.r.resources
     is_sam = sam.is_sam(doc.data)

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from ..values import Either, Known, Reason, ResourceRef, Unknown, Value, cause_of, describe, handled, known_str, partial_text, ref_of
 from ..load.limits import MAX_ROLE_STATEMENTS
-from . import iam
+from .iam import branches, condition_keys, statements_from_document
 from .invoked import FunctionNames
 from .edges import Graph
 from .entities import (
@@ -186,7 +186,7 @@ class Model:
 
         statements, problems = [], list(role.unresolved)  # keep what the frontend could not read
         for origin, document, _source in role.inline_documents:
-            more, why = iam.statements_from_document(document, origin)
+            more, why = statements_from_document(document, origin)
             statements += more
             problems += why
         arns = list(role.managed_arns)
@@ -200,19 +200,19 @@ class Model:
                     # a Terraform address already starts with its type: no "aws_iam_role_policy aws_iam_role_policy.x"
                     kind = other.native_type or "policy"
                     origin = other.name if other.name.startswith(kind + ".") else f"{kind} {other.name}"
-                    more, why = iam.statements_from_document(other.document, origin)
+                    more, why = statements_from_document(other.document, origin)
                     statements += more
                     problems += why
                 elif isinstance(other, RoleAttachment):
                     arns.append(other.policy_arn)
         managed = data.managed_policies()
         for arn_value in arns:
-            for leaf, branch in iam.branches(arn_value):
+            for leaf, branch in branches(arn_value):
                 if leaf.absent and branch:
                     continue  # AWS::NoValue in one branch: no policy there
                 policy = self._policy_by_arn(leaf)
                 if policy is not None:
-                    more, why = iam.statements_from_document(policy.document, f"managed policy {policy.name}", branch)
+                    more, why = statements_from_document(policy.document, f"managed policy {policy.name}", branch)
                     statements += more
                     problems += why
                     continue
@@ -495,7 +495,7 @@ def _managed_statement(raw: dict, name: str, leaf: Value, branch: tuple = ()):
         effect=raw.get("Effect", "Allow"), actions=as_list("Action"), not_actions=as_list("NotAction"),
         resources=resources if resources is not None or not_resources is not None else ["*"],
         not_resources=not_resources, source=leaf.source, origin=f"managed policy {name}",
-        has_condition="Condition" in raw, condition_keys=iam.condition_keys(raw.get("Condition")), branch=branch,
+        has_condition="Condition" in raw, condition_keys=condition_keys(raw.get("Condition")), branch=branch,
     )
 
 

@@ -28,7 +28,7 @@ from .resources import follows_configuration, normalize_attr
 from .tfvalues import Invalid, blocked, from_plain, located, to_number, to_str
 
 if TYPE_CHECKING:
-    from .evaluate import _Module
+    from .module_tree import Module as _Module
 
 
 class ReferenceResolver:

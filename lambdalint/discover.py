@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .document import ParseError
 from .load.limits import MAX_PLAN_BYTES, MAX_TEMPLATE_BYTES
+from .load.read import PLAN_HEAD as _PLAN_HEAD
 from .load.read import TooLarge, decode, read_bytes
 from .paths import display_path, glob_match, project
 
@@ -26,7 +27,6 @@ YAML_SUFFIXES = (".yaml", ".yml")
 TF_SUFFIXES = (".tf", ".tf.json")
 _LOOKS_LIKE_CFN = re.compile(r'^\s*"?(AWSTemplateFormatVersion|Resources|Transform)"?\s*:'
                              r'|[{,]\s*"?(AWSTemplateFormatVersion|Resources|Transform)"?\s*:', re.MULTILINE)  # also minified JSON, flow YAML
-_PLAN_HEAD = re.compile(r'^\s*\{\s*"format_version"\s*:')
 
 
 @dataclass

@@ -15,6 +15,7 @@ import os
 import re
 import stat
 
+from .load.read import budget_of
 from .model import LogGroup, Role
 from .values import Either, Known, Unknown, Value, handled, known_str
 
@@ -22,7 +23,6 @@ _FIRST = re.compile(rb"ImportValue|AWS::Logs::LogGroup|AWS::EC2::VPCEndpoint|AWS
                     rb"|aws_cloudwatch_log_group|aws_vpc_endpoint|aws_cloudwatch_metric_alarm")
 _NESTS = re.compile(rb"AWS::CloudFormation::Stack|AWS::Serverless::Application")
 _CALLS = re.compile(rb"\bmodule\b")  # Terraform module calls: a child's resources may hold anything
-_SCAN_LIMIT = 1 << 30
 
 
 class FrozenDoc:
@@ -193,10 +193,11 @@ def scan(path) -> tuple[bool, bool]:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return False, False
-        if info.st_size > _SCAN_LIMIT:
-            return True, True
+        budget = budget_of(path, info.st_size, os.pread(fd, 4096, 0))
+        if info.st_size > budget:
+            return True, True  # LL001 unread (load/read.py): its bytes are never read here either
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read()
+            raw = handle.read(budget + 1)
     except OSError:
         return False, False
     finally:
@@ -253,10 +254,14 @@ def _has(path, pattern) -> bool:
     except OSError:
         return False
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             return False
+        budget = budget_of(path, info.st_size, os.pread(fd, 4096, 0))
+        if info.st_size > budget:
+            return True  # LL001 unread (load/read.py): its bytes are never read here either
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            return bool(pattern.search(handle.read(_SCAN_LIMIT)))
+            return bool(pattern.search(handle.read(budget + 1)))
     except OSError:
         return False
     finally:

@@ -151,20 +151,21 @@ def can_drop_read_override() -> bool:
     return probe.returncode == 0
 
 
-def _limits():  # in the child: the memory bound
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+def _limits(memory: int = MEMORY):  # in the child: the memory bound
+    return lambda: resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
 
-def run(args, cwd: Path, stdin=None, **options) -> subprocess.CompletedProcess:
-    """lambdalint in a child process, bounded by TIMEOUT and MEMORY.  As root the DAC
-    capabilities are dropped, so chmod 000 blocks reads as it does for everyone else."""
+def run(args, cwd: Path, stdin=None, memory: int = MEMORY, **options) -> subprocess.CompletedProcess:
+    """lambdalint in a child process, bounded by TIMEOUT and ``memory`` (bytes of address
+    space, MEMORY unless a test states a tighter bound).  As root the DAC capabilities are
+    dropped, so chmod 000 blocks reads as it does for everyone else."""
     command = LAMBDALINT + [str(a) for a in args]
     if os.geteuid() == 0 and shutil.which("setpriv"):
         command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] + command
     env = options.pop("env", None) or dict(os.environ, NO_COLOR="1")
     env.pop("GITHUB_WORKSPACE", None)
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT,
-                          preexec_fn=_limits, env=env, stdin=stdin, **options)
+                          preexec_fn=_limits(memory), env=env, stdin=stdin, **options)
 
 
 def write(path: Path, text: str | bytes) -> Path:

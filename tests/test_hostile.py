@@ -556,6 +556,34 @@ def test_plan_past_the_plan_budget_is_ll001(here):
     assert findings(report) == {("good.yaml", 9)}
 
 
+SMALL_MEMORY = 256 * limits.MB  # address space for a run whose every big file is past its budget
+
+
+@pytest.mark.parametrize("streamed", ["1", "0"])
+def test_a_file_past_its_budget_is_never_read(here, streamed):
+    """Past its size budget a file is LL001 from its size alone: no stage reads it, not even the
+    streamed runner's scan for links between files (it read up to 1 GiB).  Bound: the run
+    fits in 256 MB of address space beside a 600 MB plan, a 300 MB template and a 100 MB
+    .tf (sparse files)."""
+    good(here)
+    write(here / "main.tf", function_tf(timeout="5000"))
+    for name, head, size in (("plan.json", b'{"format_version": "1.2", "planned_values": {', 600),
+                             ("big.yaml", b"Resources:\n  Big:\n    Type: AWS::Lambda::Function\n", 300),
+                             ("big.tf", b'module "m" {\n  source = "./m"\n}\n', 100)):
+        with open(here / name, "wb") as handle:
+            handle.write(head)
+            handle.truncate(size * limits.MB)
+    result = run(["check", ".", "--format", "json"], here, memory=SMALL_MEMORY,
+                 env=dict(os.environ, NO_COLOR="1", LAMBDALINT_STREAM=streamed))
+    assert result.stderr == "" and result.returncode == 1
+    found = {(f["rule"], f["file"], f["message"]) for f in json.loads(result.stdout)["findings"]}
+    assert found == {("LL001", "plan.json", "file too large (600 MB, limit 512 MB): not parsed"),
+                     ("LL001", "big.yaml", "file too large (300 MB, limit 16 MB): not parsed"),
+                     ("LL001", "big.tf", "file too large (100 MB, limit 4 MB): not parsed"),
+                     ("LL101", "good.yaml", next(m for r, f, m in found if f == "good.yaml")),
+                     ("LL101", "main.tf", next(m for r, f, m in found if f == "main.tf"))}
+
+
 # -- Part 1: a lambdalint bug at any stage costs only its own file ---------------------------------
 
 

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 
 from ..document import ParseError
-from .limits import MAX_HCL_BYTES, MAX_TEMPLATE_BYTES, MB
+from .limits import MAX_HCL_BYTES, MAX_PLAN_BYTES, MAX_TEMPLATE_BYTES, MB
+
+# a Terraform plan (`terraform show -json`) by its first key: the one input that is legitimately big
+PLAN_HEAD = re.compile(r'^\s*\{\s*"format_version"\s*:')
+HCL_SUFFIXES = (".tf", ".tfvars", ".hcl")
 
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -103,10 +108,20 @@ def decode(raw: bytes, shown: str) -> str:
         raise ParseError(shown, f"not {label} text ({error.reason} at byte {error.start})", line, column) from None
 
 
+def budget_of(path, size: int, head: bytes) -> int:
+    """The size budget the loaders hold the file ``path`` of ``size`` bytes to, ``head`` being
+    its first bytes: HCL MAX_HCL_BYTES; a plan MAX_PLAN_BYTES; anything else
+    MAX_TEMPLATE_BYTES.  A file past its budget is LL001 and never read in full."""
+    if str(path).endswith(HCL_SUFFIXES):
+        return MAX_HCL_BYTES
+    if size <= MAX_TEMPLATE_BYTES:
+        return MAX_TEMPLATE_BYTES
+    return MAX_PLAN_BYTES if PLAN_HEAD.match(head.decode("utf-8", "replace").lstrip("\ufeff")) else MAX_TEMPLATE_BYTES
+
+
 def read_text(path, shown: str, limit: int | None = None) -> str:
     """Decoded text of a regular file, within the size budget of its kind (HCL: MAX_HCL_BYTES,
     anything else: MAX_TEMPLATE_BYTES) unless ``limit`` says otherwise."""
     if limit is None:
-        name = str(path)
-        limit = MAX_HCL_BYTES if name.endswith((".tf", ".tfvars", ".hcl")) else MAX_TEMPLATE_BYTES
+        limit = MAX_HCL_BYTES if str(path).endswith(HCL_SUFFIXES) else MAX_TEMPLATE_BYTES
     return decode(read_bytes(path, shown, limit), shown)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 TIMEOUT = 120  # seconds of wall time for one lambdalint run (a hang guard on a shared machine)
 MEMORY = 2 * 1024 ** 3  # bytes of address space for one lambdalint run (RLIMIT_AS)
+SMALL_MEMORY = 256 * 1024 ** 2  # the same for a run that must not read or build anything big
 
 LAMBDALINT = [sys.executable, "-c", "import sys; from lambdalint.cli import main; sys.exit(main())"]
 
@@ -137,6 +138,45 @@ def plan_json(functions: int, pad_to: int = 0, timeout: int = 3, number: str | N
     if pad_to > len(text):
         text = text[:-1] + " " * (pad_to - len(text) - 2) + "\n}"
     return text
+
+
+FUNCTION_STACK = """\
+  Fn{i}:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: fn-{i}
+      Runtime: python3.12
+      Handler: app.handler
+      Role: !GetAtt Role{i}.Arn
+      Code: {{ZipFile: "def handler(e, c): pass"}}
+      Timeout: {timeout}
+      MemorySize: 128
+      Environment:
+        Variables:
+          QUEUE: !Ref Queue{i}
+  Queue{i}:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 60
+  Role{i}:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{{Effect: Allow, Principal: {{Service: lambda.amazonaws.com}}, Action: sts:AssumeRole}}]
+"""
+
+
+def big_template(size: int) -> tuple[str, int]:
+    """A YAML template of at most ``size`` bytes: functions, each with its queue and role, the
+    first with a 5000 s timeout (LL101).  Returns (text, functions)."""
+    parts, total, i = ["Resources:\n"], 11, 0
+    while True:
+        part = FUNCTION_STACK.format(i=i, timeout=5000 if i == 0 else 3 + i % 890)
+        if total + len(part) > size:
+            return "".join(parts), i
+        parts.append(part)
+        total += len(part)
+        i += 1
 
 
 def can_drop_read_override() -> bool:

@@ -20,8 +20,8 @@ import pytest
 
 import hostile
 from hostile import GOOD_CFN, cfn_function, deep_if, function_tf, plan_json, run, sam_function, write
-from lambdalint.cli import main
 from lambdalint.config import Config
+from lambdalint.frontends.terraform import limits as tf_limits
 from lambdalint.load import limits
 from lambdalint.runner import lint
 
@@ -304,6 +304,21 @@ def test_file_past_the_size_budget_is_ll001_without_reading_it(here):
     assert ll001(named) == {"data.json": "file too large (50 MB, limit 16 MB): not parsed"}
 
 
+def test_template_at_the_size_budget_is_linted_within_the_memory_bound(here):
+    """Within the size budget, work is linear in the file: a template just under
+    MAX_TEMPLATE_BYTES (16 MB, about 27,000 functions with a queue and a role each) is linted
+    whole within hostile.MEMORY (2 GiB of address space).  Measured: 1, 4 and 15 MB took 0.5,
+    1.9 and 7.9 s of CPU and 58, 173 and 597 MB of memory (about 40 MB per MB of YAML)."""
+    text, functions = hostile.big_template(limits.MAX_TEMPLATE_BYTES)
+    assert len(text.encode()) > limits.MAX_TEMPLATE_BYTES - 4096
+    write(here / "template.yaml", text)
+    result = run(["check", ".", "--format", "json"], here)  # every default rule
+    assert result.stderr == "" and result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["summary"]["functions"] == functions
+    assert [f["resource"] for f in report["findings"] if f["rule"] in ("LL001", "LL101")] == ["Fn0"]
+
+
 def test_parse_node_budget(here, monkeypatch):
     """YAML counts nodes with aliases expanded: a billion-laughs document stops at MAX_NODES."""
     bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
@@ -399,6 +414,31 @@ def test_terraform_instance_budgets(here, monkeypatch):
                for r in reasons(report, "LL101"))
 
 
+def test_for_each_past_the_instance_budget_names_it(here):
+    """for_each over 100 x 50 keys (flatten of nested fors): one unknown instance, and a value
+    read from each.key is an unknown naming the budget (cause "budget"); the run goes on."""
+    keys = 'toset(flatten([for i in range(100) : [for j in range(50) : "${i}-${j}"]]))'
+    write(here / "main.tf", function_tf(timeout="tonumber(split(\"-\", each.key)[1]) + 3", extra=f"for_each = {keys}")
+          + function_tf("other", timeout="5000"))
+    report = lint(["."], Config(select=["LL101"]))
+    assert [f.resource for f in report.findings] == ["aws_lambda_function.other"]
+    unknown = next(u for u in report.unknowns if u.rule == "LL101")
+    assert (unknown.resource, unknown.cause) == ("aws_lambda_function.f[*]", "budget")
+    assert unknown.reason == ("timeout <- each.key (for_each expands to more than "
+                              f"{tf_limits.MAX_INSTANCES:,} instances (the budget))")
+
+
+@pytest.mark.parametrize("count, reason", [(1024, None), (1025, "range: more than 1024 values were generated")])
+def test_range_is_limited_as_terraform_limits_it(count, reason):
+    """range() errs past 1,024 values in Terraform itself (go-cty's RangeFunc); up to it, a
+    value like any other (it was invalid past 1,000)."""
+    value = _attribute(_evaluate(_queue("length(local.r)", f"locals {{\n  r = range({count})\n}}")), "name")
+    if reason is None:
+        assert value.value == count
+    else:
+        assert type(value).__name__ == "Invalid" and reason in value.reason
+
+
 def test_terraform_module_depth_budget(here):
     from lambdalint.frontends.terraform.limits import MAX_MODULE_DEPTH
 
@@ -485,14 +525,18 @@ def test_unreadable_directory_and_file(here):
 # -- row: an alias bomb in .lambdalint.yaml -------------------------------------------------------
 
 
-def test_config_alias_bomb_stops_at_the_node_budget(here, capsys):
+def test_config_alias_bomb_stops_at_the_node_budget(here):
+    """Bound: the config loader stops at MAX_NODES (2,000,000) parse nodes, so the run ends with
+    the config error within hostile.SMALL_MEMORY (256 MB; it took 0.1 s of CPU and 24 MB);
+    10 ** 12 nodes were built before (72 s and 3 GB)."""
     good(here)
     bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     bomb += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]
     write(here / ".lambdalint.yaml", "\n".join(bomb) + "\nexclude: *a11\n")
-    assert main(["check", "."]) == 2
-    err = capsys.readouterr().err
-    assert f"document expands to more than {limits.MAX_NODES:,} nodes" in err and "Traceback" not in err
+    result = run(["check", "."], here, memory=hostile.SMALL_MEMORY)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"lambdalint: error: {here / '.lambdalint.yaml'}:7:10: invalid YAML: document expands "
+                             f"to more than {limits.MAX_NODES:,} nodes (YAML alias bomb?)\n")
 
 
 # -- row: HCL timeout = 1e3 ----------------------------------------------------------------------
@@ -546,6 +590,20 @@ def test_plan_larger_than_the_template_budget_is_read(here):
     assert [f.resource for f in report.findings] == ["aws_lambda_function.fn0"]
 
 
+def test_plan_of_200_mb_with_53000_functions(here):
+    """The issue's row at its scale: a 200 MB plan (53,000 functions, padded) is within the plan
+    budget and linted whole within hostile.MEMORY (2 GiB of address space).  Memory follows
+    the JSON text, not what the rules need (issue 9): measured 1.0 GB peak for this plan, and
+    2.8 GB for a 240 MB plan with resource_changes, prior_state and configuration (more than
+    this bound; json.loads alone took 1.5 GB of it)."""
+    write(here / "plan.json", plan_json(53_000, pad_to=200 * limits.MB, timeout=5000))
+    result = run(["check", ".", "--format", "json"], here)  # every default rule
+    assert result.stderr == "" and result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["summary"]["functions"] == 53_000
+    assert [f["resource"] for f in report["findings"] if f["rule"] in ("LL001", "LL101")] == ["aws_lambda_function.fn0"]
+
+
 def test_plan_past_the_plan_budget_is_ll001(here):
     with open(here / "plan.json", "wb") as handle:
         handle.write(b'{"format_version": "1.2", "planned_values": {')
@@ -554,9 +612,6 @@ def test_plan_past_the_plan_budget_is_ll001(here):
     report = lint(["."], Config())
     assert ll001(report) == {"plan.json": "file too large (513 MB, limit 512 MB): not parsed"}
     assert findings(report) == {("good.yaml", 9)}
-
-
-SMALL_MEMORY = 256 * limits.MB  # address space for a run whose every big file is past its budget
 
 
 @pytest.mark.parametrize("streamed", ["1", "0"])
@@ -573,7 +628,7 @@ def test_a_file_past_its_budget_is_never_read(here, streamed):
         with open(here / name, "wb") as handle:
             handle.write(head)
             handle.truncate(size * limits.MB)
-    result = run(["check", ".", "--format", "json"], here, memory=SMALL_MEMORY,
+    result = run(["check", ".", "--format", "json"], here, memory=hostile.SMALL_MEMORY,
                  env=dict(os.environ, NO_COLOR="1", LAMBDALINT_STREAM=streamed))
     assert result.stderr == "" and result.returncode == 1
     found = {(f["rule"], f["file"], f["message"]) for f in json.loads(result.stdout)["findings"]}

@@ -328,12 +328,12 @@ class _Evaluator(ModuleCalls, ReferenceResolver, ExpressionEvaluator):
 
     def expansion_bindings(self, block, key, value, unknown):
         if "count" in block.attrs:
-            index = Known(key) if unknown is None else Unknown(f"count.index ({unknown.reason})")
+            index = Known(key) if unknown is None else Unknown(f"count.index ({unknown.reason})", cause=unknown.cause)
             return {"count": Known({"index": index})}
         if "for_each" in block.attrs:
-            if unknown is not None:
-                u = Unknown(f"each.key ({unknown.reason})")
-                return {"each": Known({"key": u, "value": Unknown(f"each.value ({unknown.reason})")})}
+            if unknown is not None:  # the same cause: past the instance budget, each.key is a budget unknown
+                key_, value_ = (Unknown(f"each.{n} ({unknown.reason})", cause=unknown.cause) for n in ("key", "value"))
+                return {"each": Known({"key": key_, "value": value_})}
             return {"each": Known({"key": Known(key), "value": value if value is not None else Known(key)})}
         return {}
 

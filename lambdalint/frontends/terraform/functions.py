@@ -16,7 +16,7 @@ import re
 from typing import Callable
 
 from ...values import Either, Known, ResourceRef, Unknown
-from .limits import MAX_ARGUMENT_CHARACTERS, MAX_COLLECTION, MAX_INSTANCES, MAX_STRING
+from .limits import MAX_ARGUMENT_CHARACTERS, MAX_COLLECTION, MAX_STRING
 from .tfvalues import (Invalid, NotPlain, blocked, from_plain, known_list, known_map, known_str, located,
                        to_bool, to_number, to_plain, to_str)
 
@@ -59,6 +59,8 @@ def _fn(name, structural=False):
                 return Invalid(f"{name}: wrong number of arguments", src)
             except _Budget as exc:
                 return Unknown(str(exc), src, cause="budget")
+            except _Invalid as exc:  # an error Terraform itself reports, in its words
+                return Invalid(str(exc), src)
             except NotPlain as exc:
                 return blocked(exc.value, f"{name}(...)", src)
             except (TypeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as exc:
@@ -105,6 +107,10 @@ def _check_width(spec: str) -> None:
 
 
 class _Budget(Exception):
+    pass
+
+
+class _Invalid(Exception):
     pass
 
 
@@ -523,10 +529,13 @@ _plain_fn("distinct", _distinct)
 _plain_fn("sort", lambda xs: sorted(_str(x) for x in xs))
 
 
+RANGE_LIMIT = 1024  # Terraform's own (go-cty's RangeFunc): more values is an error, not a budget
+
+
 def _range(*xs):
     numbers = range(*[int(to_number(x)) for x in xs])
-    if len(numbers) > MAX_INSTANCES:
-        raise ValueError("range too long")
+    if len(numbers) > RANGE_LIMIT:
+        raise _Invalid(f"range: more than {RANGE_LIMIT} values were generated (Terraform's limit)")
     return list(numbers)
 
 

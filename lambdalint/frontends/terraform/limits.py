@@ -7,7 +7,7 @@ All of them count per root module evaluation (a root module and every local modu
 
 MAX_DEPTH = 120  # nested expression evaluation
 MAX_MODULE_DEPTH = 8  # module calls inside module calls
-MAX_INSTANCES = 1000  # one count/for_each (and range()): past it, one unknown instance
+MAX_INSTANCES = 1000  # one count/for_each: past it, one unknown instance
 MAX_TOTAL_INSTANCES = 10_000  # resource and module instances of one root module, all levels
 MAX_STRING = 1_000_000  # characters in one evaluated string
 MAX_ARGUMENT_CHARACTERS = 4 * MAX_STRING  # characters of strings in the arguments of one function call

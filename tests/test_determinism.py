@@ -1,15 +1,19 @@
 """Issue 11, part 5: the JSON and SARIF reports are byte-identical across runs, ``--jobs`` and
 spellings of the same paths, on a project mixing every input kind with broken and hostile ones
-(LL001s, unknowns, Terraform modules that call each other)."""
+(LL001s, unknowns, Terraform modules that call each other).  Runs are in this process with the
+streamed runner (the default) and the one-model runner, and in fresh processes whose string
+hashing differs (``PYTHONHASHSEED``): set or dict order must never leak into a report."""
 from __future__ import annotations
 
 import codecs
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from hostile import LAMBDALINT, TIMEOUT
 from hostile import GOOD_CFN, GOOD_JSON, GOOD_SAM, GOOD_TF, deep_if, function_tf, plan_json, write
 from lambdalint.cli import main
 
@@ -50,6 +54,17 @@ def test_byte_identical_across_runs_jobs_and_path_spellings(project, capsys, fmt
     for argv in (["proj"], ["proj", "--jobs", "2"], ["proj", "--jobs", "1"], ["./proj"], ["proj/"],
                  ["proj/../proj"], [str(project / "proj")], ["proj", "--jobs", "2"]):
         assert _report(capsys, *argv, "--format", fmt) == first, argv
+    os.environ["LAMBDALINT_STREAM"] = "0"  # one model for the whole run
+    try:
+        assert _report(capsys, "proj", "--format", fmt) == first, "the one-model runner differs"
+    finally:
+        del os.environ["LAMBDALINT_STREAM"]
+    for seed in ("0", "1", "4242"):  # fresh processes, different string hashing
+        env = dict(os.environ, PYTHONHASHSEED=seed, NO_COLOR="1")
+        env.pop("GITHUB_WORKSPACE", None)
+        result = subprocess.run(LAMBDALINT + ["check", "proj", "--format", fmt, "--show-unknowns"], cwd=project,
+                                capture_output=True, text=True, env=env, timeout=TIMEOUT)
+        assert result.returncode == 1 and result.stdout == first, (seed, result.stderr)
 
 
 def test_byte_identical_from_inside_the_project(project, capsys):

@@ -495,6 +495,10 @@ def test_encodings_in_a_scan(here):
     assert next((f.span.line, f.span.column) for f in report.findings if f.rule == "LL001") == (5, 32)
     assert findings(report) == {("utf16le.yaml", 9), ("utf16be.yaml", 9), ("utf32.yaml", 9), ("utf8bom.yaml", 9),
                                 ("flow.yaml", 1), ("tabs.yaml", 3)}
+    named = lint(["latin1.yaml", "notes.yaml", "utf16le.yaml"], Config())  # named: LL001 even when not a template
+    assert ll001(named) == {"latin1.yaml": f"not UTF-8 text (invalid continuation byte at byte {offset})",
+                            "notes.yaml": "not UTF-8 text (invalid continuation byte at byte 10)"}
+    assert findings(named) == {("utf16le.yaml", 9)}
 
 
 # -- row: a directory that cannot be listed; a file named inside one -----------------------------
@@ -784,3 +788,19 @@ def test_hcl_file_past_its_size_budget_is_ll001(here):
     report = lint(["."], Config())
     assert ll001(report) == {"big.tf": f"file too large ({limits.MAX_HCL_BYTES + 1:,} bytes, limit 4 MB): not parsed"}
     assert findings(report) == {("main.tf", 9)}  # the module's other file is still linted
+
+
+def test_rows_map_to_tests():
+    """The row -> test table in hostile.py's docstring names tests that exist, and every row of
+    the issue's table (and each part) has one."""
+    import re
+
+    tests = Path(__file__).parent
+    rows = [line for line in hostile.__doc__.splitlines() if line.startswith("| ") and not line.startswith("| row")]
+    assert len(rows) == 20  # the issue's 15 rows and its 5 parts
+    for row in rows:
+        names = re.findall(r"(h|test_\w+\.py)::(test_\w+)", row.split(" | ")[1])
+        assert names or "(all)" in row, row
+        for file, name in names:
+            source = (tests / ("test_hostile.py" if file == "h" else file)).read_text(encoding="utf-8")
+            assert re.search(rf"^def {name}\(", source, re.MULTILINE), (row, name)

@@ -84,6 +84,12 @@ class Unknown(Value):
     # deploy time (see PLACEHOLDERS below), e.g. "arn:${AWS::Partition}:sqs:${AWS::Region}:
     # ${AWS::AccountId}:${?QueueName}"; None when nothing of it is known
     partial: str | None = None
+    # an upper bound of the value's length when the input declares one (a CloudFormation
+    # parameter's MaxLength, or its longest AllowedValues entry); None: no bound known
+    max_length: int | None = None
+    # the same bound for each ``${?...}`` placeholder of ``partial`` that has one:
+    # ((placeholder, max length), ...)
+    bounds: tuple = ()
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r}, {self.cause})"
@@ -91,7 +97,7 @@ class Unknown(Value):
     def moved(self, source: Source | None, reason: str | None = None) -> "Unknown":
         """The same unknown (same cause) located at ``source``, optionally with a longer reason."""
         return Unknown(self.reason if reason is None else reason, source, self.import_name, self.cause, self.nullable,
-                       self.partial)
+                       self.partial, self.max_length, self.bounds)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

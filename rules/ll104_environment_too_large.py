@@ -21,6 +21,11 @@ environment is decided even when it holds ARNs, names or pseudo parameters:
 | `!Ref` of a resource SAM generates (`Function.Version`, `Function.Alias`) | 384 (an ARN's) |
 | an Availability Zone | 32 |
 
+A CloudFormation parameter without default is bounded by its declaration: its `MaxLength`, or
+the longest of its `AllowedValues` (the tighter of the two), also inside `Fn::Sub` / `Fn::Join`.
+An SSM parameter type is not: `MaxLength` constrains the parameter's name there, not the value
+it holds. (Terraform `validation` blocks are not read as bounds.)
+
 The AWS limits behind them: account IDs are 12 digits; Region and partition names are short
 (`ap-southeast-5`, `aws-us-gov`); stack names are at most 128 characters; resource names are at
 most 256 characters except log groups (512). A part of any other kind (a parameter without
@@ -72,6 +77,10 @@ Manager, AppConfig or S3 and pass only its name.
 - [AWS Lambda Developer Guide, *Working with Lambda environment variables*](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html):
   the runtime's keys (`AWS_REGION`, `_HANDLER`, `AWS_LAMBDA_FUNCTION_NAME` ...) "are reserved and
   cannot be set in your function configuration"
+- [CloudFormation User Guide, *Parameters*](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html):
+  `AllowedValues` is "an array containing the list of values allowed for the parameter", and
+  `MaxLength` "an integer value that determines the largest number of characters you want to
+  allow for String types"
 - cfn-lint E3697 (sum of key and value lengths) and E3663 (reserved keys)
 """
 from lambdalint import data
@@ -117,16 +126,20 @@ def _attr_bound(model, node: str, attr: str) -> int | None:
     return None
 
 
-def _text_bounds(model, text: str):
-    """(literal length, upper bound or None, what is known only at deploy time or None)."""
+def _text_bounds(model, text: str, declared: tuple = ()):
+    """(literal length, upper bound or None, what is known only at deploy time or None);
+    ``declared``: the bounds an input declares for ``${?...}`` placeholders (Unknown.bounds)."""
     if "${" not in text:
         return len(text), len(text), None
     literal = PLACEHOLDER.sub("", text)
     high = len(literal)
+    declared = dict(declared)
     for body in PLACEHOLDER.findall(text):
         kind = placeholder_kind("${" + body + "}")
-        bound = None
-        if kind == "pseudo":
+        bound = declared.get("${" + body + "}")
+        if bound is not None:
+            pass  # a parameter's MaxLength / AllowedValues
+        elif kind == "pseudo":
             bound = PSEUDO_BOUND.get(body[5:])
         elif kind == "zone":
             bound = 32
@@ -155,6 +168,10 @@ def _length(model, value):
             text = str(leaf.value)
         elif isinstance(leaf, Unknown) and leaf.partial is not None:
             text = leaf.partial
+        elif isinstance(leaf, Unknown) and leaf.max_length is not None:  # a parameter's MaxLength / AllowedValues
+            lows.append(0)
+            highs.append(leaf.max_length)
+            continue
         elif leaf.absent:  # AWS::NoValue: the variable is not set in that branch
             lows.append(0)
             highs.append(0)
@@ -166,7 +183,7 @@ def _length(model, value):
                 unknown = leaf.reason if isinstance(leaf, Unknown) else "a non-scalar value"
                 unknown = Reason(unknown, leaf.cause if isinstance(leaf, Unknown) else "unsupported")
             continue
-        low, high, why = _text_bounds(model, text)
+        low, high, why = _text_bounds(model, text, leaf.bounds if isinstance(leaf, Unknown) else ())
         if why:  # a part of no known bound: an attribute (known once deployed) or the leaf's unknown
             why = Reason(leaf.reason, leaf.cause) if isinstance(leaf, Unknown) else Reason(why, "after-apply")
         lows.append(low)

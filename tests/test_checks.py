@@ -99,6 +99,30 @@ def test_sub_over_a_parameter_keeps_its_literal_text(tmp_path, monkeypatch):
     assert esm.source_kind == "kinesis"
 
 
+def test_a_parameter_declared_bound_travels_with_its_unknown(tmp_path, monkeypatch):
+    """MaxLength / AllowedValues bound a parameter without default, in the Unknown itself and in
+    each placeholder of a string built from it, so any rule needing a length bound has it."""
+    (tmp_path / "t.yaml").write_text(
+        "Parameters:\n  Stage: {Type: String, AllowedValues: [dev, staging]}\n"
+        "  Token: {Type: String, MaxLength: 64, AllowedValues: [a, b]}\n  Free: {Type: String}\n"
+        "  Names: {Type: CommaDelimitedList, MaxLength: 5}\n"
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n"
+        "    Properties:\n      Runtime: python3.12\n      Handler: a.h\n      Role: arn:aws:iam::1:role/r\n"
+        "      Code: {ZipFile: x}\n      Environment:\n        Variables:\n"
+        "          A: !Ref Stage\n          B: !Ref Token\n          C: !Sub 'x-${Stage}-${Free}'\n"
+        "          D: !Join ['', [!Ref Token, !Ref Stage]]\n          E: !Ref Free\n")
+    monkeypatch.chdir(tmp_path)
+    from lambdalint.runner import build_model
+
+    model, _ = build_model(["t.yaml"], load_config(None))
+    env = model.functions()[0].environment.value
+    assert env["A"].max_length == 7 and env["B"].max_length == 1  # the tighter of the two
+    assert env["E"].max_length is None and env["E"].cause == "parameter"
+    assert env["C"].partial == "x-${?Stage}-${?Free}" and dict(env["C"].bounds) == {"${?Stage}": 7}
+    assert sorted(bound for _, bound in env["D"].bounds) == [1, 7]
+    assert all(placeholder in env["D"].partial for placeholder, _ in env["D"].bounds)
+
+
 @pytest.mark.parametrize("pattern,target,expected", [
     ("${a.yaml#A.arn}", "${a.yaml#B.arn}", False),  # another entity
     ("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${a.yaml#A.name}",

@@ -158,7 +158,8 @@ class CfnResolver:
             why = "SSM parameter" if ptype.startswith("AWS::SSM::") else "parameter without default"
             if self.passed_by and not ptype.startswith("AWS::SSM::"):
                 why += f"; stack {self.passed_by} does not pass it"
-            return Unknown(f"!Ref {name} ({why})", source, cause="parameter")
+            bound = None if ptype.startswith("AWS::SSM::") else parameter_max_length(declaration)
+            return Unknown(f"!Ref {name} ({why})", source, cause="parameter", max_length=bound)
         value_source = source if origin == "--parameters" else Source(self.doc, ("Parameters", name, "Default"))
         if ptype.startswith("List<") or ptype == "CommaDelimitedList":
             items = raw if isinstance(raw, list) else [s.strip() for s in str(raw).split(",")] if str(raw) else []
@@ -289,6 +290,34 @@ def _text(value: Value) -> str | None:
     return None
 
 
+def parameter_max_length(declaration: dict) -> int | None:
+    """The longest a parameter's value can be, as its declaration constrains it: ``MaxLength``,
+    or the longest of its ``AllowedValues`` (CloudFormation rejects any other value); None when
+    neither is declared.  A list parameter (``List<...>``, ``CommaDelimitedList``) is no string."""
+    ptype = str(declaration.get("Type", "String"))
+    if ptype.startswith("List<") or ptype == "CommaDelimitedList":
+        return None
+    bounds = []
+    limit = declaration.get("MaxLength") if ptype == "String" else None  # MaxLength is for String types only
+    if isinstance(limit, (int, str)) and not isinstance(limit, bool) and str(limit).strip().isdigit():
+        bounds.append(int(str(limit).strip()))
+    allowed = declaration.get("AllowedValues")
+    if isinstance(allowed, list) and allowed and all(
+            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in allowed):
+        bounds.append(max(len(str(v)) for v in allowed))
+    return min(bounds) if bounds else None
+
+
+def _bounds(value: Value, text: str) -> tuple:
+    """The length bounds a part of a Sub/Join brings along: its own placeholders' bounds, or the
+    bound of the whole part when it became the placeholder ``text``."""
+    if not isinstance(value, Unknown):
+        return ()
+    if value.partial is not None:
+        return value.bounds
+    return ((text, value.max_length),) if value.max_length is not None else ()
+
+
 def _part(value: Value, label: str) -> str | None:
     """A part of a Sub/Join as text: known text, placeholders, or (for a part known only at deploy
     time) its text known in part or a ``${?label}`` placeholder; None for a part that is no text."""
@@ -307,7 +336,7 @@ def _h_sub(r: CfnResolver, arg, path, source, depth):
         template, variables, tpath = arg[0], arg[1], path + (0,)
     else:
         return Unknown("malformed Fn::Sub", source)
-    pieces, last, whole_ref, blocked = [], 0, None, None
+    pieces, last, whole_ref, blocked, bounds = [], 0, None, None, ()
     for match in _SUB_VARIABLE.finditer(template):
         pieces.append(template[last:match.start()])
         last = match.end()
@@ -328,6 +357,7 @@ def _h_sub(r: CfnResolver, arg, path, source, depth):
             return Unknown(f"!Sub {template!r}", source)
         if blocked is None and _text(value) is None:
             blocked = value  # the first part known only at deploy time
+        bounds += _bounds(value, text)
         pieces.append(text)
     pieces.append(template[last:])
     if whole_ref is not None and isinstance(whole_ref, Known):
@@ -336,7 +366,7 @@ def _h_sub(r: CfnResolver, arg, path, source, depth):
         if whole_ref is blocked:
             return blocked.moved(source, f"!Sub {template!r}: {blocked.reason}")
         return Unknown(f"!Sub {template!r}: {blocked.reason}", source, blocked.import_name, blocked.cause,
-                       partial="".join(pieces))
+                       partial="".join(pieces), bounds=bounds)
     return Known("".join(pieces), source)
 
 
@@ -347,7 +377,7 @@ def _h_join(r: CfnResolver, arg, path, source, depth):
     if not isinstance(parts, Known) or not isinstance(parts.value, list):
         return Unknown(f"!Join over {getattr(parts, 'reason', 'a computed list')}", source,
                        cause=getattr(parts, "cause", "other"))
-    texts, blocked = [], None
+    texts, blocked, bounds = [], None, ()
     for part in parts.value:
         text = _part(part, getattr(part, "reason", "?")[:60])
         if text is None:
@@ -355,12 +385,13 @@ def _h_join(r: CfnResolver, arg, path, source, depth):
                            cause=getattr(part, "cause", "other"))
         if blocked is None and _text(part) is None:
             blocked = part
+        bounds += _bounds(part, text)
         texts.append(text)
     if len(parts.value) == 1 and isinstance(parts.value[0].value if isinstance(parts.value[0], Known) else None, ResourceRef):
         return Known(parts.value[0].value, source)
     if blocked is not None:  # the literal text stays, with placeholders for what is not known
         return Unknown(f"!Join: {blocked.reason}", source, blocked.import_name, blocked.cause,
-                       partial=arg[0].join(texts))
+                       partial=arg[0].join(texts), bounds=bounds)
     return Known(arg[0].join(texts), source)
 
 

@@ -14,6 +14,7 @@ import re
 
 from ..document import Document, Source
 from ..values import Absent, Either, Known, ResourceRef, Unknown, Value, cause_of, has_unknown_part, unknown_token
+from .cfn_bounds import parameter_max_length, part_bounds
 
 PSEUDO_PARAMETERS = {
     "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
@@ -290,34 +291,6 @@ def _text(value: Value) -> str | None:
     return None
 
 
-def parameter_max_length(declaration: dict) -> int | None:
-    """The longest a parameter's value can be, as its declaration constrains it: ``MaxLength``,
-    or the longest of its ``AllowedValues`` (CloudFormation rejects any other value); None when
-    neither is declared.  A list parameter (``List<...>``, ``CommaDelimitedList``) is no string."""
-    ptype = str(declaration.get("Type", "String"))
-    if ptype.startswith("List<") or ptype == "CommaDelimitedList":
-        return None
-    bounds = []
-    limit = declaration.get("MaxLength") if ptype == "String" else None  # MaxLength is for String types only
-    if isinstance(limit, (int, str)) and not isinstance(limit, bool) and str(limit).strip().isdigit():
-        bounds.append(int(str(limit).strip()))
-    allowed = declaration.get("AllowedValues")
-    if isinstance(allowed, list) and allowed and all(
-            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in allowed):
-        bounds.append(max(len(str(v)) for v in allowed))
-    return min(bounds) if bounds else None
-
-
-def _bounds(value: Value, text: str) -> tuple:
-    """The length bounds a part of a Sub/Join brings along: its own placeholders' bounds, or the
-    bound of the whole part when it became the placeholder ``text``."""
-    if not isinstance(value, Unknown):
-        return ()
-    if value.partial is not None:
-        return value.bounds
-    return ((text, value.max_length),) if value.max_length is not None else ()
-
-
 def _part(value: Value, label: str) -> str | None:
     """A part of a Sub/Join as text: known text, placeholders, or (for a part known only at deploy
     time) its text known in part or a ``${?label}`` placeholder; None for a part that is no text."""
@@ -357,7 +330,7 @@ def _h_sub(r: CfnResolver, arg, path, source, depth):
             return Unknown(f"!Sub {template!r}", source)
         if blocked is None and _text(value) is None:
             blocked = value  # the first part known only at deploy time
-        bounds += _bounds(value, text)
+        bounds += part_bounds(value, text)
         pieces.append(text)
     pieces.append(template[last:])
     if whole_ref is not None and isinstance(whole_ref, Known):
@@ -385,7 +358,7 @@ def _h_join(r: CfnResolver, arg, path, source, depth):
                            cause=getattr(part, "cause", "other"))
         if blocked is None and _text(part) is None:
             blocked = part
-        bounds += _bounds(part, text)
+        bounds += part_bounds(part, text)
         texts.append(text)
     if len(parts.value) == 1 and isinstance(parts.value[0].value if isinstance(parts.value[0], Known) else None, ResourceRef):
         return Known(parts.value[0].value, source)

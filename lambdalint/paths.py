@@ -121,7 +121,8 @@ def confine(value, base_dir: str, what: str = "path"):
     and "outside the project" (nothing there is read); every other value is returned as it
     is.  ``base_dir`` is the directory of the file the value is written in (relative paths
     resolve against it); ``what`` names the property when the value cannot (``CodeUri``)."""
-    from .values import Known, Unknown, native_name
+    from .native_names import native_name
+    from .values import Known, Unknown
 
     if not isinstance(value, Known) or not isinstance(value.value, str):
         return value

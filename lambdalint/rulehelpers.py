@@ -5,7 +5,8 @@ from __future__ import annotations
 from .document import Source
 from .model import Role
 from .rulekit import Link, Unsure
-from .values import Absent, Unknown, describe, known_int, native_name
+from .native_names import native_name
+from .values import Absent, Unknown, describe, known_int
 
 
 def with_article(words: str) -> str:

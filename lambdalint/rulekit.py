@@ -98,7 +98,8 @@ def blocked(owner, value, fallback: str, what: str = "", at=None) -> Unsure:
     own), ``what`` is inserted after the property (``" of QueueA"``), and the cause is the
     value's own.  ``value`` may be Unknown, or a set value that is not usable (``describe``).
     It points at the value, else at ``at`` (a Source), else at the owner."""
-    from .values import cause_of, describe, native_name
+    from .native_names import native_name
+    from .values import cause_of, describe
 
     return Unsure(owner, f"{native_name(value, fallback)}{what} <- {describe(value)}",
                   value.source or at or getattr(owner, "source", None), cause_of(value))

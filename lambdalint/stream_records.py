@@ -38,12 +38,12 @@ class FrozenSource:
     __slots__ = ("doc", "path", "_span", "_key", "property_names")
 
     def __init__(self, source):
-        from .values import _property_names
+        from .native_names import _property_names
 
         self.doc = FrozenDoc(source.doc.path, source.doc.format)
         self.path = tuple(source.path)
         self._span, self._key = _attempt(lambda: source.span), _attempt(lambda: source.key)
-        self.property_names = _property_names(source.doc, self.path)  # values.native_name
+        self.property_names = _property_names(source.doc, self.path)  # native_names.native_name
 
     @property
     def span(self):  # a location that could not be worked out fails where the original would

@@ -9,7 +9,6 @@ strings to ``Value`` items, so every leaf keeps its own location.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -81,7 +80,7 @@ class Unknown(Value):
     # a rule that only asks "is it set?" cannot decide either
     nullable: bool = False
     # a string known in part: its literal text with placeholders for the parts known only at
-    # deploy time (see PLACEHOLDERS below), e.g. "arn:${AWS::Partition}:sqs:${AWS::Region}:
+    # deploy time (see partial_strings.py), e.g. "arn:${AWS::Partition}:sqs:${AWS::Region}:
     # ${AWS::AccountId}:${?QueueName}"; None when nothing of it is known
     partial: str | None = None
     # an upper bound of the value's length when the input declares one (a CloudFormation
@@ -206,102 +205,6 @@ def cause_of(value) -> str | None:
     return None
 
 
-# -- strings known in part ------------------------------------------------------------------
-# A string built at deploy time (Fn::Sub, Fn::Join, Terraform interpolation) keeps its literal
-# text; each part known only at deploy time is a typed placeholder ``${...}``:
-#
-#   ${AWS::Region}        a pseudo parameter (AccountId, Partition, Region, URLSuffix, StackName ...)
-#   ${<node>.<attr>}      an attribute of an entity of the model (ResourceRef.token()): it stands
-#                         for that one entity, so ${A.arn} never equals ${B.arn}
-#   ${AZ<n>}, ${data.aws_availability_zones.<x>.names[<n>]}   the n-th Availability Zone
-#   ${?<text>}            anything else (a parameter without default, an import): it may be any
-#                         text, and equals nothing for sure; ${?ref:<name>} is what Ref returns
-#                         for a resource the transform generates (a name, an ID or an ARN)
-#
-# A string holding only the first three kinds is a Known value (as it always was); one holding a
-# ``${?...}`` placeholder is an Unknown whose ``partial`` is that string.
-PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
-PSEUDO_TOKEN = re.compile(r"\$\{AWS::([A-Za-z]+)\}")
-
-
-def unknown_token(text: str) -> str:
-    """The ``${?...}`` placeholder of a part known only at deploy time (``text`` names it)."""
-    return "${?" + text.replace("}", ")").replace("${", "$(") + "}"
-
-
-def placeholder_kind(token: str) -> str:
-    """pseudo | attribute | zone | unknown for one ``${...}`` placeholder (with or without ``${}``)."""
-    body = token[2:-1] if token.startswith("${") and token.endswith("}") else token
-    if body.startswith("?"):
-        return "unknown"
-    if body.startswith("AWS::"):
-        return "pseudo"
-    if re.fullmatch(r"AZ\d+", body) or body.startswith("data.aws_availability_zones."):
-        return "zone"
-    return "attribute" if "." in body else "unknown"
-
-
-def has_unknown_part(text: str) -> bool:
-    return "${?" in text
-
-
-def partial_text(value) -> str | None:
-    """The text of a string value known whole or in part (placeholders kept), else None."""
-    if isinstance(value, Known) and isinstance(value.value, str):
-        return value.value
-    if isinstance(value, Known) and isinstance(value.value, ResourceRef):
-        return value.value.token()
-    if isinstance(value, Unknown):
-        return value.partial
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class Arn:
-    """An ARN's fields, placeholders kept whole (``${AWS::Partition}`` has colons of its own)."""
-
-    partition: str
-    service: str
-    region: str
-    account: str
-    resource: str
-
-    @property
-    def fields(self) -> list[str]:
-        return ["arn", self.partition, self.service, self.region, self.account, self.resource]
-
-    @property
-    def resource_type(self) -> str:
-        """``function`` of ``function:name``, ``table`` of ``table/t/stream/x``, ``''`` for S3."""
-        head = re.split(r"[:/]", self.resource, maxsplit=1)[0]
-        return head if (":" in self.resource or "/" in self.resource) else ""
-
-
-def parse_arn(text: str) -> Arn | None:
-    """The one ARN parser (CloudFormation, SAM, Terraform, plans, policies): None when ``text``
-    is not an ARN.  Placeholders may stand in any field."""
-    if not isinstance(text, str) or not text.startswith("arn"):
-        return None
-    hidden: list[str] = []
-
-    def hide(match):
-        hidden.append(match.group(0))
-        return f"\x00{len(hidden) - 1}\x00"
-
-    parts = PLACEHOLDER.sub(hide, text).split(":", 5) if "${" in text else text.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn":
-        return None
-    if hidden:
-        parts = [re.sub("\x00(\\d+)\x00", lambda m: hidden[int(m.group(1))], part) for part in parts]
-    return Arn(*parts[1:])
-
-
-def arn_fields(text: str) -> list[str] | None:
-    """The six fields of an ARN (``arn``, partition, service, region, account, resource)."""
-    arn = parse_arn(text)
-    return arn.fields if arn is not None else None
-
-
 def known_int(value: Value) -> int | None:
     """The value as an int when it is known and numeric (CloudFormation allows "30")."""
     if not isinstance(value, Known):
@@ -395,127 +298,3 @@ def plain(value: Value) -> Any:
             return {k: plain(v) for k, v in raw.items()}
         return raw
     return None
-
-
-# Where a resource's properties start, and which path keys are not property names
-_TF_BLOCKS = ("resource", "data")
-_CONDITIONAL = "Fn::If"
-
-
-def native_name(value: Value, fallback: str) -> str:
-    """The property ``value`` sits in, spelled as the user wrote it: ``Timeout``,
-    ``DeadLetterConfig.TargetArn`` (CloudFormation, SAM), ``timeout``,
-    ``dead_letter_config.target_arn`` (Terraform HCL, JSON and plans).  ``fallback`` when the
-    value has no property of its own: a default or an unset value (its source is the resource
-    header), or a value written elsewhere (a parameter default, a Terraform variable or local).
-
-    This is the one place that reads value paths for names, so rules never branch on formats."""
-    if isinstance(value, Absent) and value.name:
-        return value.name  # unset: the frontend said how the property is spelled there
-    source = getattr(value, "source", None)
-    if source is None:
-        return fallback
-    names = getattr(source, "property_names", None)  # a source resolved ahead (the streamed runner)
-    if names is None:
-        names = _property_names(source.doc, tuple(source.path))
-    return ".".join(names) if names else fallback
-
-
-def default_of(value: Value) -> str | None:
-    """``!Ref SQSArn <- default 'my-sqs-arn'`` (``var.queue_arn <- default "..."`` in Terraform)
-    when a known value is a parameter's or variable's default, else None: a default can be
-    overridden at deploy time, so a finding about it says where it came from."""
-    source = getattr(value, "source", None)
-    if not isinstance(value, Known) or source is None:
-        return None
-    path, doc = tuple(source.path), source.doc
-    shown = repr(value.value) if isinstance(value.value, str) else describe(value)
-    if len(path) >= 3 and path[0] == "Parameters" and path[2] == "Default":
-        return f"!Ref {path[1]} <- default {shown}"
-    if len(path) >= 3 and path[0] == "variable" and path[2] == "default":  # Terraform JSON
-        return f"var.{path[1]} <- default {shown}"
-    blocks = getattr(getattr(doc, "data", None), "blocks", None)
-    if blocks and path and isinstance(path[0], int) and 0 <= path[0] < len(blocks) and "default" in path[1:]:
-        block = blocks[path[0]]
-        if block.type == "variable" and block.labels:
-            return f"var.{block.labels[0]} <- default {shown}"
-    return None
-
-
-def chain(whole: Value, leaf: Value, fallback: str) -> str | None:
-    """``Destination <- !If <- !Ref SQSArn <- default 'my-sqs-arn'``: how a value that came from a
-    parameter default reached the property (``whole`` is the property's value, ``leaf`` the
-    branch looked at); None when ``leaf`` is no default."""
-    origin = default_of(leaf)
-    if origin is None:
-        return None
-    steps = [native_name(whole, fallback)]
-    if isinstance(whole, Either):
-        steps.append("!If" if getattr(getattr(whole.source, "doc", None), "format", "").startswith("cfn") else "conditional")
-    return " <- ".join(steps + [origin])
-
-
-def _property_names(doc, path: tuple) -> list[str]:
-    fmt = getattr(doc, "format", "")
-    if fmt == "tf-hcl":
-        return _hcl_names(getattr(doc, "data", None), path)
-    if fmt == "tf-json":
-        return _tf_json_names(path)
-    if fmt == "tf-plan":
-        body = path[path.index("values") + 1:] if "values" in path else ()
-        return [key for key in body if isinstance(key, str) and key != "__key__"]
-    # CloudFormation / SAM: below a resource's (or a SAM event's) Properties, or SAM Globals
-    if path[:1] == ("Globals",):
-        body = path[2:]
-    elif "Properties" in path:
-        body = path[len(path) - path[::-1].index("Properties"):]
-    else:
-        return []
-    names = []
-    for key in body:
-        if key == _CONDITIONAL or not isinstance(key, str) or key == "__key__":
-            continue  # an Fn::If branch holds a property value: go on inside it
-        if key == "Ref" or key.startswith("Fn::"):
-            break  # the arguments of an intrinsic function are no property names
-        names.append(key)
-    return names
-
-
-def _hcl_names(root, path: tuple) -> list[str]:
-    """Block types (the label of a ``dynamic`` block), then the attribute and object keys."""
-    blocks = getattr(root, "blocks", None)
-    if not path or not isinstance(path[0], int) or blocks is None or not 0 <= path[0] < len(blocks):
-        return []
-    block = blocks[path[0]]
-    if block.type not in _TF_BLOCKS:
-        return []  # a variable default, a local, a module argument
-    names = []
-    for key in path[1:]:
-        if block is not None and isinstance(key, int):
-            if not 0 <= key < len(block.blocks):
-                break
-            parent, block = block, block.blocks[key]
-            if block.type == "dynamic" and block.labels:
-                names.append(block.labels[0])
-            elif not (block.type == "content" and parent.type == "dynamic"):
-                names.append(block.type)
-        elif isinstance(key, str) and key != "__key__":
-            block = None  # into the attribute's expression: object keys follow
-            names.append(key)
-    return names
-
-
-def _tf_json_names(path: tuple) -> list[str]:
-    if path[:1] not in (("resource",), ("data",)):
-        return []
-    keys = [key for key in path[1:] if isinstance(key, str) and key != "__key__"][2:]  # past type and name
-    names, dynamic = [], False
-    for key in keys:
-        if key == "dynamic" and not dynamic:
-            dynamic = True
-            continue
-        if dynamic and key == "content":
-            dynamic = False
-            continue
-        names.append(key)
-    return names

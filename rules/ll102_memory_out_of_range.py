@@ -44,7 +44,8 @@ Resources:
 """
 from lambdalint.rulehelpers import has_capacity_provider
 from lambdalint.rulekit import Issue, Rule, blocked
-from lambdalint.values import Known, Unknown, known_int, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import Known, Unknown, known_int
 
 RULE = Rule(
     id="LL102",

@@ -43,7 +43,8 @@ Resources:
   [Terraform `aws_lambda_function`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_function) `ephemeral_storage.size`
 """
 from lambdalint.rulekit import Issue, Rule, blocked
-from lambdalint.values import Known, Unknown, known_int, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import Known, Unknown, known_int
 
 RULE = Rule(
     id="LL103",

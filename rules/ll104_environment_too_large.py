@@ -87,8 +87,9 @@ from lambdalint import data
 from lambdalint.document import Source
 from lambdalint.rulehelpers import key_source
 from lambdalint.rulekit import Issue, Rule, Sure, Unsure, blocked
-from lambdalint.values import (PLACEHOLDER, Known, Reason, ResourceRef, Unknown, cause_of, describe, native_name,
-                              placeholder_kind, reason_cause)
+from lambdalint.native_names import native_name
+from lambdalint.partial_strings import PLACEHOLDER, placeholder_kind
+from lambdalint.values import Known, Reason, ResourceRef, Unknown, cause_of, describe, reason_cause
 
 RULE = Rule(
     id="LL104",

@@ -52,7 +52,8 @@ Resources:
 """
 from lambdalint.rulehelpers import key_source
 from lambdalint.rulekit import Issue, Rule, Sure, Unsure, blocked
-from lambdalint.values import Either, Known, Unknown, items, known_str, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import Either, Known, Unknown, items, known_str
 
 RULE = Rule(
     id="LL105",

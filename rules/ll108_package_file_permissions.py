@@ -82,7 +82,8 @@ from lambdalint.load.zipdir import is_zip, zip_entries
 from lambdalint.paths import confine, project
 from lambdalint.rulekit import Issue, Rule, Unsure
 from lambdalint.globs import doublestar_match
-from lambdalint.values import Known, Unknown, cause_of, describe, items, known_int, known_str, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import Known, Unknown, cause_of, describe, items, known_int, known_str
 
 RULE = Rule(
     id="LL108",

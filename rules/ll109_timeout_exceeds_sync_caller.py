@@ -78,7 +78,8 @@ Resources:
 - Prior art: sls-mentor rule `lambdaTimeoutInferiorToApiGatewayTimeout`
 """
 from lambdalint.rulekit import Issue, Link, Rule, blocked
-from lambdalint.values import Absent, known_int, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import Absent, known_int
 
 RULE = Rule(
     id="LL109",

@@ -110,7 +110,9 @@ from lambdalint.model import VpcEndpoint, iam
 from lambdalint.model.network import egress, placements
 from lambdalint.rulehelpers import execution_roles, role_link, vpc_functions
 from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure
-from lambdalint.values import Reason, Unknown, cause_of, parse_arn, describe, known_bool, known_str, native_name, reason_cause
+from lambdalint.native_names import native_name
+from lambdalint.partial_strings import parse_arn
+from lambdalint.values import Reason, Unknown, cause_of, describe, known_bool, known_str, reason_cause
 
 RULE = Rule(
     id="LL202",

@@ -50,7 +50,8 @@ Resources:
   considered to be empty or unset."
 """
 from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure, blocked
-from lambdalint.values import Either, Known, Unknown, describe, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import Either, Known, Unknown, describe
 
 RULE = Rule(
     id="LL205",

@@ -67,7 +67,8 @@ Resources:
 from lambdalint.model import Subnet
 from lambdalint.rulehelpers import vpc_functions
 from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure, blocked
-from lambdalint.values import Known, Unknown, cause_of, describe, known_str, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import Known, Unknown, cause_of, describe, known_str
 
 RULE = Rule(
     id="LL206",

@@ -53,7 +53,7 @@ Resources:
 from lambdalint.model.targets import dead_letter_functions, dead_letter_targets
 from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure
 from lambdalint.values import Unknown
-from lambdalint.values import native_name
+from lambdalint.native_names import native_name
 
 RULE = Rule(
     id="LL302",

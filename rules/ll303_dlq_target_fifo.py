@@ -49,7 +49,8 @@ Resources:
 """
 from lambdalint.model.targets import dead_letter_functions, dead_letter_targets
 from lambdalint.rulekit import Issue, Link, Rule, Unsure
-from lambdalint.values import cause_of, describe, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import cause_of, describe
 
 RULE = Rule(
     id="LL303",

@@ -53,7 +53,8 @@ Resources:
 """
 from lambdalint.model.targets import dead_letter_targets
 from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure, blocked
-from lambdalint.values import Known, Unknown, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import Known, Unknown
 
 RULE = Rule(
     id="LL305",

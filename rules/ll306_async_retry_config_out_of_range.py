@@ -56,7 +56,8 @@ Resources:
 """
 
 from lambdalint.rulekit import Issue, Rule, blocked
-from lambdalint.values import describe, known_int, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import describe, known_int
 
 RULE = Rule(
     id="LL306",

@@ -83,7 +83,8 @@ Resources:
 from lambdalint.model.principals import INVOCATION_OF_PRINCIPAL, principal_service
 from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure
 from lambdalint.model.targets import dead_letter_functions
-from lambdalint.values import cause_of, describe, known_str, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import cause_of, describe, known_str
 
 RULE = Rule(
     id="LL307",

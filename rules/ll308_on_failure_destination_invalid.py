@@ -89,7 +89,8 @@ from lambdalint.model import EventInvokeConfig, EventSourceMapping, Function
 from lambdalint.model.targets import role_allows, targets_of, undecidable_cause
 from lambdalint.rulehelpers import execution_roles, policies_checked, role_link
 from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure
-from lambdalint.values import Known, Unknown, cause_of, describe, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import Known, Unknown, cause_of, describe
 
 RULE = Rule(
     id="LL308",

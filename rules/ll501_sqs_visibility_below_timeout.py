@@ -72,7 +72,8 @@ Resources:
 from lambdalint.model import Queue
 from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure, blocked
 from lambdalint.rulehelpers import numbers
-from lambdalint.values import Unknown, cause_of, describe, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import Unknown, cause_of, describe
 
 RULE = Rule(
     id="LL501",

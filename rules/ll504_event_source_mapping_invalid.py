@@ -81,7 +81,8 @@ Resources:
 from lambdalint.model import Queue
 from lambdalint.rulekit import Issue, Link, Rule, Sure, Unsure, blocked
 from lambdalint.rulehelpers import numbers, with_article
-from lambdalint.values import Absent, Known, Unknown, cause_of, describe, known_bool, known_str, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import Absent, Known, Unknown, cause_of, describe, known_bool, known_str
 
 RULE = Rule(
     id="LL504",

@@ -71,7 +71,8 @@ Resources:
 """
 from lambdalint.model.principals import service_principal
 from lambdalint.rulekit import Issue, Link, Rule, Sure, blocked
-from lambdalint.values import Absent, Known, Unknown, describe, native_name
+from lambdalint.native_names import native_name
+from lambdalint.values import Absent, Known, Unknown, describe
 
 RULE = Rule(
     id="LL505",

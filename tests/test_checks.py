@@ -14,7 +14,8 @@ from lambdalint.config import load_config
 from lambdalint.model import iam
 from lambdalint.rulekit import Issue, Sure, Unsure
 from lambdalint.runner import lint
-from lambdalint.values import CAUSES, Unknown, parse_arn, placeholder_kind, unknown_token
+from lambdalint.partial_strings import parse_arn, placeholder_kind, unknown_token
+from lambdalint.values import CAUSES, Unknown
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"

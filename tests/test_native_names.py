@@ -1,5 +1,5 @@
 """Messages name properties in the user's own notation: CloudFormation ``Timeout``,
-Terraform ``timeout`` (``lambdalint.values.native_name``)."""
+Terraform ``timeout`` (``lambdalint.native_names.native_name``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -53,7 +53,8 @@ def test_unsure_reason_uses_native_name(monkeypatch):
 
 def test_native_name_falls_back_for_defaults():
     from lambdalint.document import Document, Source
-    from lambdalint.values import Absent, Known, native_name
+    from lambdalint.native_names import native_name
+    from lambdalint.values import Absent, Known
 
     cfn = Document("t.yaml", "cfn-yaml", {})
     header = Source(cfn, ("Resources", "Fn", "__key__"))

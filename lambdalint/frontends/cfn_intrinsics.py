@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from ..document import Document, Source
-from ..values import Absent, Either, Known, ResourceRef, Unknown, Value, cause_of, has_unknown_part, unknown_token
+from ..partial_strings import has_unknown_part, unknown_token
+from ..values import Absent, Either, Known, ResourceRef, Unknown, Value, cause_of
 from .cfn_bounds import parameter_max_length, part_bounds
 
 PSEUDO_PARAMETERS = {

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ..values import Either, Known, Reason, ResourceRef, Unknown, Value, cause_of, describe, handled, known_str, partial_text, ref_of
+from ..partial_strings import partial_text
+from ..values import Either, Known, Reason, ResourceRef, Unknown, Value, cause_of, describe, handled, known_str, ref_of
 from ..load.limits import MAX_ROLE_STATEMENTS
 from .iam import branches, condition_keys, statements_from_document
 from .invoked import FunctionNames

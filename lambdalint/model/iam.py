@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..values import Either, Known, Reason, ResourceRef, Unknown, Value, arn_fields, cause_of, describe, has_unknown_part, reason_cause
+from ..partial_strings import arn_fields, has_unknown_part
+from ..values import Either, Known, Reason, ResourceRef, Unknown, Value, cause_of, describe, reason_cause
 from .entities import Role, Statement
 
 PSEUDO = re.compile(r"\$\{AWS::(Region|AccountId|Partition|URLSuffix|StackName|StackId)\}")
@@ -168,7 +169,7 @@ def action_matches(pattern: str, action: str) -> bool:
 
 def resource_matches(pattern: str, target: str, others: frozenset = frozenset()) -> bool | None:
     """Does an IAM resource pattern match a target ARN?  Both may hold placeholders (see
-    ``values.PLACEHOLDER``): ``${A.arn}``/``${A.name}`` stand for entity A alone, so they never
+    ``partial_strings.PLACEHOLDER``): ``${A.arn}``/``${A.name}`` stand for entity A alone, so they never
     equal B's; a pseudo parameter is the deployment's own; ``${?...}`` may be any text, so only a
     literal part that already differs (or a wildcard that covers it) decides.  ``others`` holds
     the literal resource parts (``orders``, ``function:worker``) that name other entities of the

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..values import Absent, Known, ResourceRef, Unknown, Value, arn_fields, handled, known_str
+from ..partial_strings import arn_fields
+from ..values import Absent, Known, ResourceRef, Unknown, Value, handled, known_str
 from .entities import Alias, Function
 
 # Lambda function names (and the qualifier after them): letters, digits, hyphens, underscores

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..rulekit import Link
-from ..values import Known, Unknown, Value, cause_of, describe, known_str, native_name
+from ..native_names import native_name
+from ..values import Known, Unknown, Value, cause_of, describe, known_str
 from .entities import Entity, Instance, InternetGateway, NatGateway, Route, RouteTable, Subnet
 
 

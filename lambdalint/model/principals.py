@@ -6,7 +6,8 @@ Shared by the frontends (which build triggers from permissions and mappings) and
 """
 from __future__ import annotations
 
-from ..values import Either, Known, ResourceRef, Unknown, Value, arn_fields, known_str
+from ..partial_strings import arn_fields
+from ..values import Either, Known, ResourceRef, Unknown, Value, known_str
 
 # invocation type per service principal (for LL307 and push-source rules)
 INVOCATION_OF_PRINCIPAL = {

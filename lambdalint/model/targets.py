@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..values import Known, ResourceRef, Unknown, Value, arn_fields, chain, describe, has_unknown_part, native_name, shown
+from ..native_names import chain, native_name
+from ..partial_strings import arn_fields, has_unknown_part
+from ..values import Known, ResourceRef, Unknown, Value, describe, shown
 from .entities import Entity
 
 
@@ -38,7 +40,7 @@ class Target:
     fifo_value: Value | None = None  # the entity's FIFO property, for related links
     unknown: str | None = None  # why it cannot be decided
     cause: str | None = None  # of the unknown (values.CAUSES)
-    chain: str | None = None  # how a parameter's default reached the property (values.chain)
+    chain: str | None = None  # how a parameter's default reached the property (native_names.chain)
 
     @property
     def text(self) -> str:

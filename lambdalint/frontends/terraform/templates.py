@@ -5,7 +5,8 @@ directives): a mixin of :class:`expressions.ExpressionEvaluator`, which provides
 from __future__ import annotations
 
 from ...load.hcl import Template, TemplateFor, TemplateIf
-from ...values import Known, Unknown, Value, unknown_token
+from ...partial_strings import unknown_token
+from ...values import Known, Unknown, Value
 from .tfvalues import Invalid, located, to_bool, to_str
 
 
@@ -58,7 +59,7 @@ class TemplateEvaluator:
         """A string template's parts joined.  A part known only at deploy time keeps the rest
         known: the result is an Unknown whose ``partial`` is the literal text with a ``${?...}``
         placeholder for that part (``"arn:aws:sqs:${?var.region}:123456789012:jobs"`` still
-        names an SQS queue), as CloudFormation's Fn::Sub does (values.py, strings known in part)."""
+        names an SQS queue), as CloudFormation's Fn::Sub does (partial_strings.py)."""
         out, blocked = [], None
         for v in vals:
             if isinstance(v, Invalid):  # Terraform rejects the template: try() falls back

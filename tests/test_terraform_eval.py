@@ -823,3 +823,51 @@ def test_reusable_module_in_tfjson(tmp_path):
         "variable": {"handler": {"default": None}},
         "resource": {"aws_lambda_function": {"f": {"handler": "${var.handler}"}}}}})
     assert isinstance(resources["aws_lambda_function.f"].values["handler"], Unknown)
+
+
+SHAPE = ("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+         "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${m#aws_lambda_function.f.name}/invocations")
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("/invocations", "/response-streaming-invocations", SHAPE.replace("/invocations", "/response-streaming-invocations")),
+    ("2015-03-31", "2021-11-15", SHAPE.replace("2015-03-31", "2021-11-15")),  # no Region, account or name holds it
+    ("chat", "other", None),  # the function's name is chat-fn
+    ("-fn/inv", "/inv", None),  # straddles the name's end
+    ("east", "west", None),  # a Region may hold it
+    ("aws", "x", None),  # so does the partition
+    ("function:", "fn:", SHAPE.replace("function:", "fn:")),  # the literal text only ("functions/" is untouched)
+    ("", "x", None),  # every position
+    ("/path/", "x", None),  # a regular expression
+])
+def test_replace_keeps_the_function_only_when_no_placeholder_is_touched(old, new, expected):
+    """replace() on invoke_arn's shape: the function's token (name chat-fn) and the pseudo
+    parameters stay, and the answer is None whenever an occurrence could touch them."""
+    from lambdalint.frontends.terraform import shapes
+
+    literals = {"${m#aws_lambda_function.f.name}": "chat-fn"}
+    assert shapes.replace(SHAPE, old, new, literals) == expected
+
+
+def test_replace_of_invoke_arn_stays_tied_to_the_function(tmp_path):
+    resources, _ = run(tmp_path, {"main.tf": """
+        resource "aws_lambda_function" "f" {
+          function_name = "chat-fn"
+        }
+        resource "aws_lambda_function" "g" {
+          function_name = var.name
+        }
+        variable "name" {}
+        resource "aws_api_gateway_integration" "i" {
+          uri = replace(replace(aws_lambda_function.f.invoke_arn, "2015-03-31", "2021-11-15"), "/invocations", "/response-streaming-invocations")
+          description = replace(aws_lambda_function.f.invoke_arn, "chat", "other")
+          connection_id = replace(aws_lambda_function.g.invoke_arn, "/invocations", "/x")
+        }
+    """})
+    values = resources["aws_api_gateway_integration.i"].values
+    streamed = values["uri"]
+    assert isinstance(streamed, Known), streamed
+    assert streamed.value == SHAPE.replace("${m#aws_lambda_function.f.name}", "${c#aws_lambda_function.f.name}").replace(
+        "2015-03-31", "2021-11-15").replace("/invocations", "/response-streaming-invocations")
+    assert isinstance(values["description"], Unknown) and values["description"].cause == "after-apply"  # may rename it
+    assert isinstance(values["connection_id"], Unknown)  # the name is not a literal

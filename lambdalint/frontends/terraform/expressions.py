@@ -255,6 +255,10 @@ class ExpressionEvaluator(TemplateEvaluator):
                 args = args[:-1] + list(last.value)
             else:
                 return blocked(last, f"{name}(...)", src)
+        if name == "replace" and len(args) == 3:
+            shaped = self._replace_shaped(args, src)
+            if shaped is not None:
+                return shaped
         impl = FUNCTIONS.get(name)
         if impl is None:
             for a in args:
@@ -262,6 +266,29 @@ class ExpressionEvaluator(TemplateEvaluator):
                     return Invalid(a.reason, src)
             return Unknown(f"{name}(...)", src, cause="unsupported")
         return self.lift(lambda vals: impl(vals, src), args, src)
+
+    def _replace_shaped(self, args, src) -> Value | None:
+        """``replace`` of a function's ``invoke_arn`` (or of a string made from it) keeps naming
+        the function when the text replaced cannot touch what is known only at deploy time
+        (shapes.py); None: the ordinary ``replace``."""
+        from . import shapes
+
+        old, new = (a.value if isinstance(a, Known) and isinstance(a.value, str) else None for a in args[1:])
+        types, configured = getattr(self, "node_types", None), getattr(self, "configured", None)
+        if old is None or new is None or types is None or configured is None:
+            return None
+        text = shapes.invoke_arn_shape(args[0], types, configured)
+        if text is None and isinstance(args[0], Known) and isinstance(args[0].value, str) and "${" in args[0].value:
+            text = args[0].value
+        literals = shapes.literal_names(text, types, configured) if text is not None else None
+        if literals is None:
+            return None
+        out = shapes.replace(text, old, new, literals)
+        if out is None:
+            return Unknown("replace(...) of a value known only after apply", src, cause="after-apply")
+        if len(out) > MAX_STRING:
+            return Unknown(f"replace: a result longer than the budget of {MAX_STRING:,} characters", src, cause="budget")
+        return Known(out, src)
 
     def _try(self, expr, scope, src):
         last = None

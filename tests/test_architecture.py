@@ -21,7 +21,6 @@ ALLOWED_CYCLES: set[frozenset[str]] = {
 ALLOWED_LONG: set[str] = {
     "lambdalint.stream",  # i09 (stream.py owner) splits it
     # i14 splits these next, one merge each:
-    "lambdalint.model.graph",
     "lambdalint.frontends.cfn_intrinsics",
 }
 

@@ -8,27 +8,29 @@ budgets (nodes, steps, instances, bytes) and by TIMEOUT as a hang guard; memory 
 the child (MEMORY, or SMALL_MEMORY where nothing big may be read or built).
 
 Issue 11's table, row by row, and the tests that fail if the row regresses (``h::`` is
-``test_hostile.py``; ``test_hostile.py::test_rows_map_to_tests`` checks that every name exists):
+``test_hostile.py``, ``hs::`` ``test_hostile_sizes.py``, ``ht::`` ``test_hostile_terraform.py``,
+``hb::`` ``test_hostile_stages.py``; ``test_hostile.py::test_rows_map_to_tests`` checks that every
+name exists):
 
 | row | tests | bound stated |
 |---|---|---|
 | integer of over 4,300 digits (JSON, YAML, .tf.json, plan) | h::test_integer_of_over_4300_digits_is_ll001 | MAX_INT_DIGITS 4,300 |
 | Fn::If nested 300-450 deep | h::test_deep_fn_if_is_ll001_nested_too_deeply, h::test_nesting_exactly_at_the_budget_is_linted | MAX_DEPTH 200 |
 | FIFO: scanned, named, zip CodeUri, modules.json | h::test_fifo_is_never_opened, h::test_fifo_named_modules_json_is_never_opened | never opened blocking; TIMEOUT |
-| symlink onto /dev/zero, /dev/urandom | h::test_symlink_to_a_device_is_never_read, h::test_a_file_past_its_budget_is_never_read | regular files only; SMALL_MEMORY beside 600 MB files |
+| symlink onto /dev/zero, /dev/urandom | h::test_symlink_to_a_device_is_never_read, hs::test_a_file_past_its_budget_is_never_read | regular files only; SMALL_MEMORY beside 600 MB files |
 | CodeUri /dev, a package onto a device tree | h::test_package_walk_reads_regular_files_only, h::test_package_entries_budget, h::test_zip_central_directory_budget | MAX_PACKAGE_ENTRIES 50,000; MAX_ZIP_DIRECTORY_BYTES 16 MB |
-| 50 MB YAML template | h::test_file_past_the_size_budget_is_ll001_without_reading_it, h::test_template_at_the_size_budget_is_linted_within_the_memory_bound, h::test_parse_node_budget | MAX_TEMPLATE_BYTES 16 MB; MAX_NODES 2,000,000; MEMORY at the budget |
-| Terraform for_each over large ranges, module fan-out, a string doubled 26 times | h::test_terraform_budgets_make_unknowns, h::test_terraform_instance_budgets, h::test_for_each_past_the_instance_budget_names_it, h::test_range_is_limited_as_terraform_limits_it, h::test_terraform_module_depth_budget, h::test_terraform_conditional_alternatives_budget, h::test_all_hostile_inputs_in_one_run | MAX_STEPS, MAX_STRING, MAX_INSTANCES, MAX_TOTAL_INSTANCES, MAX_MODULE_DEPTH, MAX_COLLECTION, MAX_ALTERNATIVES; MEMORY |
-| two modules sourcing each other | h::test_modules_that_source_each_other_are_each_linted_once | each linted once |
+| 50 MB YAML template | hs::test_file_past_the_size_budget_is_ll001_without_reading_it, hs::test_template_at_the_size_budget_is_linted_within_the_memory_bound, hs::test_parse_node_budget | MAX_TEMPLATE_BYTES 16 MB; MAX_NODES 2,000,000; MEMORY at the budget |
+| Terraform for_each over large ranges, module fan-out, a string doubled 26 times | ht::test_terraform_budgets_make_unknowns, ht::test_terraform_instance_budgets, ht::test_for_each_past_the_instance_budget_names_it, ht::test_range_is_limited_as_terraform_limits_it, ht::test_terraform_module_depth_budget, ht::test_terraform_conditional_alternatives_budget, h::test_all_hostile_inputs_in_one_run | MAX_STEPS, MAX_STRING, MAX_INSTANCES, MAX_TOTAL_INSTANCES, MAX_MODULE_DEPTH, MAX_COLLECTION, MAX_ALTERNATIVES; MEMORY |
+| two modules sourcing each other | ht::test_modules_that_source_each_other_are_each_linted_once | each linted once |
 | Latin-1 byte, UTF-16 BOM, flow-style YAML (scanned and named) | h::test_encodings_in_a_scan | — |
 | unreadable directory; a file named inside one | h::test_unreadable_directory_and_file | — |
 | alias bomb in .lambdalint.yaml | h::test_config_alias_bomb_stops_at_the_node_budget | MAX_NODES; SMALL_MEMORY |
 | CodeUri / and ../../../.. | test_paths.py::test_ll108_never_walks_outside, test_paths.py::test_outside_is_unknown_naming_the_value, h::test_all_hostile_inputs_in_one_run | confined to the project |
-| HCL timeout = 1e3 | h::test_hcl_exponent_is_a_number | — |
+| HCL timeout = 1e3 | ht::test_hcl_exponent_is_a_number | — |
 | stdout closed; piped into head -1 | h::test_stdout_closed_ends_quietly, h::test_output_into_head_ends_quietly | TIMEOUT |
-| 200 MB plan with 53,000 functions | h::test_plan_of_200_mb_with_53000_functions, h::test_plan_larger_than_the_template_budget_is_read, h::test_plan_past_the_plan_budget_is_ll001 | MAX_PLAN_BYTES 512 MB; MEMORY |
-| part 1: one bad file never costs the run | h::test_all_hostile_inputs_in_one_run, h::test_a_loader_bug_costs_only_its_file, h::test_a_frontend_bug_half_way_through_a_file_leaves_nothing_of_it, h::test_a_rule_bug_on_one_files_resource_costs_only_that_file, h::test_a_bug_finding_nested_stacks_costs_nothing_but_the_nesting | both runners |
-| part 2: budgets documented, enforced, above the corpus | test_budgets.py::test_readme_lists_every_budget_with_its_value, test_budgets.py::test_no_corpus_file_reaches_a_budget, h::test_role_statement_budget, h::test_hcl_file_past_its_size_budget_is_ll001 | the README table |
+| 200 MB plan with 53,000 functions | hs::test_plan_of_200_mb_with_53000_functions, hs::test_plan_larger_than_the_template_budget_is_read, hs::test_plan_past_the_plan_budget_is_ll001 | MAX_PLAN_BYTES 512 MB; MEMORY |
+| part 1: one bad file never costs the run | h::test_all_hostile_inputs_in_one_run, hb::test_a_loader_bug_costs_only_its_file, hb::test_a_frontend_bug_half_way_through_a_file_leaves_nothing_of_it, hb::test_a_rule_bug_on_one_files_resource_costs_only_that_file, hb::test_a_bug_finding_nested_stacks_costs_nothing_but_the_nesting | both runners |
+| part 2: budgets documented, enforced, above the corpus | test_budgets.py::test_readme_lists_every_budget_with_its_value, test_budgets.py::test_no_corpus_file_reaches_a_budget, hb::test_role_statement_budget, hs::test_hcl_file_past_its_size_budget_is_ll001 | the README table |
 | part 3: regular files only, inside the project | h::test_symlinks_inside_the_project_are_followed_once_and_loops_end, test_paths.py::test_ll108_symlink_out_of_the_project_is_not_followed, test_paths.py::test_terraform_local_module_outside_the_project_is_not_read, test_paths.py::test_cdk_stack_template_outside_the_project_is_not_read | — |
 | part 4: fuzzing | test_fuzz.py (all), test_fuzz_regressions.py (all) | the ``ci`` profile |
 | part 5: determinism | test_determinism.py::test_byte_identical_across_runs_jobs_and_path_spellings, test_determinism.py::test_byte_identical_from_inside_the_project | — |
@@ -243,6 +245,25 @@ def write(path: Path, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+# -- what a report holds (for the tests)
+
+
+def ll001(report, file=None) -> dict:
+    return {f.span.file: f.message for f in report.findings if f.rule == "LL001" and (file is None or f.span.file == file)}
+
+
+def findings(report, rule="LL101") -> set:
+    return {(f.span.file, f.span.line) for f in report.findings if f.rule == rule}
+
+
+def reasons(report, rule) -> list[str]:
+    return [u.reason for u in report.unknowns if u.rule == rule]
+
+
+def good(here: Path) -> None:
+    write(here / "good.yaml", GOOD_CFN)
 
 
 def fanout(root: Path, levels: int = 5, count: int = 30) -> None:

@@ -1,7 +1,7 @@
 """Budgets that keep evaluation of huge or hostile Terraform configurations finite: past them a
 value becomes ``Unknown`` naming the budget, instead of costing unbounded time or memory, and
 the run goes on.  The README ("Budgets") lists each with the largest value measured on the
-corpus (``scripts/corpus_budgets.py``); ``tests/test_hostile.py`` shows each one enforced.
+corpus (``scripts/corpus_budgets.py``); ``tests/test_hostile_terraform.py`` shows each one enforced.
 All of them count per root module evaluation (a root module and every local module it calls).
 """
 

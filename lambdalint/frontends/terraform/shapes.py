@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from ...values import PLACEHOLDER, Known, ResourceRef, Value
+from ...partial_strings import PLACEHOLDER
+from ...values import Known, ResourceRef, Value
 
 # What a pseudo parameter can hold: a part ``y`` of a value is possible when ``fits(y)``
 _PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")

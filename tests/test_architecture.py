@@ -165,6 +165,77 @@ def long_modules() -> dict[str, int]:
     return {name: n for name, n in counts.items() if n > MAX_LINES}
 
 
+def _defined(name: str, known: dict[str, Path], seen: frozenset = frozenset()) -> set[str] | None:
+    """The names module ``name`` defines at its top level (star imports followed); None when it
+    defines names dynamically (a module ``__getattr__``)."""
+    tree = ast.parse(known[name].read_text(encoding="utf-8"))
+    package = name if _is_package(known[name]) else name.rpartition(".")[0]
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*" and isinstance(node, ast.ImportFrom):
+                    base = package.split(".")[: len(package.split(".")) - (node.level - 1)] if node.level else []
+                    source = ".".join(base + ([node.module] if node.module else []))
+                    if source in known and source not in seen:
+                        more = _defined(source, known, seen | {name})
+                        if more is None:
+                            return None
+                        names |= more
+                else:
+                    names.add((alias.asname or alias.name).split(".")[0])
+    return None if "__getattr__" in names else names
+
+
+def missing_names(known: dict[str, Path] | None = None, root: Path = ROOT) -> list[str]:
+    """``from lambdalint.x import name`` (anywhere, lazy imports too) where module x defines no
+    ``name`` and has no submodule ``name``: what a move between modules can leave behind, and
+    what only fails when that line first runs."""
+    known = known if known is not None else modules()
+    cache: dict[str, set[str] | None] = {}
+    problems = []
+    for name, path in known.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        package = name if _is_package(path) else name.rpartition(".")[0]
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                base = package.split(".")
+                source = ".".join(base[: len(base) - (node.level - 1)] + ([node.module] if node.module else []))
+            else:
+                source = node.module or ""
+            if source not in known:
+                continue
+            if source not in cache:
+                cache[source] = _defined(source, known)
+            defined = cache[source]
+            for alias in node.names:
+                if alias.name == "*" or defined is None or alias.name in defined:
+                    continue
+                if f"{source}.{alias.name}" not in known:
+                    problems.append(f"{path.relative_to(root)}:{node.lineno}: {source} has no {alias.name}")
+    return problems
+
+
+def test_imported_names_exist():
+    assert not missing_names()
+
+
+def test_checker_sees_a_name_that_moved(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("from .a import *\n")
+    (package / "a.py").write_text("X = 1\ndef f():\n    pass\n")
+    (package / "b.py").write_text("from pkg import X, a\ndef g():\n    from .a import f, Y\n")
+    known = {"pkg": package / "__init__.py", "pkg.a": package / "a.py", "pkg.b": package / "b.py"}
+    assert missing_names(known, tmp_path) == ["pkg/b.py:3: pkg.a has no Y"]
+
+
 def test_checker_sees_local_and_submodule_imports(tmp_path):
     package = tmp_path / "pkg"
     package.mkdir()
@@ -200,4 +271,8 @@ if __name__ == "__main__":
     print(f"modules over {MAX_LINES} lines:")
     for name, n in sorted(long_modules().items(), key=lambda item: -item[1]):
         print(f"  {n:5d} {name}")
-    sys.exit(1 if cycles or long_modules() else 0)
+    missing = missing_names()
+    print(f"imported names that do not exist: {len(missing)}")
+    for problem in missing:
+        print("  " + problem)
+    sys.exit(1 if cycles or long_modules() or missing else 0)

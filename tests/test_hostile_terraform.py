@@ -91,9 +91,9 @@ def test_terraform_instance_budgets(here, monkeypatch):
     assert only[0].extra["instances_unknown"] == "count expands to more than 1,000 instances (the budget)"
     # module fan-out 5 levels x 30: the budget of instances for the whole configuration (10,000,
     # as the one-run test above uses it; lowered to 1,000 here for a tenth of the CPU)
-    from lambdalint.frontends.terraform import evaluate
+    from lambdalint.frontends.terraform import instances
 
-    monkeypatch.setattr(evaluate, "MAX_TOTAL_INSTANCES", 1000)
+    monkeypatch.setattr(instances, "MAX_TOTAL_INSTANCES", 1000)
     hostile.fanout(here / "tf_fanout")
     report = lint(["tf_fanout"], Config(select=["LL101"]))
     assert report.functions < 2000  # the budget plus one stand-in per call; 30 ** 4 = 810,000 without it

@@ -64,3 +64,19 @@ def test_nested_child_that_cannot_be_parsed_is_ll001_once(here, monkeypatch, str
     report = lint(["."], ALL)
     assert [(f.rule, f.span.file) for f in report.findings] == [("LL001", child)]
     assert report.checks["LL001"] == [2, 0]  # one check per file: the parent passes, the child fails
+
+
+@pytest.mark.parametrize("name, text, index", [
+    ("t.json", json.dumps({"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+        "Layers": {"Fn::Select": [float("inf"), None]}}}}}), "inf"),  # json.dumps writes Infinity
+    ("t.yaml", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+               "      Layers: !Select [.nan, [a, b]]\n", "nan"),
+    ("t.yaml", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+               "      Layers: !Select [1.5, [a, b]]\n", "1.5"),
+])
+def test_fn_select_with_an_index_that_is_not_a_whole_number(here, name, text, index):
+    """Campaign 4 (2,500 examples per property): {'Fn::Select': [inf, None]} raised
+    OverflowError: cannot convert float infinity to integer (1.5 silently picked item 1)."""
+    report = _lint(here, name, text)
+    assert [u.reason for u in report.unknowns if u.rule == "LL106"] == [
+        f"Layers <- !Select index {index} is not a whole number"]

@@ -383,8 +383,11 @@ def _h_select(r: CfnResolver, arg, path, source, depth):
     if not (isinstance(arg, list) and len(arg) == 2):
         return Unknown("malformed Fn::Select", source)
     index = r.resolve(arg[0], path + (0,), depth + 1)
+    raw = index.value if isinstance(index, Known) else None
+    if isinstance(raw, float) and not raw.is_integer():  # 1.5, inf, nan: no item has that index
+        return Unknown(f"!Select index {raw!r} is not a whole number", source)
     try:
-        position = int(index.value) if isinstance(index, Known) else None
+        position = int(raw) if raw is not None and not isinstance(raw, bool) else None
     except (TypeError, ValueError):
         position = None
     if isinstance(arg[1], dict) and set(arg[1]) == {"Fn::GetAZs"} and position is not None:

@@ -2,7 +2,7 @@
 
     python benchmarks/generate.py write OUT --kind cfn --files 100 --functions 4
     python benchmarks/generate.py curve --kind sam --files 10,100,1000 --functions 4
-    python benchmarks/generate.py curve --kind cfn --files 1000,25000 --functions 2   # memory proof
+    python benchmarks/generate.py scale                # memory proof: 1,000 vs 25,000 files
 
 ``write`` creates ``--files`` files (CloudFormation or SAM templates, or Terraform module
 directories), each a small service: a VPC with public and private subnets in two Availability
@@ -23,6 +23,15 @@ references, so it ignores the option).
 ``curve`` writes each size into a scratch directory, lints it in a separate process
 (``lambdalint check DIR --format json``) and prints CPU time, wall time and peak memory per
 size, per file and per function: the scaling curve.  Nothing here fails on a number.
+
+``scale`` is the bounded-memory proof of issue 9: it writes ``--files`` (default 1,000 and
+25,000) CloudFormation files of ``--functions`` (default 4) functions each into a scratch
+directory outside the repository (the system's temporary directory, or ``--keep``), lints each
+size once with the streamed runner (``LAMBDALINT_STREAM=1``, ``--format json --output FILE
+--fail-on never``) and prints files, CPU seconds (user + system), milliseconds of CPU per file,
+peak RSS, then the ratio of the largest size's time per file to the smallest's and whether the
+targets hold (peak under 1 GB; time per file at most 1.2x).  About 3 minutes of CPU for 25,000
+files; the scratch files take some 400 MB of disk while they exist.
 """
 from __future__ import annotations
 
@@ -262,9 +271,15 @@ def write(out: Path, kind: str, files: int, functions: int, layout: str = "indep
     return total
 
 
-def curve(kind: str, sizes: list, functions: int, layout: str, rounds: int, keep: Path | None, extra: list) -> None:
+def curve(kind: str, sizes: list, functions: int, layout: str, rounds: int, keep: Path | None, extra: list,
+          streamed: bool = False) -> list:
+    """Print the curve; returns (files, CPU s, peak MB) per size."""
     sys.path.insert(0, str(HERE))
     from run import median, run_once, start_spawner
+
+    if streamed:
+        os.environ["LAMBDALINT_STREAM"] = "1"  # inherited by the spawner's children
+    rows = []
 
     print(f"{kind}, {functions} functions per file, layout {layout}; medians of {rounds} run(s); "
           "CPU = user + system")
@@ -291,18 +306,34 @@ def curve(kind: str, sizes: list, functions: int, layout: str, rounds: int, keep
                 findings = -1
             print(f"{files:7,} {count:9,} {cpu:8.2f} {wall:8.2f} {rss:8.1f} {cpu / files * 1000:8.2f} "
                   f"{rss * 1024 / files:8.1f} {findings:9,}", flush=True)
+            rows.append((files, cpu, rss))
             if keep is None:
                 shutil.rmtree(project)
+    return rows
+
+
+def scale(kind: str, sizes: list, functions: int, layout: str, keep: Path | None) -> None:
+    """The bounded-memory proof: the curve at two sizes, their time per file compared."""
+    rows = curve(kind, sizes, functions, layout, 1, keep, ["--fail-on", "never"], streamed=True)
+    small, large = min(rows), max(rows)
+    ratio = (large[1] / large[0]) / (small[1] / small[0])
+    peak = max(rss for _, _, rss in rows)
+    print(f"time per file at {large[0]:,} files / at {small[0]:,} files: {ratio:.2f}x (target at most 1.2x: "
+          f"{'met' if ratio <= 1.2 else 'NOT met'}); peak RSS {peak:.1f} MB (target under 1 GB: "
+          f"{'met' if peak < 1024 else 'NOT met'})")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("write", "curve"):
+    for name in ("write", "curve", "scale"):
         cmd = sub.add_parser(name)
         if name == "write":
             cmd.add_argument("out", type=Path)
             cmd.add_argument("--files", type=int, default=10)
+        elif name == "scale":
+            cmd.add_argument("--files", default="1000,25000", help="comma-separated numbers of files")
+            cmd.add_argument("--keep", type=Path, help="write the projects here and keep them")
         else:
             cmd.add_argument("--files", default="10,100,1000", help="comma-separated numbers of files")
             cmd.add_argument("--rounds", type=int, default=1)
@@ -317,6 +348,9 @@ def main(argv=None) -> int:
         print(f"wrote {args.files} {args.kind} files with {count} functions to {args.out}")
         return 0
     sizes = [int(x) for x in args.files.split(",") if x.strip()]
+    if args.command == "scale":
+        scale(args.kind, sizes, args.functions, args.layout, args.keep)
+        return 0
     curve(args.kind, sizes, args.functions, args.layout, args.rounds, args.keep, args.lint_args.split())
     return 0
 

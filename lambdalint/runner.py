@@ -18,8 +18,9 @@ from .discover import discover, load_cfn_file
 from .document import Document, ParseError
 from .engine import load_rules, matches, run_rules, select_rules
 from .findings import Report
+from .mapfile import map_file, mark, reported_once, rollback
 from .model import Model
-from .parameters import load_parameters, parameters_for
+from .parameters import load_parameters
 from .paths import display_path, project_of, real as real_path
 from .suppressions import (apply_suppressions, collect_suppressions, resource_extents, selector_matches,
                            unused_suppressions)
@@ -112,11 +113,11 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
             continue
         if kind == "tf":
             if item in modules:
-                mark = _mark(model)
+                before = mark(model)
                 try:
                     added = add_module(*modules[item], model, add_resources)
                 except Exception as error:  # a lambdalint bug on this module: say so, lint the others
-                    _rollback(model, mark)
+                    rollback(model, before)
                     model.internal_errors.append(f"{display_path(item)}: {type(error).__name__}: {error}")
                     continue
                 for doc in added:
@@ -133,7 +134,7 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
                 continue  # linted through the template that nests it
             stacks.preload(loaded, registered=True)
         if isinstance(loaded, ParseError):
-            if _reported_once(loaded, stacks):  # a child that a parent in the run also reads
+            if reported_once(loaded, stacks):  # a child that a parent in the run also reads
                 model.parse_errors.append(loaded)
                 model.files.append(loaded.file)
             continue
@@ -143,64 +144,6 @@ def _build_model(paths: list[str], config: Config, parameters: dict | None) -> t
     model.resolve_imports()
     model.build()
     return model, docs
-
-
-def map_file(loaded: Document, model: Model, parameters: dict, samconfigs, stacks) -> None:
-    """Map one root template or plan into ``model``; a file that fails half-way leaves nothing
-    of it (LL001 for a structure its format forbids, an internal error for a lambdalint bug).
-    ``samconfigs``: what `sam deploy` passes (None for templates the cdk CLI deploys)."""
-    from .frontends import template
-
-    mark = _mark(model)
-    try:
-        if loaded.format == "tf-plan":
-            from .frontends.terraform.mapping import add_plan
-
-            add_plan(loaded, model)
-        else:
-            values = parameters_for(parameters, loaded.path)
-            if samconfigs is not None:  # what `sam deploy` passes; --parameters wins, name by name
-                values = {**samconfigs.overrides(loaded.path), **values}
-            template.map_template(loaded, model, values, stacks=stacks)
-    except ParseError as error:  # a structure the format does not allow, found while mapping it
-        _rollback(model, mark)
-        model.parse_errors.append(error)
-    except RecursionError:
-        _rollback(model, mark)  # half a file's resources would mislead the rules
-        model.parse_errors.append(ParseError(loaded.path, "template nested too deeply to analyse"))
-    except Exception as error:  # a lambdalint bug on this file: say so, lint the others
-        _rollback(model, mark)
-        model.internal_errors.append(f"{loaded.path}: {type(error).__name__}: {error}")
-
-
-def _reported_once(error: ParseError, stacks) -> bool:
-    """Whether a template that cannot be parsed is reported here: not when a parent already
-    read it as a child (its LL001 came with the parent), and then never again."""
-    real = os.path.realpath(error.file)
-    if real in stacks.registered:
-        return False
-    stacks.registered.add(real)
-    return True
-
-
-def _mark(model: Model) -> tuple:
-    """What the model holds before one file is added (see :func:`_rollback`)."""
-    return (len(model.entities), len(model.exports), len(model.unresolved_refs),  # dicts keep insertion order
-            len(getattr(model, "inputs", ())))
-
-
-def _rollback(model: Model, mark: tuple) -> None:
-    """Remove what a file that failed half-way added, so the rules never see half a file."""
-    entities, exports, refs, inputs = mark
-    for node in list(model.entities)[entities:]:
-        entity = model.entities.pop(node)
-        model.by_class[type(entity)].remove(entity)
-        model.graph.remove_node(node)  # no edges yet: build() draws them after every file is added
-    for name in list(model.exports)[exports:]:
-        del model.exports[name]
-    del model.unresolved_refs[refs:]
-    if hasattr(model, "inputs"):
-        del model.inputs[inputs:]
 
 
 def lint(paths: list[str], config: Config, parameters: dict | None = None, show_unknowns: bool = False) -> Report:
@@ -216,7 +159,7 @@ def _lint(paths: list[str], config: Config, parameters: dict | None, show_unknow
 
         try:
             return lint_streamed(paths, config, parameters, rules, select_rules(rules, config.select, config.ignore),
-                                 show_unknowns, started)
+                                 show_unknowns, started, load_cfn_file)  # looked up now: tests replace it here
         except Restart as why:
             from . import stream
 

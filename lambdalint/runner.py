@@ -1,10 +1,19 @@
 """One lint run: discover files, load them, map them onto a model, run the rules.
 
 A run is linted as if all its files formed one model, so cross-template facts (the account
-concurrency pool, ``Export``/``ImportValue``) are resolved across them.  By default it is
-*streamed* (:mod:`lambdalint.stream`): one group of linked files at a time, with the same report;
-``build_model`` below is the one-model run (``LAMBDALINT_STREAM=0``, ``lambdalint graph``).  A file
-that cannot be parsed becomes an LL001 finding and never stops the other files.
+concurrency pool, ``Export``/``ImportValue``) are resolved across them.  There are two runners,
+with the same report byte for byte:
+
+* the *streamed* run (:mod:`lambdalint.stream`), the default: one group of linked files at a
+  time, memory bounded by the largest group;
+* the *one-model* run (``build_model`` below, then one rules pass), which must stay: it is what a
+  streamed run falls back to when it cannot stream (an AWS CDK cloud assembly in the run, or a
+  file whose run-wide facts its text scan missed: ``stream.Restart``), what ``lambdalint graph``
+  draws (the whole model), and the oracle the tests compare the streamed run with
+  (``LAMBDALINT_STREAM=0`` selects it).
+
+Both map a file with :mod:`lambdalint.mapfile`.  A file that cannot be parsed becomes an LL001
+finding and never stops the other files.
 """
 from __future__ import annotations
 

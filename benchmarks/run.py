@@ -2,7 +2,8 @@
 
     python benchmarks/run.py                      # everything, 5 rounds, cfn-lint on a sample
     python benchmarks/run.py --only startup,constructed --rounds 9
-    python benchmarks/run.py --baseline /path/to/other/venv/bin/python   # before/after, one sitting
+    python benchmarks/run.py --baseline 1bdbc81   # before/after in one sitting: a commit of this repo
+    python benchmarks/run.py --baseline /path/to/other/venv/bin/python   # ... or another installation
     python benchmarks/run.py --cfn-lint all       # cfn-lint on every file too (~10 min a round)
 
 For each group of inputs it runs, as separate processes, alternating A/B/A/B round by round:
@@ -13,8 +14,11 @@ For each group of inputs it runs, as separate processes, alternating A/B/A/B rou
   lambdalint's own discovery, each file is read as lambdalint reads it and parsed by the C
   parsers only (libyaml compose, C ``json``, tree-sitter); see that file for the definition;
 * ``cfn-lint`` (CloudFormation/SAM groups, when it is installed) on the same templates;
-* ``baseline`` (with ``--baseline PYTHON``): another lambdalint installation, e.g. a checkout
-  of an older commit, whose JSON report is also compared with this one's.
+* ``baseline`` (with ``--baseline COMMIT`` or ``--baseline PYTHON``): another lambdalint, whose
+  JSON report is also compared with this one's.  A commit of this repository (e.g. ``1bdbc81``,
+  before the performance work of issue 9) is exported with ``git archive`` and installed with
+  ``pip install --no-deps`` into a scratch virtual environment that sees this Python's packages
+  (about 10 s, once); a path names the ``python`` of an installation made some other way.
 
 and prints the median CPU time (user + system of the process and its children), wall time and
 peak RSS of each, and lambdalint's CPU ratio to the floor and to cfn-lint.  On a shared machine
@@ -353,8 +357,36 @@ def _print_difference(mine: bytes, theirs: bytes) -> None:
         print(f"    summary: {a.get('summary')} vs {b.get('summary')}")
 
 
+def baseline_python(spec: str, scratch: Path) -> str | None:
+    """The python that runs the baseline: ``spec`` itself when it is a file, else ``spec`` is a
+    commit of this repository, installed (without its dependencies, which this Python has) into
+    a virtual environment under ``scratch``."""
+    if Path(spec).is_file():
+        return spec
+    found = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
+                           capture_output=True, text=True)
+    if found.returncode != 0:
+        print(f"--baseline {spec}: neither a python executable nor a commit of {ROOT}", file=sys.stderr)
+        return None
+    commit = found.stdout.strip()
+    source, venv = scratch / "baseline-src", scratch / "baseline-venv"
+    print(f"baseline: commit {commit[:12]}, installed into a scratch venv ...", flush=True)
+    source.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    installed = subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", str(source)],
+                               capture_output=True, text=True)
+    if installed.returncode != 0:
+        print(f"--baseline {spec}: pip install failed:\n{installed.stderr[-2000:]}", file=sys.stderr)
+        return None
+    return python
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog="examples:\n" + __doc__.split("\n\n")[1],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per group (default 5)")
@@ -364,7 +396,9 @@ def main(argv=None) -> int:
                         help="cfn-lint on a sample of templates (default), also on every group, or never")
     parser.add_argument("--sample", type=int, default=60, help="templates in the cfn-lint sample (default 60)")
     parser.add_argument("--sample-rounds", type=int, default=3)
-    parser.add_argument("--baseline", help="python of another lambdalint installation to compare with")
+    parser.add_argument("--baseline", metavar="COMMIT|PYTHON",
+                        help="compare with another lambdalint in the same sitting: a commit of this repository "
+                             "(installed into a scratch venv), or the python of another installation")
     parser.add_argument("--reports", type=Path, help="keep each lambdalint JSON report (first round) here")
     parser.add_argument("--json", type=Path, help="write all figures (and every sample) to this file")
     args = parser.parse_args(argv)
@@ -384,6 +418,10 @@ def main(argv=None) -> int:
     results, ok = {}, True
     with tempfile.TemporaryDirectory(prefix="lambdalint-bench-") as tmp:
         scratch = Path(tmp)
+        if args.baseline:
+            args.baseline = baseline_python(args.baseline, scratch)
+            if args.baseline is None:
+                return 1
         start_spawner(scratch)
         for python in [sys.executable] + ([args.baseline] if args.baseline else []):  # writes bytecode once
             run_once([python, "-m", "lambdalint.cli", "check", str(STARTUP_TEMPLATE), "--output", os.devnull])

@@ -66,17 +66,31 @@ def test_nested_child_that_cannot_be_parsed_is_ll001_once(here, monkeypatch, str
     assert report.checks["LL001"] == [2, 0]  # one check per file: the parent passes, the child fails
 
 
-@pytest.mark.parametrize("name, text, index", [
-    ("t.json", json.dumps({"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {
-        "Layers": {"Fn::Select": [float("inf"), None]}}}}}), "inf"),  # json.dumps writes Infinity
-    ("t.yaml", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
-               "      Layers: !Select [.nan, [a, b]]\n", "nan"),
-    ("t.yaml", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
-               "      Layers: !Select [1.5, [a, b]]\n", "1.5"),
-])
-def test_fn_select_with_an_index_that_is_not_a_whole_number(here, name, text, index):
+@pytest.mark.parametrize("index", [".inf", ".nan", "1.5"])
+def test_fn_select_with_an_index_that_is_not_a_whole_number(here, index):
     """Campaign 4 (2,500 examples per property): {'Fn::Select': [inf, None]} raised
     OverflowError: cannot convert float infinity to integer (1.5 silently picked item 1)."""
-    report = _lint(here, name, text)
+    report = _lint(here, "t.yaml", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+                                   f"      Layers: !Select [{index}, [a, b]]\n")
+    shown = {".inf": "inf", ".nan": "nan"}.get(index, index)
     assert [u.reason for u in report.unknowns if u.rule == "LL106"] == [
-        f"Layers <- !Select index {index} is not a whole number"]
+        f"Layers <- !Select index {shown} is not a whole number"]
+
+
+@pytest.mark.parametrize("name, constant", [("t.json", "Infinity"), ("t.json", "-Infinity"), ("t.json", "NaN"),
+                                            ("m/main.tf.json", "NaN"), ("plan.json", "Infinity")])
+def test_nan_and_infinity_are_not_json(here, name, constant):
+    """Campaign 4's example came through JSON: Python's decoder reads NaN and Infinity, which
+    JSON (and CloudFormation, Terraform) do not allow.  LL001 at the constant."""
+    if name == "plan.json":
+        text = plan_json(1, number=constant)
+    elif name.endswith(".tf.json"):
+        text = '{"locals": {\n  "s": "NaN, Infinity",\n  "n": %s}}' % constant
+    else:
+        text = ('{"Resources": {"Fn": {"Type": "AWS::Lambda::Function",\n "Properties": {"Description": "NaN",'
+                ' "Layers": {"Fn::Select": [%s, null]}}}}}' % constant)
+    report = _lint(here, name, text)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if constant in t and '"NaN' not in t) \
+        if name != "t.json" else 2
+    assert [(f.rule, f.span.line, f.message) for f in report.findings if f.rule == "LL001"] == [
+        ("LL001", line, f"invalid JSON: {constant} is not a JSON value")]

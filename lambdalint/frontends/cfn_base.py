@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..document import Document, Source
 from ..model import entities as m
 from ..values import Absent, Either, Known, ResourceRef, Unknown, Value
-from .cfn_intrinsics import CfnResolver
+from .cfn_resolver import CfnResolver
 
 # ARN service / resource kinds for resource types that are only ever referenced
 KIND_OF_TYPE = {

@@ -44,7 +44,7 @@ class Graph:
 
     def remove_node(self, node: str) -> None:
         """Drop a node and its edges (the runner removes what a file that failed half-way added;
-        tests/test_hostile.py covers it)."""
+        tests/test_hostile_stages.py covers it)."""
         self._nodes.pop(node, None)
         for v in self._succ.pop(node, {}):
             self._pred.get(v, {}).pop(node, None)

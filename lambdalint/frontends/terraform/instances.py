@@ -1,6 +1,9 @@
 """Instances of Terraform resources and data sources: ``count``/``for_each`` expanded into keys
 (against the instance budgets of limits.py), ``count.index``/``each.*`` bound, and the values of
-one instance read (assuming the branch of a conditional count that made it exist).  A mixin of
+one instance read (assuming the branch of a conditional count that made it exist).  A
+``count``/``for_each`` empty only because of variable defaults (which a caller, ``-var`` or a
+``.tfvars`` file may override, like a CloudFormation parameter default) gives one instance
+``[*]`` whose attributes reading those variables are unknown (``defaults.py``).  A mixin of
 the module evaluator (``evaluate._Evaluator``), which provides ``eval``, ``guarded`` and ``body``.
 """
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 from ...document import Source
 from ...load.hcl import Block
 from ...values import Absent, Either, Known, ResourceRef, Unknown, Value
+from .defaults import defaults_read
 from .expressions import Scope
 from .limits import MAX_INSTANCES, MAX_TOTAL_INSTANCES
 from .module_tree import Decl as _Decl, Instance as _Instance, Module as _Module
@@ -86,7 +90,16 @@ class InstanceExpansion:
                 # the branch that made the instance exist.
                 extra["condition_branch"] = options.index(best)
             return self._count_instances(kind, best), extra
-        return self._count_instances(kind, self._expand_one(kind, value)), extra
+        keys = self._expand_one(kind, value)
+        if keys == []:
+            # empty with variable defaults only: a caller or -var may set them, so the resource
+            # may exist (as a CloudFormation Condition on a parameter default stays undecided)
+            names = defaults_read(scope.module, block.attrs[kind])
+            if names:
+                keys = Unknown(f"{kind} is empty with the default of {', '.join('var.' + n for n in names)}, "
+                               f"which a caller, -var or a .tfvars file may override", cause="parameter")
+                extra["defaults_overridden"] = tuple(names)
+        return self._count_instances(kind, keys), extra
 
     def _count_instances(self, kind, keys):
         """``keys``, counted against the budget of instances for the whole configuration; past
@@ -151,12 +164,43 @@ class InstanceExpansion:
                                      "cycle")
         if cycle:
             return {}
+        overridden = inst.extra.get("defaults_overridden")
+        if overridden:  # the instance exists only with other values of these variables
+            values = _without_defaults(module, decl.block, decl.doc, values, overridden)
         branch = inst.extra.get("condition_branch")
         if branch is not None:
             cond = inst.extra["condition"]
             values = {k: _assume(v, cond, branch) for k, v in values.items()}
         inst.values = values
         return values
+
+
+def _without_defaults(module, block, doc, values: dict, names: tuple) -> dict:
+    """``values`` of an instance that exists only when the variables ``names`` are not their
+    defaults: an attribute (or nested block) that reads one of them is Unknown, not the value the
+    default would give."""
+    wanted = set(names)
+    out = dict(values)
+    for name, expr in block.attrs.items():
+        if name in out and wanted.intersection(defaults_read(module, expr)):
+            out[name] = _overridden(name, names, Source(doc, block.path + (name,)))
+    for child in block.blocks:
+        name = child.labels[0] if child.type == "dynamic" and child.labels else child.type
+        if name in out and wanted.intersection(defaults_read(module, _expressions(child))):
+            out[name] = _overridden(name, names, Source(doc, child.path))
+    return out
+
+
+def _overridden(name: str, names: tuple, src) -> Unknown:
+    return Unknown(f"{', '.join('var.' + n for n in names)} (not its default, which leaves the resource out)",
+                   src, cause="parameter")
+
+
+def _expressions(block) -> list:
+    found = list(block.attrs.values())
+    for child in block.blocks:
+        found.extend(_expressions(child))
+    return found
 
 
 def _assume(value: Value, cond: str, branch: int) -> Value:

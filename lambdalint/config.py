@@ -13,13 +13,13 @@ does: ``legacy/*.yaml`` matches ``<config dir>/legacy/x.yaml`` whatever the curr
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .findings import SEVERITY_RANK
+from .report import repository_path
 from .rulekit import Rule
 
 CONFIG_SCHEMA = {
@@ -180,12 +180,7 @@ def _relative_to(file: str, root: str | None) -> str | None:
     if root is None:
         path = file.replace("\\", "/")
         return path[2:] if path.startswith("./") else path
-    try:
-        relative = os.path.relpath(os.path.abspath(file), root)
-    except ValueError:  # another drive (Windows)
-        return None
-    relative = relative.replace(os.sep, "/")
-    return None if relative == ".." or relative.startswith("../") else relative
+    return repository_path(file, root)
 
 
 @lru_cache(maxsize=256)

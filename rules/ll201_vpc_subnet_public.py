@@ -53,7 +53,7 @@ that sits in a public subnet (or use VPC endpoints for the AWS services it calls
 - [aws/aws-cdk#8935](https://github.com/aws/aws-cdk/issues/8935): the CDK refuses Lambda functions in public
   subnets for the same reason
 """
-from lambdalint.model.network import egress, placements
+from lambdalint.model.network import subnet_egress
 from lambdalint.rulehelpers import vpc_functions
 from lambdalint.rulekit import Issue, Rule, Unsure
 
@@ -70,14 +70,11 @@ def subjects(model, options):
 
 
 def check(model, fn, options):
-    for place in placements(model, fn):
-        if place.subnet is None:
-            yield Unsure(fn, place.unknown, place.value.source or fn.source, place.cause)
+    for found in subnet_egress(model, fn):
+        if isinstance(found, Unsure):
+            yield found
             continue
-        reference, subnet = place.value, place.subnet
-        path = egress(model, subnet)
-        if path.kind == "unknown":
-            yield Unsure(fn, f"subnet {subnet.name}: {path.unknown}", reference.source, path.cause)
+        reference, subnet, path = found
         if path.kind != "igw":
             continue
         table = path.table.name if path.table else "?"

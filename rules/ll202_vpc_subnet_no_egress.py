@@ -107,7 +107,7 @@ Resources:
 """
 from lambdalint import data
 from lambdalint.model import VpcEndpoint, iam
-from lambdalint.model.network import egress, placements
+from lambdalint.model.network import subnet_egress
 from lambdalint.rulehelpers import execution_roles, role_link, vpc_functions
 from lambdalint.rulekit import Issue, Link, Option, Rule, Unsure
 from lambdalint.native_names import native_name
@@ -274,15 +274,11 @@ def subjects(model, options):
 
 def check(model, fn, options):
     strict = bool(options.get("strict", False))
-    for place in placements(model, fn):
-        if place.subnet is None:
-            yield Unsure(fn, place.unknown, place.value.source or fn.source, place.cause)
+    for found in subnet_egress(model, fn):
+        if isinstance(found, Unsure):
+            yield found
             continue
-        reference, subnet = place.value, place.subnet
-        path = egress(model, subnet)
-        if path.kind == "unknown":
-            yield Unsure(fn, f"subnet {subnet.name}: {path.unknown}", reference.source, path.cause)
-            continue
+        reference, subnet, path = found
         if path.kind != "none":
             continue
         if path.table is None:

@@ -62,7 +62,7 @@ Put the NAT gateway in a public subnet: associate `NatSubnet` with a route table
   internet gateway; a private NAT gateway cannot reach the internet
 """
 from lambdalint.model import Instance, NatGateway, Subnet
-from lambdalint.model.network import egress, placements
+from lambdalint.model.network import egress, subnet_egress
 from lambdalint.rulehelpers import vpc_functions
 from lambdalint.rulekit import Issue, Link, Rule, Unsure, blocked
 from lambdalint.values import known_str
@@ -80,15 +80,11 @@ def subjects(model, options):
 
 
 def check(model, fn, options):
-    for place in placements(model, fn):
-        if place.subnet is None:
-            yield Unsure(fn, place.unknown, place.value.source or fn.source, place.cause)
+    for found in subnet_egress(model, fn):
+        if isinstance(found, Unsure):
+            yield found
             continue
-        reference, subnet = place.value, place.subnet
-        path = egress(model, subnet)
-        if path.kind == "unknown":
-            yield Unsure(fn, f"subnet {subnet.name}: {path.unknown}", reference.source, path.cause)
-            continue
+        reference, subnet, path = found
         if path.kind not in ("nat", "instance"):
             continue
         nat = path.target

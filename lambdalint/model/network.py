@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..rulekit import Link
+from ..rulekit import Link, Unsure
 from ..native_names import native_name
 from ..values import Known, Unknown, Value, cause_of, describe, known_str
 from .entities import Entity, Instance, InternetGateway, NatGateway, Route, RouteTable, Subnet
@@ -144,3 +144,19 @@ def placements(model, fn) -> list[Placement]:
     walk(fn.subnets)
     del walk  # the closure refers to itself: a cycle only the collector would free
     return found
+
+
+def subnet_egress(model, fn):
+    """Each subnet of the function's subnet list with its way out, as ``(reference, subnet,
+    Egress)``; an :class:`Unsure` instead for a subnet not in the run or one whose way out is
+    unknown (what the VPC rules LL201/LL202/LL203 each read the same way)."""
+    for place in placements(model, fn):
+        if place.subnet is None:
+            yield Unsure(fn, place.unknown, place.value.source or fn.source, place.cause)
+            continue
+        reference, subnet = place.value, place.subnet
+        path = egress(model, subnet)
+        if path.kind == "unknown":
+            yield Unsure(fn, f"subnet {subnet.name}: {path.unknown}", reference.source, path.cause)
+            continue
+        yield reference, subnet, path

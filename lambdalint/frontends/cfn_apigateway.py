@@ -117,20 +117,13 @@ def body_triggers(fe, lid, body: Value, api: Value, http: bool) -> list:
         for trigger in push_triggers(fe, lid, function_targets(fe, integration.uri), "apigateway", "sync", api):
             trigger.node += f"/{integration.method} {integration.path}"
             trigger.name = f"{trigger.name}.paths.{integration.path}.{integration.method}"
-            trigger.source = integration.source or trigger.source
-            trigger.http_api = http
-            trigger.timeout_ms = integration.timeout
-            trigger.streaming = openapi.streams(integration.transfer_mode, integration.uri)
-            trigger.invoke_role = integration.credentials
+            openapi.integration_trigger(trigger, integration, http)
             triggers.append(trigger)
     for authorizer in openapi.authorizers(body):
         for trigger in push_triggers(fe, lid, function_targets(fe, authorizer.uri), "apigateway", "sync", api):
             trigger.node += f"/authorizer {authorizer.name}"
             trigger.name = f"{trigger.name}.authorizers.{authorizer.name}"
-            trigger.source = authorizer.source or trigger.source
-            trigger.http_api = http
-            trigger.authorizer = True
-            trigger.invoke_role = authorizer.credentials
+            openapi.authorizer_trigger(trigger, authorizer, http)
             triggers.append(trigger)
     return triggers
 

@@ -103,3 +103,22 @@ def streams(transfer_mode: Value, uri: Value) -> bool:
 
 
 __all__ = ["BodyAuthorizer", "BodyIntegration", "authorizers", "find", "integrations", "streams"]
+
+
+def integration_trigger(trigger, integration: BodyIntegration, http: bool) -> None:
+    """Give a trigger what its body integration says (CloudFormation and Terraform alike):
+    where it is written, the API kind, the integration timeout, streaming and the invoke role."""
+    trigger.source = integration.source or trigger.source
+    trigger.http_api = http
+    trigger.timeout_ms = integration.timeout
+    trigger.streaming = streams(integration.transfer_mode, integration.uri)
+    trigger.invoke_role = integration.credentials
+
+
+def authorizer_trigger(trigger, authorizer: BodyAuthorizer, http: bool) -> None:
+    """Give a trigger what its body's Lambda authorizer says (CloudFormation and Terraform
+    alike): where it is written, the API kind, that it is an authorizer, and the invoke role."""
+    trigger.source = authorizer.source or trigger.source
+    trigger.http_api = http
+    trigger.authorizer = True
+    trigger.invoke_role = authorizer.credentials

@@ -111,11 +111,7 @@ def rest_api(r, a):
                 continue
             trigger = _trigger(r, uri, "sync", api, f"/{integration.method} {integration.path}/{j}")
             trigger.name = f"{r.address}.paths.{integration.path}.{integration.method}"
-            trigger.source = integration.source or trigger.source
-            trigger.http_api = http
-            trigger.timeout_ms = integration.timeout
-            trigger.streaming = openapi.streams(integration.transfer_mode, integration.uri)
-            trigger.invoke_role = integration.credentials
+            openapi.integration_trigger(trigger, integration, http)
             triggers.append(trigger)
     for found in openapi.authorizers(body):
         for j, uri in enumerate(integration_targets(found.uri)):
@@ -123,10 +119,7 @@ def rest_api(r, a):
                 continue
             trigger = _trigger(r, uri, "sync", api, f"/authorizer {found.name}/{j}")
             trigger.name = f"{r.address}.authorizers.{found.name}"
-            trigger.source = found.source or trigger.source
-            trigger.http_api = http
-            trigger.authorizer = True
-            trigger.invoke_role = found.credentials
+            openapi.authorizer_trigger(trigger, found, http)
             triggers.append(trigger)
     return [m.Resource(r.node, r.address, "apigateway:http-api" if http else "apigateway:rest-api", r.source,
                        native_type=r.type)] + triggers

@@ -12,6 +12,7 @@ evaluation; the parts live beside it:
 
 * ``expressions.py``: expressions -> Values (operators, templates, ``for``, conditionals, calls);
 * ``instances.py``: ``count``/``for_each`` -> instances, and the values of each;
+* ``operators.py``: the binary operators (``==``, ``&&``, arithmetic, comparisons);
 * ``references.py``: names (``var``, ``local``, ``module``, resources) and attribute/index steps;
 * ``functions.py``: the built-in functions table;
 * ``policy_document.py``: ``data "aws_iam_policy_document"`` -> the policy tree;

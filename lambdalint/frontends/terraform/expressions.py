@@ -13,8 +13,6 @@ operators, ``for`` expressions and function calls; resolving a name (``var.x``,
 """
 from __future__ import annotations
 
-import math
-
 from ...document import Source
 from ...load.hcl import (BinOp, Call, Conditional, ForExpr, Literal, ObjectExpr, Template, TemplateFor,
                          TemplateIf, Traversal, TupleExpr, UnOp)
@@ -22,8 +20,9 @@ from ...values import Either, Known, ResourceRef, Unknown, Value
 from .functions import FUNCTIONS
 from .limits import (MAX_ALTERNATIVES, MAX_CHARACTERS, MAX_COLLECTION, MAX_DEPTH, MAX_EITHER, MAX_STEPS,
                      MAX_STRING)
+from .operators import _binary
 from .templates import TemplateEvaluator
-from .tfvalues import Invalid, NotPlain, OverBudget, blocked, located, to_bool, to_number, to_plain, to_str
+from .tfvalues import Invalid, NotPlain, blocked, located, to_bool, to_number, to_plain, to_str
 
 
 class Scope:
@@ -367,58 +366,3 @@ def _same(a: Value, b: Value) -> bool:
         except NotPlain:
             return False
     return False
-
-
-def _binary(op, left, right, src) -> Value:
-    """A binary operator on evaluated operands (``&&``/``||`` short-circuiting is done by the caller)."""
-    for side in (left, right):
-        if not isinstance(side, Known):
-            return blocked(side, op, src)
-    a, b = left.value, right.value
-    if op in ("==", "!="):
-        try:
-            equal = to_plain(left) == to_plain(right)
-        except NotPlain as exc:
-            if isinstance(exc, OverBudget):
-                return Unknown(f"comparison of {exc.value.reason}", src, cause="budget")
-            if isinstance(a, ResourceRef) or isinstance(b, ResourceRef):
-                return Unknown("comparison with a value known only after apply", src, cause="after-apply")
-            return Unknown("comparison of partly unknown values", src)
-        return Known(equal if op == "==" else not equal, src)
-    if op in ("&&", "||"):
-        x, y = to_bool(a), to_bool(b)
-        if x is None or y is None:
-            return Invalid(f"{op} of non-bool values", src)
-        return Known((x and y) if op == "&&" else (x or y), src)
-    x, y = to_number(a), to_number(b)
-    if x is None or y is None:
-        if isinstance(a, ResourceRef) or isinstance(b, ResourceRef):
-            return Unknown("arithmetic on a value known only after apply", src, cause="after-apply")
-        return Invalid(f"{op} of non-numbers", src)
-    if op == "+":
-        r = x + y
-    elif op == "-":
-        r = x - y
-    elif op == "*":
-        r = x * y
-    elif op == "/":
-        if y == 0:
-            return Invalid("division by zero", src)
-        r = x / y
-    elif op == "%":
-        if y == 0:
-            return Invalid("modulo by zero", src)
-        r = math.fmod(x, y)
-    elif op == "<":
-        return Known(x < y, src)
-    elif op == ">":
-        return Known(x > y, src)
-    elif op == "<=":
-        return Known(x <= y, src)
-    elif op == ">=":
-        return Known(x >= y, src)
-    else:
-        return Invalid(f"operator {op}", src)
-    if isinstance(r, float) and r.is_integer() and abs(r) < 2 ** 53:
-        r = int(r)
-    return Known(r, src)

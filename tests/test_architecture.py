@@ -44,6 +44,14 @@ def _resolve(name: str, known: dict[str, Path]) -> str | None:
     return None
 
 
+def _from(node: ast.ImportFrom, package: str) -> str:
+    """The dotted module a ``from ... import`` reads, relative imports resolved in ``package``."""
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")
+    return ".".join(base[: len(base) - (node.level - 1)] + ([node.module] if node.module else []))
+
+
 def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
     """The lambdalint modules one module imports anywhere in its body (function-local imports
     included). `import a.b` is an edge to a.b; `from a import b` is an edge to a, and to a.b
@@ -59,12 +67,7 @@ def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
                 if found:
                     targets.add(found)
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - (node.level - 1)]
-                source = ".".join(base + ([node.module] if node.module else []))
-            else:
-                source = node.module or ""
+            source = _from(node, package)
             # `from pkg import x` reads pkg's namespace, so it needs pkg (its __init__) run
             # first, whatever x is: an edge to pkg, and one more to pkg.x when x is a submodule.
             found = _resolve(source, known)
@@ -173,8 +176,7 @@ def _defined(name: str, known: dict[str, Path], seen: frozenset = frozenset()) -
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 if alias.name == "*" and isinstance(node, ast.ImportFrom):
-                    base = package.split(".")[: len(package.split(".")) - (node.level - 1)] if node.level else []
-                    source = ".".join(base + ([node.module] if node.module else []))
+                    source = _from(node, package)
                     if source in known and source not in seen:
                         more = _defined(source, known, seen | {name})
                         if more is None:
@@ -198,11 +200,7 @@ def missing_names(known: dict[str, Path] | None = None, root: Path = ROOT) -> li
         for node in ast.walk(tree):
             if not isinstance(node, ast.ImportFrom):
                 continue
-            if node.level:
-                base = package.split(".")
-                source = ".".join(base[: len(base) - (node.level - 1)] + ([node.module] if node.module else []))
-            else:
-                source = node.module or ""
+            source = _from(node, package)
             if source not in known:
                 continue
             if source not in cache:

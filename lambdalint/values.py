@@ -228,6 +228,21 @@ def known_int(value: Value) -> int | None:
     return None
 
 
+def not_whole(value: Value):
+    """The number written when a known value is a number that is not whole (``2.5``, ``"128.5"``,
+    ``.nan``): Lambda's sizes, timeouts and counts are integers, so such a value is rejected, not
+    "some number in range".  None for anything else (whole numbers, non-numbers, unknowns)."""
+    if not isinstance(value, Known) or isinstance(value.value, bool) or known_int(value) is not None:
+        return None
+    raw = value.value
+    if isinstance(raw, str):
+        try:
+            raw = float(raw)
+        except ValueError:
+            return None
+    return raw if isinstance(raw, float) else None
+
+
 def known_str(value: Value) -> str | None:
     if isinstance(value, Known) and isinstance(value.value, (str, int, float)) and not isinstance(value.value, bool):
         return str(value.value)

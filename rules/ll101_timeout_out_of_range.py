@@ -48,7 +48,7 @@ Split longer work into steps (Step Functions, SQS) or use a container service.
 from lambdalint.rulehelpers import has_capacity_provider
 from lambdalint.rulekit import Issue, Rule, blocked
 from lambdalint.native_names import native_name
-from lambdalint.values import Known, Unknown, known_int
+from lambdalint.values import Known, Unknown, known_int, not_whole
 
 RULE = Rule(
     id="LL101",
@@ -74,8 +74,9 @@ def check(model, fn, options):
             continue
         seconds = known_int(leaf)
         if seconds is None:
-            if isinstance(leaf.value, float):  # 2.5: not an integer number of seconds
-                yield Issue(fn, f"{fn.name}: {name} {leaf.value}{inherited} is not a whole number of seconds", leaf.source)
+            if not_whole(leaf) is not None:  # 2.5: not an integer number of seconds
+                yield Issue(fn, f"{fn.name}: {name} {not_whole(leaf)}{inherited} is not a whole number of seconds",
+                            leaf.source)
             continue
         if 1 <= seconds <= maximum:
             continue

@@ -2,7 +2,7 @@
 ## What it does
 Checks each function's memory size (every `Fn::If` branch, SAM `Globals` included) against the
 allowed range: 128 to 10240 MB, or up to 32768 MB for Lambda Managed Instances (a function with a
-capacity provider config).
+capacity provider config), in 1-MB increments: a fraction such as `128.5` is reported too.
 
 ## Why is this bad?
 Lambda rejects the value and the deployment fails.
@@ -45,7 +45,7 @@ Resources:
 from lambdalint.rulehelpers import has_capacity_provider
 from lambdalint.rulekit import Issue, Rule, blocked
 from lambdalint.native_names import native_name
-from lambdalint.values import Known, Unknown, known_int
+from lambdalint.values import Known, Unknown, known_int, not_whole
 
 RULE = Rule(
     id="LL102",
@@ -65,6 +65,9 @@ def check(model, fn, options):
         name = native_name(leaf, "MemorySize")
         if isinstance(leaf, Unknown):
             yield blocked(fn, leaf, "MemorySize")
+            continue
+        if not_whole(leaf) is not None:  # Lambda sets memory in 1-MB increments
+            yield Issue(fn, f"{fn.name}: {name} {not_whole(leaf)}{inherited} is not a whole number of MB", leaf.source)
             continue
         megabytes = known_int(leaf) if isinstance(leaf, Known) else None
         if megabytes is None or MINIMUM <= megabytes <= maximum:

@@ -1,7 +1,7 @@
 """
 ## What it does
 Checks each function's `/tmp` size (`EphemeralStorage.Size`, every `Fn::If` branch, SAM `Globals`
-included) against the allowed range of 512 to 10240 MB.
+included) against the allowed range of 512 to 10240 MB, a whole number of MB (a fraction is reported too).
 
 ## Why is this bad?
 Lambda rejects the value and the deployment fails.
@@ -44,7 +44,7 @@ Resources:
 """
 from lambdalint.rulekit import Issue, Rule, blocked
 from lambdalint.native_names import native_name
-from lambdalint.values import Known, Unknown, known_int
+from lambdalint.values import Known, Unknown, known_int, not_whole
 
 RULE = Rule(
     id="LL103",
@@ -61,6 +61,10 @@ def check(model, fn, options):
     for leaf in fn.ephemeral_storage.leaves():
         if isinstance(leaf, Unknown):
             yield blocked(fn, leaf, "EphemeralStorage.Size")
+            continue
+        if not_whole(leaf) is not None:  # the size is an integer number of MB
+            yield Issue(fn, f"{fn.name}: ephemeral storage (/tmp) {native_name(leaf, 'EphemeralStorage.Size')} "
+                            f"{not_whole(leaf)}{inherited} is not a whole number of MB", leaf.source)
             continue
         size = known_int(leaf) if isinstance(leaf, Known) else None
         if size is None or MINIMUM <= size <= MAXIMUM:

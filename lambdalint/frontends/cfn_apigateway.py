@@ -113,17 +113,11 @@ def _authorizer(fe, lid, props, path):
 def body_triggers(fe, lid, body: Value, api: Value, http: bool) -> list:
     """The integrations and Lambda authorizers an OpenAPI body declares, as triggers."""
     triggers = []
-    for integration in openapi.integrations(body):
-        for trigger in push_triggers(fe, lid, function_targets(fe, integration.uri), "apigateway", "sync", api):
-            trigger.node += f"/{integration.method} {integration.path}"
-            trigger.name = f"{trigger.name}.paths.{integration.path}.{integration.method}"
-            openapi.integration_trigger(trigger, integration, http)
-            triggers.append(trigger)
-    for authorizer in openapi.authorizers(body):
-        for trigger in push_triggers(fe, lid, function_targets(fe, authorizer.uri), "apigateway", "sync", api):
-            trigger.node += f"/authorizer {authorizer.name}"
-            trigger.name = f"{trigger.name}.authorizers.{authorizer.name}"
-            openapi.authorizer_trigger(trigger, authorizer, http)
+    for uri, where, name, fill in openapi.callers(body):
+        for trigger in push_triggers(fe, lid, function_targets(fe, uri), "apigateway", "sync", api):
+            trigger.node += where
+            trigger.name = f"{trigger.name}.{name}"
+            fill(trigger, http)
             triggers.append(trigger)
     return triggers
 

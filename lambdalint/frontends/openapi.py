@@ -102,7 +102,17 @@ def streams(transfer_mode: Value, uri: Value) -> bool:
                for leaf in uri.leaves())
 
 
-__all__ = ["BodyAuthorizer", "BodyIntegration", "authorizers", "find", "integrations", "streams"]
+def callers(body: Value):
+    """Every function call an OpenAPI body declares, its integrations then its Lambda authorizers,
+    for the frontends (CloudFormation and Terraform alike): ``(uri, where, name, fill)`` with the
+    trigger's node suffix, its name suffix, and ``fill(trigger, http)`` that gives the trigger
+    what the body says."""
+    for found in integrations(body):
+        yield (found.uri, f"/{found.method} {found.path}", f"paths.{found.path}.{found.method}",
+               lambda trigger, http, found=found: integration_trigger(trigger, found, http))
+    for found in authorizers(body):
+        yield (found.uri, f"/authorizer {found.name}", f"authorizers.{found.name}",
+               lambda trigger, http, found=found: authorizer_trigger(trigger, found, http))
 
 
 def integration_trigger(trigger, integration: BodyIntegration, http: bool) -> None:
@@ -122,3 +132,7 @@ def authorizer_trigger(trigger, authorizer: BodyAuthorizer, http: bool) -> None:
     trigger.http_api = http
     trigger.authorizer = True
     trigger.invoke_role = authorizer.credentials
+
+
+__all__ = ["BodyAuthorizer", "BodyIntegration", "authorizer_trigger", "authorizers", "callers", "find",
+           "integration_trigger", "integrations", "streams"]

@@ -105,21 +105,13 @@ def rest_api(r, a):
     api = Known(ResourceRef(r.node, "id", r.address), r.source)
     triggers = []
     body = a("body")
-    for i, integration in enumerate(openapi.integrations(body)):
-        for j, uri in enumerate(integration_targets(integration.uri)):
+    for target, where, name, fill in openapi.callers(body):
+        for j, uri in enumerate(integration_targets(target)):
             if not isinstance(uri[0].value if isinstance(uri[0], Known) else None, ResourceRef):
                 continue
-            trigger = _trigger(r, uri, "sync", api, f"/{integration.method} {integration.path}/{j}")
-            trigger.name = f"{r.address}.paths.{integration.path}.{integration.method}"
-            openapi.integration_trigger(trigger, integration, http)
-            triggers.append(trigger)
-    for found in openapi.authorizers(body):
-        for j, uri in enumerate(integration_targets(found.uri)):
-            if not isinstance(uri[0].value if isinstance(uri[0], Known) else None, ResourceRef):
-                continue
-            trigger = _trigger(r, uri, "sync", api, f"/authorizer {found.name}/{j}")
-            trigger.name = f"{r.address}.authorizers.{found.name}"
-            openapi.authorizer_trigger(trigger, found, http)
+            trigger = _trigger(r, uri, "sync", api, f"{where}/{j}")
+            trigger.name = f"{r.address}.{name}"
+            fill(trigger, http)
             triggers.append(trigger)
     return [m.Resource(r.node, r.address, "apigateway:http-api" if http else "apigateway:rest-api", r.source,
                        native_type=r.type)] + triggers
